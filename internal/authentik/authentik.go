@@ -1,0 +1,258 @@
+// Package authentik is a typed client for authentik's stage invitation API.
+package authentik
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
+)
+
+// APIPath is where authentik serves its API below the instance URL.
+const APIPath = "/api/v3"
+
+const invitationsPath = "/stages/invitation/invitations/"
+
+// MaxPageSize is the largest page the client asks for.
+const MaxPageSize = 1000
+
+// Invitation is an invitation as authentik returns it.
+type Invitation struct {
+	PK        string          `json:"pk"`
+	Name      string          `json:"name"`
+	Expires   *string         `json:"expires"`
+	FixedData json.RawMessage `json:"fixed_data"`
+	SingleUse bool            `json:"single_use"`
+	Flow      *string         `json:"flow"`
+	CreatedBy *PartialUser    `json:"created_by"`
+	FlowObj   *Flow           `json:"flow_obj"`
+}
+
+// PartialUser is the invitation's creator.
+type PartialUser struct {
+	PK       int64  `json:"pk"`
+	Username string `json:"username"`
+	Name     string `json:"name"`
+}
+
+// Flow is the part of the flow the provider uses.
+type Flow struct {
+	PK   string `json:"pk"`
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+}
+
+// InvitationRequest is a create or update body. Pointer fields left nil
+// are left out of a PATCH; NullExpires/NullFlow send an explicit null.
+type InvitationRequest struct {
+	Name      *string
+	Expires   *string
+	FixedData json.RawMessage
+	SingleUse *bool
+	Flow      *string
+
+	NullExpires bool
+	NullFlow    bool
+}
+
+// MarshalJSON writes only the fields that are set.
+func (r InvitationRequest) MarshalJSON() ([]byte, error) {
+	m := map[string]any{}
+	if r.Name != nil {
+		m["name"] = *r.Name
+	}
+	switch {
+	case r.NullExpires:
+		m["expires"] = nil
+	case r.Expires != nil:
+		m["expires"] = *r.Expires
+	}
+	if r.FixedData != nil {
+		m["fixed_data"] = r.FixedData
+	}
+	if r.SingleUse != nil {
+		m["single_use"] = *r.SingleUse
+	}
+	switch {
+	case r.NullFlow:
+		m["flow"] = nil
+	case r.Flow != nil:
+		m["flow"] = *r.Flow
+	}
+	return json.Marshal(m)
+}
+
+// ListFilter holds the list endpoint's filters; empty ones are not sent.
+type ListFilter struct {
+	Name              string
+	CreatedByUsername string
+	Expires           string
+	FlowSlug          string
+	Search            string
+	Ordering          string
+	// Max stops after this many invitations (0: all).
+	Max int
+	// PageSize overrides MaxPageSize (tests).
+	PageSize int
+}
+
+// Page is one page of the list envelope; next and previous are page numbers,
+// 0 when there is none.
+type page struct {
+	Pagination struct {
+		Next       int `json:"next"`
+		Previous   int `json:"previous"`
+		Count      int `json:"count"`
+		Current    int `json:"current"`
+		TotalPages int `json:"total_pages"`
+	} `json:"pagination"`
+	Results []Invitation `json:"results"`
+}
+
+// Client talks to one authentik instance.
+type Client struct {
+	http *client.Client
+	// InstanceURL is the authentik URL without the API path, for links.
+	InstanceURL string
+}
+
+// NormalizeURL splits a configured URL into the instance URL and the API
+// base, appending /api/v3 when it is missing.
+func NormalizeURL(raw string) (instance, api string, err error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", "", fmt.Errorf("%q is not an absolute http(s) URL", raw)
+	}
+	u.RawQuery, u.Fragment = "", ""
+	p := strings.TrimRight(u.Path, "/")
+	p = strings.TrimSuffix(p, APIPath)
+	u.Path = p
+	instance = u.String()
+	u.Path = p + APIPath
+	return instance, u.String(), nil
+}
+
+var invitationPathRE = regexp.MustCompile(`(?i)(invitations/)[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}`)
+var pkFieldRE = regexp.MustCompile(`("pk"\s*:\s*)"[0-9a-fA-F-]{32,36}"`)
+
+// RedactInviteTokens hides invitation identifiers, which are invite tokens,
+// in paths and bodies that reach logs or errors.
+func RedactInviteTokens(s string) string {
+	s = invitationPathRE.ReplaceAllString(s, "${1}{invite_uuid}")
+	return pkFieldRE.ReplaceAllString(s, `${1}"***"`)
+}
+
+// New returns a client for the instance at instanceURL, whose API base is apiURL.
+func New(instanceURL string, c *client.Client) *Client {
+	return &Client{http: c, InstanceURL: strings.TrimRight(instanceURL, "/")}
+}
+
+// Get retrieves one invitation.
+func (c *Client) Get(ctx context.Context, pk string) (*Invitation, error) {
+	var inv Invitation
+	_, err := c.http.Do(ctx, client.Request{Kind: client.Read, Method: http.MethodGet, Path: invitationsPath + url.PathEscape(pk) + "/"}, &inv)
+	if err != nil {
+		return nil, err
+	}
+	return &inv, nil
+}
+
+// Create posts a new invitation. It is never repeated once it may have
+// reached the server: the caller reconciles an ambiguous failure.
+func (c *Client) Create(ctx context.Context, req InvitationRequest) (*Invitation, error) {
+	var inv Invitation
+	_, err := c.http.Do(ctx, client.Request{Kind: client.Create, Method: http.MethodPost, Path: invitationsPath, Body: req}, &inv)
+	if err != nil {
+		return nil, err
+	}
+	return &inv, nil
+}
+
+// Patch updates the fields set in req.
+func (c *Client) Patch(ctx context.Context, pk string, req InvitationRequest) (*Invitation, error) {
+	var inv Invitation
+	_, err := c.http.Do(ctx, client.Request{Kind: client.Idempotent, Method: http.MethodPatch, Path: invitationsPath + url.PathEscape(pk) + "/", Body: req}, &inv)
+	if err != nil {
+		return nil, err
+	}
+	return &inv, nil
+}
+
+// Delete removes an invitation; one that is already gone is not an error.
+func (c *Client) Delete(ctx context.Context, pk string) error {
+	_, err := c.http.Do(ctx, client.Request{Kind: client.Idempotent, Method: http.MethodDelete, Path: invitationsPath + url.PathEscape(pk) + "/"}, nil)
+	if client.IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// List returns every invitation matching the filter, page by page at the
+// largest page size, and the total the server counted.
+func (c *Client) List(ctx context.Context, f ListFilter) ([]Invitation, int, error) {
+	size := MaxPageSize
+	if f.PageSize > 0 {
+		size = f.PageSize
+	}
+	if f.Max > 0 && f.Max < size {
+		size = f.Max
+	}
+	q := url.Values{}
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	set("name", f.Name)
+	set("created_by__username", f.CreatedByUsername)
+	set("expires", f.Expires)
+	set("flow__slug", f.FlowSlug)
+	set("search", f.Search)
+	set("ordering", f.Ordering)
+	q.Set("page_size", strconv.Itoa(size))
+
+	var out []Invitation
+	seen := map[string]bool{}
+	total := 0
+	for pageNo, visited := 1, map[int]bool{}; pageNo != 0; {
+		if visited[pageNo] {
+			return nil, 0, fmt.Errorf("listing invitations: the server sent page %d twice as the next page", pageNo)
+		}
+		visited[pageNo] = true
+		q.Set("page", strconv.Itoa(pageNo))
+		var p page
+		if _, err := c.http.Do(ctx, client.Request{Kind: client.Read, Method: http.MethodGet, Path: invitationsPath, Query: q}, &p); err != nil {
+			return nil, 0, err
+		}
+		total = p.Pagination.Count
+		for _, inv := range p.Results {
+			// An invitation deleted meanwhile shifts later ones back a page;
+			// one seen twice is skipped rather than listed twice.
+			if seen[inv.PK] {
+				continue
+			}
+			seen[inv.PK] = true
+			out = append(out, inv)
+			if f.Max > 0 && len(out) >= f.Max {
+				return out, total, nil
+			}
+		}
+		if p.Pagination.Next != 0 && p.Pagination.Next <= pageNo {
+			return nil, 0, fmt.Errorf("listing invitations: the server sent page %d as the next page after page %d", p.Pagination.Next, pageNo)
+		}
+		pageNo = p.Pagination.Next
+	}
+	return out, total, nil
+}
+
+// FindByName lists the invitations with this exact name.
+func (c *Client) FindByName(ctx context.Context, name string) ([]Invitation, error) {
+	out, _, err := c.List(ctx, ListFilter{Name: name})
+	return out, err
+}

@@ -1,0 +1,224 @@
+// Package client is the HTTP core shared by the platform clients: retries with
+// a policy per call kind, Retry-After, typed API errors and redacted logging.
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Config holds the settings one platform client is built from.
+type Config struct {
+	// BaseURL is the API root every request path is appended to.
+	BaseURL string
+	// Authorization is the full Authorization header value. It is a secret.
+	Authorization string
+	// Secrets are masked wherever the client logs or reports errors.
+	Secrets []string
+	// Redact rewrites paths and bodies before they are logged or put in
+	// errors; platforms use it to hide identifiers that are credentials.
+	Redact func(string) string
+
+	MaxRetries     int
+	RetryWaitMin   time.Duration
+	RetryWaitMax   time.Duration
+	RequestTimeout time.Duration
+	Headers        map[string]string
+	CACertPEM      []byte
+	Insecure       bool
+	UserAgent      string
+	// Subsystem is the tflog subsystem requests are logged under.
+	Subsystem string
+}
+
+// Client sends requests to one platform's API.
+type Client struct {
+	base   *url.URL
+	rc     *retryablehttp.Client
+	cfg    Config
+	redact func(string) string
+}
+
+// New builds a client; it fails on a malformed base URL or CA bundle.
+func New(cfg Config) (*Client, error) {
+	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
+	if err != nil || base.Scheme == "" || base.Host == "" {
+		return nil, fmt.Errorf("invalid base URL %q: must be an absolute http(s) URL", cfg.BaseURL)
+	}
+	if cfg.RetryWaitMin <= 0 {
+		cfg.RetryWaitMin = time.Second
+	}
+	if cfg.RetryWaitMax < cfg.RetryWaitMin {
+		cfg.RetryWaitMax = cfg.RetryWaitMin
+	}
+	if cfg.Subsystem == "" {
+		cfg.Subsystem = "http"
+	}
+
+	transport := cleanhttp.DefaultPooledTransport() // honours HTTP(S)_PROXY and NO_PROXY
+	if len(cfg.CACertPEM) > 0 || cfg.Insecure {
+		tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
+		if len(cfg.CACertPEM) > 0 {
+			pool, err := x509.SystemCertPool()
+			if err != nil || pool == nil {
+				pool = x509.NewCertPool()
+			}
+			if !pool.AppendCertsFromPEM(cfg.CACertPEM) {
+				return nil, errors.New("the CA bundle holds no PEM certificate")
+			}
+			tlsCfg.RootCAs = pool
+		}
+		tlsCfg.InsecureSkipVerify = cfg.Insecure //nolint:gosec // explicit user opt-in
+		transport.TLSClientConfig = tlsCfg
+	}
+
+	c := &Client{base: base, cfg: cfg}
+	c.redact = c.buildRedactor()
+
+	rc := retryablehttp.NewClient()
+	rc.HTTPClient = &http.Client{Transport: &logTransport{next: transport, c: c}, Timeout: cfg.RequestTimeout}
+	rc.Logger = nil // logging happens in logTransport, with the request's context
+	rc.RetryMax = cfg.MaxRetries
+	rc.RetryWaitMin = cfg.RetryWaitMin
+	rc.RetryWaitMax = cfg.RetryWaitMax
+	rc.CheckRetry = checkRetry
+	rc.Backoff = backoff
+	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler // keep the last response for the error
+	c.rc = rc
+	return c, nil
+}
+
+// BaseURL returns the API root.
+func (c *Client) BaseURL() *url.URL { u := *c.base; return &u }
+
+// Request describes one API call.
+type Request struct {
+	Kind   Kind
+	Method string
+	// Path is relative to the base URL, or an absolute URL on the same host
+	// (pagination links).
+	Path  string
+	Query url.Values
+	Body  any
+}
+
+// Response is a successful answer.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+}
+
+// Do sends the request with the retry policy of its kind. A non-2xx answer
+// becomes an *APIError; out, when not nil, receives the decoded JSON body.
+func (c *Client) Do(ctx context.Context, r Request, out any) (*Response, error) {
+	u, err := c.resolve(r.Path)
+	if err != nil {
+		return nil, err
+	}
+	if len(r.Query) > 0 {
+		q := u.Query()
+		for k, vs := range r.Query {
+			q[k] = vs
+		}
+		u.RawQuery = q.Encode()
+	}
+	var body any
+	if r.Body != nil {
+		b, err := json.Marshal(r.Body)
+		if err != nil {
+			return nil, fmt.Errorf("encoding request body: %w", err)
+		}
+		body = b
+	}
+	ctx = withKind(ctx, r.Kind)
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range c.cfg.Headers {
+		req.Header.Set(k, v)
+	}
+	if c.cfg.UserAgent != "" {
+		req.Header.Set("User-Agent", c.cfg.UserAgent)
+	}
+	if c.cfg.Authorization != "" {
+		req.Header.Set("Authorization", c.cfg.Authorization)
+	}
+
+	display := c.redact(u.Path)
+	resp, err := c.rc.Do(req)
+	if err != nil && resp == nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			err = ctxErr
+		}
+		return nil, &TransportError{Method: r.Method, Path: display, Err: errors.New(c.redact(err.Error())), Attempts: attempts(ctx)}
+	}
+	defer resp.Body.Close()
+	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	if readErr != nil {
+		return nil, &TransportError{Method: r.Method, Path: display, Err: errors.New(c.redact(readErr.Error())), Attempts: attempts(ctx)}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, newAPIError(r.Method, display, resp, raw, c.redact)
+	}
+	if out != nil && len(bytes.TrimSpace(raw)) > 0 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			return nil, fmt.Errorf("%s %s: decoding the %d response: %w", r.Method, display, resp.StatusCode, err)
+		}
+	}
+	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: raw}, nil
+}
+
+// resolve joins a relative path to the base URL, keeping the base's own
+// path prefix (an API gateway's /dm, say). Absolute links must stay on the
+// same host, so that credentials never leave for another one.
+func (c *Client) resolve(p string) (*url.URL, error) {
+	ref, err := url.Parse(p)
+	if err != nil {
+		return nil, fmt.Errorf("invalid request path %q: %w", c.redact(p), err)
+	}
+	if ref.IsAbs() {
+		if ref.Host != c.base.Host {
+			return nil, fmt.Errorf("refusing to follow a link to another host (%s)", ref.Host)
+		}
+		return ref, nil
+	}
+	u := *c.base
+	u.Path = strings.TrimRight(u.Path, "/") + "/" + strings.TrimLeft(ref.Path, "/")
+	u.RawQuery = ref.RawQuery
+	return &u, nil
+}
+
+func (c *Client) buildRedactor() func(string) string {
+	var pairs []string
+	for _, s := range c.secrets() {
+		pairs = append(pairs, s, "***")
+	}
+	repl := strings.NewReplacer(pairs...)
+	extra := c.cfg.Redact
+	return func(s string) string {
+		s = repl.Replace(s)
+		if extra != nil {
+			s = extra(s)
+		}
+		return s
+	}
+}

@@ -1,0 +1,115 @@
+package client
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// logTransport logs every attempt through tflog in the client's own
+// subsystem, with the request's context, after redacting secrets.
+type logTransport struct {
+	next http.RoundTripper
+	c    *Client
+}
+
+func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	sub := t.c.cfg.Subsystem
+	ctx := tflog.NewSubsystem(req.Context(), sub, tflog.WithLevelFromEnv("TF_LOG_PROVIDER_INVITATIONS_HTTP"))
+	// Belt and braces: the messages below are redacted already, and tflog
+	// masks the secrets again wherever a field or message might carry them.
+	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, sub, "authorization", "Authorization")
+	secrets := t.c.secrets()
+	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, sub, secrets...)
+	ctx = tflog.SubsystemMaskMessageStrings(ctx, sub, secrets...)
+
+	attempt := countAttempt(req.Context())
+	fields := map[string]any{
+		"method":  req.Method,
+		"url":     t.c.redact(redactQuery(req.URL.String())),
+		"attempt": attempt,
+	}
+	if req.Body != nil && req.GetBody != nil {
+		if b, err := req.GetBody(); err == nil {
+			raw, _ := io.ReadAll(b)
+			fields["body"] = t.c.redact(string(raw))
+		}
+	}
+	fields["headers"] = t.c.headerString(req.Header)
+	tflog.SubsystemTrace(ctx, sub, "sending request", fields)
+
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	fields = map[string]any{
+		"method":      req.Method,
+		"url":         t.c.redact(redactQuery(req.URL.String())),
+		"attempt":     attempt,
+		"duration_ms": time.Since(start).Milliseconds(),
+	}
+	if err != nil {
+		fields["error"] = t.c.redact(err.Error())
+		tflog.SubsystemDebug(ctx, sub, "request failed", fields)
+		return nil, err
+	}
+	fields["status"] = resp.StatusCode
+	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(raw))
+	if readErr != nil {
+		fields["error"] = t.c.redact(readErr.Error())
+		tflog.SubsystemDebug(ctx, sub, "reading response failed", fields)
+		return nil, readErr
+	}
+	tflog.SubsystemDebug(ctx, sub, "received response", fields)
+	tflog.SubsystemTrace(ctx, sub, "response body", map[string]any{"body": t.c.redact(string(raw))})
+	return resp, nil
+}
+
+func (c *Client) secrets() []string {
+	var out []string
+	for _, s := range append([]string{c.cfg.Authorization}, c.cfg.Secrets...) {
+		if len(s) >= 4 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// headerString renders request headers for the log, Authorization masked.
+func (c *Client) headerString(h http.Header) string {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		v := strings.Join(h[k], ",")
+		if strings.EqualFold(k, "Authorization") {
+			scheme, _, _ := strings.Cut(v, " ")
+			v = scheme + " ***"
+		}
+		b.WriteString(k + ": " + c.redact(v) + "\n")
+	}
+	return b.String()
+}
+
+// redactQuery hides query values whose names suggest credentials.
+func redactQuery(u string) string {
+	for _, key := range []string{"token=", "api_key="} {
+		if i := strings.Index(u, key); i >= 0 {
+			j := strings.IndexAny(u[i+len(key):], "&#")
+			if j < 0 {
+				u = u[:i+len(key)] + "***"
+			} else {
+				u = u[:i+len(key)] + "***" + u[i+len(key)+j:]
+			}
+		}
+	}
+	return u
+}

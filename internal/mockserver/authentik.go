@@ -1,0 +1,624 @@
+package mockserver
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const authentikPrefix = "/api/v3/stages/invitation/invitations/"
+
+// User is an authentik user a token authenticates.
+type User struct {
+	PK       int
+	Username string
+	Name     string
+	Email    string
+	// ReadOnly users may list and retrieve, nothing else.
+	ReadOnly bool
+}
+
+// Flow is an authentik flow invitations may be bound to.
+type Flow struct {
+	PK, Slug, Name, Title, Designation string
+}
+
+// Default credentials of the mock, printed by cmd/mockserver.
+const (
+	AuthentikAdminToken    = "mock-authentik-admin-token"
+	AuthentikReadOnlyToken = "mock-authentik-readonly-token"
+)
+
+// DefaultAuthentikTokens: an admin and a read-only user.
+func DefaultAuthentikTokens() map[string]User {
+	return map[string]User{
+		AuthentikAdminToken:    {PK: 1, Username: "akadmin", Name: "authentik Default Admin", Email: "root@localhost"},
+		AuthentikReadOnlyToken: {PK: 7, Username: "auditor", Name: "Read-only Auditor", Email: "auditor@localhost", ReadOnly: true},
+	}
+}
+
+// DefaultFlows: two enrollment flows with fixed identifiers.
+func DefaultFlows() []Flow {
+	return []Flow{
+		{PK: "0b4cf3a3-5ad1-4d38-8f5b-0d1c5c3c7f10", Slug: "default-enrollment-flow", Name: "Default enrollment flow", Title: "Welcome to authentik!", Designation: "enrollment"},
+		{PK: "7d8e1f0a-3b2c-4d5e-9f60-718293a4b5c6", Slug: "contractor-enrollment", Name: "Contractor enrollment", Title: "Welcome, contractor", Designation: "enrollment"},
+	}
+}
+
+type akInvitation struct {
+	PK        string
+	Name      string
+	Expires   *time.Time
+	FixedData map[string]any
+	SingleUse bool
+	Flow      *string
+	CreatedBy User
+	seq       int
+}
+
+type authentikStore struct {
+	byPK map[string]*akInvitation
+	seq  int
+}
+
+func newAuthentikStore() *authentikStore { return &authentikStore{byPK: map[string]*akInvitation{}} }
+
+var slugRE = regexp.MustCompile(`^[-a-zA-Z0-9_]+$`)
+
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$`)
+
+// authentikUser answers 403 as authentik does: its token authentication
+// sends no WWW-Authenticate header, so DRF never turns a failure into 401.
+func (s *Server) authentikUser(w http.ResponseWriter, r *http.Request) (User, bool) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		writeJSON(w, http.StatusForbidden, map[string]any{"detail": "Authentication credentials were not provided."})
+		return User{}, false
+	}
+	scheme, token, _ := strings.Cut(h, " ")
+	u, ok := s.opts.AuthentikTokens[strings.TrimSpace(token)]
+	if !strings.EqualFold(scheme, "Bearer") || !ok {
+		writeJSON(w, http.StatusForbidden, map[string]any{"detail": "Token invalid/expired"})
+		return User{}, false
+	}
+	if u.ReadOnly && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		writeJSON(w, http.StatusForbidden, map[string]any{"detail": "You do not have permission to perform this action."})
+		return User{}, false
+	}
+	return u, true
+}
+
+func (s *Server) serveAuthentik(w http.ResponseWriter, r *http.Request, rest string) {
+	user, ok := s.authentikUser(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.expireAuthentik()
+
+	parts := strings.Split(strings.Trim(rest, "/"), "/")
+	if rest == "" {
+		switch r.Method {
+		case http.MethodGet:
+			s.akList(w, r)
+		case http.MethodPost:
+			s.akCreate(w, r, user)
+		default:
+			methodNotAllowed(w, r)
+		}
+		return
+	}
+	if !strings.HasSuffix(rest, "/") {
+		// Django's APPEND_SLASH cannot redirect a POST; real servers 404.
+		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Not found."})
+		return
+	}
+	inv := s.ak.byPK[strings.ToLower(parts[0])]
+	if !uuidRE.MatchString(parts[0]) || inv == nil {
+		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Not found."})
+		return
+	}
+	switch {
+	case len(parts) == 1 && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, s.akRender(inv))
+	case len(parts) == 1 && (r.Method == http.MethodPut || r.Method == http.MethodPatch):
+		s.akUpdate(w, r, inv, r.Method == http.MethodPatch)
+	case len(parts) == 1 && r.Method == http.MethodDelete:
+		delete(s.ak.byPK, inv.PK)
+		w.WriteHeader(http.StatusNoContent)
+	case len(parts) == 2 && parts[1] == "used_by" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, []any{})
+	case len(parts) == 2 && parts[1] == "send_email" && r.Method == http.MethodPost:
+		s.akSendEmail(w, r)
+	default:
+		methodNotAllowed(w, r)
+	}
+}
+
+func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"detail": fmt.Sprintf("Method \"%s\" not allowed.", r.Method)})
+}
+
+// expireAuthentik removes expired invitations, as authentik's cleanup does;
+// the mock does it on every request so an expired invitation is never seen.
+func (s *Server) expireAuthentik() {
+	now := s.now()
+	for pk, inv := range s.ak.byPK {
+		if inv.Expires != nil && !inv.Expires.After(now) {
+			delete(s.ak.byPK, pk)
+		}
+	}
+}
+
+func (s *Server) akRender(inv *akInvitation) map[string]any {
+	out := map[string]any{
+		"pk":         inv.PK,
+		"name":       inv.Name,
+		"expires":    nil,
+		"fixed_data": inv.FixedData,
+		"created_by": map[string]any{
+			"pk": inv.CreatedBy.PK, "username": inv.CreatedBy.Username, "name": inv.CreatedBy.Name,
+			"is_active": true, "last_login": nil, "email": inv.CreatedBy.Email, "attributes": map[string]any{},
+			"uid": fmt.Sprintf("%064x", inv.CreatedBy.PK),
+		},
+		"single_use": inv.SingleUse,
+		"flow":       nil,
+		"flow_obj":   nil,
+	}
+	if inv.Expires != nil {
+		out["expires"] = drfTime(*inv.Expires)
+	}
+	if inv.Flow != nil {
+		out["flow"] = *inv.Flow
+		if f, ok := s.flowByPK(*inv.Flow); ok {
+			out["flow_obj"] = map[string]any{
+				"pk": f.PK, "policybindingmodel_ptr_id": f.PK, "name": f.Name, "slug": f.Slug, "title": f.Title,
+				"designation": f.Designation, "background": "", "background_url": "/static/dist/assets/images/flow_background.jpg",
+				"background_themed_urls": nil, "stages": []string{}, "policies": []string{}, "cache_count": 0,
+				"policy_engine_mode": "any", "compatibility_mode": false, "export_url": "/api/v3/flows/instances/" + f.Slug + "/export/",
+				"layout": "stacked", "denied_action": "message_continue", "authentication": "none",
+			}
+		}
+	}
+	return out
+}
+
+func (s *Server) flowByPK(pk string) (Flow, bool) {
+	for _, f := range s.opts.Flows {
+		if strings.EqualFold(f.PK, pk) {
+			return f, true
+		}
+	}
+	return Flow{}, false
+}
+
+// akValidate checks a request body as the InvitationRequest serializer
+// does, collecting DRF-style messages per field.
+func (s *Server) akValidate(body map[string]any, partial bool, inv *akInvitation) map[string][]string {
+	errs := map[string][]string{}
+	if v, ok := body["name"]; ok {
+		name, isStr := v.(string)
+		switch {
+		case v == nil:
+			errs["name"] = []string{"This field may not be null."}
+		case !isStr:
+			errs["name"] = []string{"Not a valid string."}
+		case strings.TrimSpace(name) == "":
+			errs["name"] = []string{"This field may not be blank."}
+		case len([]rune(name)) > 50:
+			errs["name"] = []string{"Ensure this field has no more than 50 characters."}
+		case !slugRE.MatchString(name):
+			errs["name"] = []string{"Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."}
+		default:
+			inv.Name = name
+		}
+	} else if !partial {
+		errs["name"] = []string{"This field is required."}
+	}
+	if v, ok := body["expires"]; ok {
+		if v == nil {
+			inv.Expires = nil
+		} else if str, isStr := v.(string); !isStr {
+			errs["expires"] = []string{"Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."}
+		} else if t, err := parseDRFTime(str); err != nil {
+			errs["expires"] = []string{"Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."}
+		} else {
+			inv.Expires = &t
+		}
+	}
+	if v, ok := body["fixed_data"]; ok {
+		obj, isObj := v.(map[string]any)
+		if !isObj {
+			errs["fixed_data"] = []string{fmt.Sprintf("Expected a dictionary of items but got type \"%s\".", pyType(v))}
+		} else {
+			inv.FixedData = obj
+		}
+	}
+	if v, ok := body["single_use"]; ok {
+		b, isBool := v.(bool)
+		if !isBool {
+			errs["single_use"] = []string{"Must be a valid boolean."}
+		} else {
+			inv.SingleUse = b
+		}
+	}
+	if v, ok := body["flow"]; ok {
+		if v == nil {
+			inv.Flow = nil
+		} else if str, isStr := v.(string); !isStr || !uuidRE.MatchString(str) {
+			errs["flow"] = []string{fmt.Sprintf("“%v” is not a valid UUID.", v)}
+		} else if f, known := s.flowByPK(str); !known {
+			errs["flow"] = []string{fmt.Sprintf("Invalid pk \"%s\" - object does not exist.", str)}
+		} else {
+			pk := f.PK
+			inv.Flow = &pk
+		}
+	}
+	return errs
+}
+
+func pyType(v any) string {
+	switch v.(type) {
+	case []any:
+		return "list"
+	case string:
+		return "str"
+	case float64:
+		return "int"
+	case bool:
+		return "bool"
+	case nil:
+		return "NoneType"
+	}
+	return "object"
+}
+
+func decodeBody(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+	var body map[string]any
+	dec := json.NewDecoder(r.Body)
+	if err := dec.Decode(&body); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"detail": "JSON parse error - " + err.Error()})
+		return nil, false
+	}
+	if body == nil {
+		body = map[string]any{}
+	}
+	return body, true
+}
+
+func (s *Server) akCreate(w http.ResponseWriter, r *http.Request, user User) {
+	body, ok := decodeBody(w, r)
+	if !ok {
+		return
+	}
+	inv := &akInvitation{FixedData: map[string]any{}}
+	if errs := s.akValidate(body, false, inv); len(errs) > 0 {
+		writeJSON(w, http.StatusBadRequest, errs)
+		return
+	}
+	inv.PK = newUUID()
+	inv.CreatedBy = user
+	s.ak.seq++
+	inv.seq = s.ak.seq
+	s.ak.byPK[inv.PK] = inv
+	writeJSON(w, http.StatusCreated, s.akRender(inv))
+}
+
+func (s *Server) akUpdate(w http.ResponseWriter, r *http.Request, inv *akInvitation, partial bool) {
+	body, ok := decodeBody(w, r)
+	if !ok {
+		return
+	}
+	next := *inv
+	if !partial {
+		// PUT replaces: fields left out fall back to their defaults.
+		next.Expires, next.FixedData, next.SingleUse, next.Flow = nil, map[string]any{}, false, nil
+	}
+	if errs := s.akValidate(body, partial, &next); len(errs) > 0 {
+		writeJSON(w, http.StatusBadRequest, errs)
+		return
+	}
+	*inv = next
+	writeJSON(w, http.StatusOK, s.akRender(inv))
+}
+
+func (s *Server) akSendEmail(w http.ResponseWriter, r *http.Request) {
+	body, ok := decodeBody(w, r)
+	if !ok {
+		return
+	}
+	if addrs, isList := body["email_addresses"].([]any); !isList || len(addrs) == 0 {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"email_addresses": []string{"This field is required."}})
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+var akOrderings = map[string]func(a, b *akInvitation) int{
+	"name":    func(a, b *akInvitation) int { return strings.Compare(a.Name, b.Name) },
+	"pk":      func(a, b *akInvitation) int { return strings.Compare(a.PK, b.PK) },
+	"expires": func(a, b *akInvitation) int { return compareTimePtr(a.Expires, b.Expires) },
+	"created_by__username": func(a, b *akInvitation) int {
+		return strings.Compare(a.CreatedBy.Username, b.CreatedBy.Username)
+	},
+	"single_use": func(a, b *akInvitation) int { return boolCmp(a.SingleUse, b.SingleUse) },
+}
+
+func boolCmp(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
+
+// compareTimePtr sorts null last, as PostgreSQL does ascending.
+func compareTimePtr(a, b *time.Time) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return 1
+	case b == nil:
+		return -1
+	}
+	return a.Compare(*b)
+}
+
+func (s *Server) akList(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var items []*akInvitation
+	for _, inv := range s.ak.byPK {
+		if v := q.Get("name"); v != "" && inv.Name != v {
+			continue
+		}
+		if v := q.Get("created_by__username"); v != "" && inv.CreatedBy.Username != v {
+			continue
+		}
+		if v := q.Get("flow__slug"); v != "" {
+			f, ok := Flow{}, false
+			if inv.Flow != nil {
+				f, ok = s.flowByPK(*inv.Flow)
+			}
+			if !ok || f.Slug != v {
+				continue
+			}
+		}
+		if v := q.Get("expires"); v != "" {
+			t, err := parseDRFTime(v)
+			if err != nil {
+				writeJSON(w, http.StatusBadRequest, map[string]any{"expires": []string{"Enter a valid date/time."}})
+				return
+			}
+			if inv.Expires == nil || !inv.Expires.Equal(t) {
+				continue
+			}
+		}
+		if v := strings.ToLower(q.Get("search")); v != "" && !s.akMatchesSearch(inv, v) {
+			continue
+		}
+		items = append(items, inv)
+	}
+	// Default ordering is the model's (-expires); ties by creation order so
+	// that pages are stable. Unknown ordering fields are ignored, as DRF's
+	// OrderingFilter does.
+	orderings := []string{"-expires"}
+	if v := q.Get("ordering"); v != "" {
+		var valid []string
+		for _, f := range strings.Split(v, ",") {
+			if _, ok := akOrderings[strings.TrimPrefix(strings.TrimSpace(f), "-")]; ok {
+				valid = append(valid, strings.TrimSpace(f))
+			}
+		}
+		if len(valid) > 0 {
+			orderings = valid
+		}
+	}
+	sort.SliceStable(items, func(i, j int) bool {
+		for _, o := range orderings {
+			cmp := akOrderings[strings.TrimPrefix(o, "-")](items[i], items[j])
+			if strings.HasPrefix(o, "-") {
+				cmp = -cmp
+			}
+			if cmp != 0 {
+				return cmp < 0
+			}
+		}
+		return items[i].seq < items[j].seq
+	})
+	s.paginateAuthentik(w, q, items)
+}
+
+func (s *Server) akMatchesSearch(inv *akInvitation, term string) bool {
+	fields := []string{inv.Name, inv.CreatedBy.Username}
+	if inv.Flow != nil {
+		if f, ok := s.flowByPK(*inv.Flow); ok {
+			fields = append(fields, f.Slug)
+		}
+	}
+	for _, f := range fields {
+		if strings.Contains(strings.ToLower(f), term) {
+			return true
+		}
+	}
+	return false
+}
+
+// paginateAuthentik answers authentik's envelope, where next and previous
+// are page numbers and 0 means none.
+func (s *Server) paginateAuthentik(w http.ResponseWriter, q map[string][]string, items []*akInvitation) {
+	size := 20
+	if v := first(q, "page_size"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err == nil && n > 0 {
+			size = min(n, s.opts.AuthentikMaxPageSize)
+		}
+	}
+	page := 1
+	if v := first(q, "page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Invalid page."})
+			return
+		}
+		page = n
+	}
+	total := len(items)
+	pages := max(1, (total+size-1)/size)
+	if page > pages {
+		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Invalid page."})
+		return
+	}
+	start := (page - 1) * size
+	end := min(start+size, total)
+	results := make([]any, 0, end-start)
+	for _, inv := range items[start:end] {
+		results = append(results, s.akRender(inv))
+	}
+	next, prev := 0, 0
+	if page < pages {
+		next = page + 1
+	}
+	if page > 1 {
+		prev = page - 1
+	}
+	startIndex := 0
+	if total > 0 {
+		startIndex = start + 1
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"pagination": map[string]any{
+			"next": next, "previous": prev, "count": total, "current": page,
+			"total_pages": pages, "start_index": startIndex, "end_index": end,
+		},
+		"results":      results,
+		"autocomplete": map[string]any{},
+	})
+}
+
+func first(q map[string][]string, k string) string {
+	if v := q[k]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// AuthentikInvitation is the stored state of one invitation, for tests.
+type AuthentikInvitation struct {
+	PK, Name, CreatedBy string
+	Expires             *time.Time
+	FixedData           map[string]any
+	SingleUse           bool
+	Flow                *string
+}
+
+// AuthentikInvitations returns the invitations that exist now.
+func (s *Server) AuthentikInvitations() []AuthentikInvitation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.expireAuthentik()
+	out := make([]AuthentikInvitation, 0, len(s.ak.byPK))
+	for _, inv := range s.ak.byPK {
+		out = append(out, AuthentikInvitation{PK: inv.PK, Name: inv.Name, CreatedBy: inv.CreatedBy.Username,
+			Expires: inv.Expires, FixedData: inv.FixedData, SingleUse: inv.SingleUse, Flow: inv.Flow})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name+out[i].PK < out[j].Name+out[j].PK })
+	return out
+}
+
+// AuthentikInvitation returns one invitation by pk.
+func (s *Server) AuthentikInvitation(pk string) (AuthentikInvitation, bool) {
+	for _, inv := range s.AuthentikInvitations() {
+		if inv.PK == pk {
+			return inv, true
+		}
+	}
+	return AuthentikInvitation{}, false
+}
+
+// UseAuthentikInvitation plays a user enrolling with the invitation: a
+// single-use one is deleted, as authentik does.
+func (s *Server) UseAuthentikInvitation(pk string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.expireAuthentik()
+	inv, ok := s.ak.byPK[pk]
+	if !ok {
+		return fmt.Errorf("no invitation %s", pk)
+	}
+	if inv.SingleUse {
+		delete(s.ak.byPK, pk)
+	}
+	return nil
+}
+
+// ExpireAuthentikInvitation moves the invitation's expiry into the past,
+// so the server removes it.
+func (s *Server) ExpireAuthentikInvitation(pk string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	inv, ok := s.ak.byPK[pk]
+	if !ok {
+		return fmt.Errorf("no invitation %s", pk)
+	}
+	past := s.now().Add(-time.Second)
+	inv.Expires = &past
+	s.expireAuthentik()
+	return nil
+}
+
+// DeleteAuthentikInvitation deletes an invitation behind Terraform's back.
+func (s *Server) DeleteAuthentikInvitation(pk string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.ak.byPK[pk]
+	delete(s.ak.byPK, pk)
+	return ok
+}
+
+// SeedAuthentik creates n invitations named <prefix>-<i>, owned by the admin.
+func (s *Server) SeedAuthentik(n int, prefix string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	admin := s.opts.AuthentikTokens[AuthentikAdminToken]
+	if admin.Username == "" {
+		for _, u := range s.opts.AuthentikTokens {
+			if !u.ReadOnly {
+				admin = u
+				break
+			}
+		}
+	}
+	flows := s.opts.Flows
+	for i := 1; i <= n; i++ {
+		s.ak.seq++
+		inv := &akInvitation{PK: newUUID(), Name: fmt.Sprintf("%s-%d", prefix, i), CreatedBy: admin, seq: s.ak.seq,
+			FixedData: map[string]any{"seed": i}, SingleUse: i%2 == 0}
+		if len(flows) > 0 && i%3 != 0 {
+			pk := flows[i%len(flows)].PK
+			inv.Flow = &pk
+		}
+		if i%5 == 0 {
+			t := s.now().Add(time.Duration(24*i) * time.Hour).UTC().Truncate(time.Second)
+			inv.Expires = &t
+		}
+		s.ak.byPK[inv.PK] = inv
+	}
+}

@@ -1,0 +1,207 @@
+// Package mockserver is an in-memory stand-in for the two APIs the provider
+// drives: authentik's stage invitations and ibl.ai's program invitations.
+// It follows the API documents on its own (it shares no types with the
+// provider's clients), can play the variants and faults of real servers,
+// and counts every request. Tests run it in-process; cmd/mockserver runs
+// it standalone for the demo.
+package mockserver
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configure a mock server.
+type Options struct {
+	// AuthentikTokens maps a token to the user it authenticates; nil uses
+	// DefaultAuthentikTokens.
+	AuthentikTokens map[string]User
+	// Flows the authentik part knows; nil uses DefaultFlows.
+	Flows []Flow
+	// AuthentikMaxPageSize caps page_size (default 1000).
+	AuthentikMaxPageSize int
+
+	// IBL configures the ibl.ai part.
+	IBL IBLOptions
+
+	// Now is the clock, for expiry; nil uses time.Now.
+	Now func() time.Time
+}
+
+// Server is the mock. Its exported methods are safe for concurrent use.
+type Server struct {
+	mu   sync.Mutex
+	opts Options
+	now  func() time.Time
+
+	ak  *authentikStore
+	ibl *iblStore
+
+	faults   faultState
+	requests []RecordedRequest
+}
+
+// RecordedRequest is one request as the server received it.
+type RecordedRequest struct {
+	Method string
+	Path   string
+	Query  string
+	Header http.Header
+}
+
+// New returns an empty mock server.
+func New(opts Options) *Server {
+	if opts.AuthentikTokens == nil {
+		opts.AuthentikTokens = DefaultAuthentikTokens()
+	}
+	if opts.Flows == nil {
+		opts.Flows = DefaultFlows()
+	}
+	if opts.AuthentikMaxPageSize <= 0 {
+		opts.AuthentikMaxPageSize = 1000
+	}
+	opts.IBL = opts.IBL.withDefaults()
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	s := &Server{opts: opts, now: now}
+	s.ak = newAuthentikStore()
+	s.ibl = newIBLStore()
+	return s
+}
+
+// Start serves the mock on a free loopback port until the test ends.
+func Start(t interface{ Cleanup(func()) }, opts Options) (*Server, *httptest.Server) {
+	s := New(opts)
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	return s, ts
+}
+
+// ServeHTTP records the request, applies any fault, and routes it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.requests = append(s.requests, RecordedRequest{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone()})
+	f, delay := s.faults.next(r)
+	s.mu.Unlock()
+
+	if delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	if f != nil && !f.CommitThenFail {
+		f.respond(w)
+		return
+	}
+	if f != nil {
+		// The write takes effect; the client never learns it did.
+		rec := httptest.NewRecorder()
+		s.route(rec, r)
+		f.respond(w)
+		return
+	}
+	s.route(w, r)
+}
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	switch {
+	case strings.HasPrefix(p, authentikPrefix):
+		s.serveAuthentik(w, r, strings.TrimPrefix(p, authentikPrefix))
+	case strings.HasPrefix(p, "/_mock/"):
+		s.serveControl(w, r, strings.TrimPrefix(p, "/_mock/"))
+	default:
+		if rest, ok := s.iblPath(p); ok {
+			s.serveIBL(w, r, rest)
+			return
+		}
+		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Not found."})
+	}
+}
+
+// Requests returns a copy of every request received so far.
+func (s *Server) Requests() []RecordedRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]RecordedRequest(nil), s.requests...)
+}
+
+// Count returns how many requests had the method (any if empty) and a path
+// starting with prefix.
+func (s *Server) Count(method, prefix string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, r := range s.requests {
+		if (method == "" || r.Method == method) && strings.HasPrefix(r.Path, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// CountsByRoute groups the requests by method and path, identifiers folded
+// into {id}, for reports and benchmarks.
+func (s *Server) CountsByRoute() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]int{}
+	for _, r := range s.requests {
+		out[r.Method+" "+foldIDs(r.Path)]++
+	}
+	return out
+}
+
+// ResetCounts forgets the requests received so far.
+func (s *Server) ResetCounts() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+}
+
+func foldIDs(p string) string {
+	parts := strings.Split(p, "/")
+	for i, part := range parts {
+		if len(part) == 36 && strings.Count(part, "-") == 4 {
+			parts[i] = "{id}"
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	if v != nil {
+		_ = json.NewEncoder(w).Encode(v)
+	}
+}
+
+// drfTime renders a timestamp as Django REST framework does with UTC:
+// "Z", and microseconds only when there are any.
+func drfTime(t time.Time) string {
+	t = t.UTC()
+	if t.Nanosecond()/1000 == 0 {
+		return t.Format("2006-01-02T15:04:05Z")
+	}
+	return t.Format("2006-01-02T15:04:05.000000Z")
+}
+
+// parseDRFTime accepts the ISO 8601 forms DRF accepts for a DateTimeField.
+func parseDRFTime(v string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04Z07:00", "2006-01-02T15:04", "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.Truncate(time.Microsecond), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("bad datetime %q", v)
+}

@@ -1,0 +1,331 @@
+// Package provider implements the invitations Terraform provider.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
+)
+
+// Environment variables the provider reads when a setting is not in the
+// configuration.
+const (
+	EnvIBLURL            = "IBLAI_URL"
+	EnvIBLAPIKey         = "IBLAI_API_KEY"
+	EnvIBLOrg            = "IBLAI_ORG"
+	EnvAuthentikURL      = "AUTHENTIK_URL"
+	EnvAuthentikToken    = "AUTHENTIK_TOKEN"
+	EnvAuthentikInsecure = "AUTHENTIK_INSECURE"
+)
+
+const (
+	defaultMaxRetries     = 4
+	defaultRetryWaitMin   = time.Second
+	defaultRetryWaitMax   = 30 * time.Second
+	defaultRequestTimeout = 60 * time.Second
+)
+
+var _ provider.Provider = &invitationsProvider{}
+
+type invitationsProvider struct {
+	version string
+}
+
+// New returns the provider factory for the given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &invitationsProvider{version: version} }
+}
+
+type providerModel struct {
+	IBL            *iblConfigModel       `tfsdk:"ibl"`
+	Authentik      *authentikConfigModel `tfsdk:"authentik"`
+	MaxRetries     types.Int64           `tfsdk:"max_retries"`
+	RetryWaitMin   timetypes.GoDuration  `tfsdk:"retry_wait_min"`
+	RetryWaitMax   timetypes.GoDuration  `tfsdk:"retry_wait_max"`
+	RequestTimeout timetypes.GoDuration  `tfsdk:"request_timeout"`
+	Headers        types.Map             `tfsdk:"headers"`
+	CABundle       types.String          `tfsdk:"ca_bundle"`
+	Insecure       types.Bool            `tfsdk:"insecure"`
+}
+
+type iblConfigModel struct {
+	URL        types.String `tfsdk:"url"`
+	APIKey     types.String `tfsdk:"api_key"`
+	Org        types.String `tfsdk:"org"`
+	AuthScheme types.String `tfsdk:"auth_scheme"`
+}
+
+type authentikConfigModel struct {
+	URL      types.String `tfsdk:"url"`
+	Token    types.String `tfsdk:"token"`
+	Insecure types.Bool   `tfsdk:"insecure"`
+}
+
+func (p *invitationsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "invitations"
+	resp.Version = p.version
+}
+
+func (p *invitationsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	notEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages invitations as code: program invitations in the ibl.ai data manager and " +
+			"enrollment (stage) invitations in authentik. Each platform block is optional; a resource of a " +
+			"platform that is not configured fails with a diagnostic naming the missing setting.",
+		Attributes: map[string]schema.Attribute{
+			"ibl": schema.SingleNestedAttribute{
+				MarkdownDescription: "Connection to the ibl.ai data manager. Needed by `invitations_program_invitation` and `invitations_program_invitations`.",
+				Optional:            true,
+				Attributes: map[string]schema.Attribute{
+					"url": schema.StringAttribute{
+						MarkdownDescription: "Base URL of the data manager, with any gateway prefix, e.g. `https://api.iblai.app/dm` or `https://base.manager.iblai.app`. Defaults to the `" + EnvIBLURL + "` environment variable.",
+						Optional:            true,
+						Validators:          []validator.String{httpURL()},
+					},
+					"api_key": schema.StringAttribute{
+						MarkdownDescription: "Platform API key. Defaults to the `" + EnvIBLAPIKey + "` environment variable.",
+						Optional:            true,
+						Sensitive:           true,
+						Validators:          notEmpty,
+					},
+					"org": schema.StringAttribute{
+						MarkdownDescription: "Default platform organization (tenant) for resources and data sources that do not set their own. Defaults to the `" + EnvIBLOrg + "` environment variable.",
+						Optional:            true,
+						Validators:          notEmpty,
+					},
+					"auth_scheme": schema.StringAttribute{
+						MarkdownDescription: "Prefix of the `Authorization` header: `Api-Token` (default, as the official SDK sends it) or `Api-Key` (as newer API documents write it).",
+						Optional:            true,
+						Validators:          []validator.String{stringvalidator.OneOf("Api-Token", "Api-Key", "Token", "Bearer")},
+					},
+				},
+			},
+			"authentik": schema.SingleNestedAttribute{
+				MarkdownDescription: "Connection to authentik. Needed by `invitations_stage_invitation` and `invitations_stage_invitations`.",
+				Optional:            true,
+				Attributes: map[string]schema.Attribute{
+					"url": schema.StringAttribute{
+						MarkdownDescription: "URL of the authentik instance, e.g. `https://auth.example.com`; `/api/v3` is appended when missing. Defaults to the `" + EnvAuthentikURL + "` environment variable.",
+						Optional:            true,
+						Validators:          []validator.String{httpURL()},
+					},
+					"token": schema.StringAttribute{
+						MarkdownDescription: "API token of a user allowed to manage invitations. Defaults to the `" + EnvAuthentikToken + "` environment variable.",
+						Optional:            true,
+						Sensitive:           true,
+						Validators:          notEmpty,
+					},
+					"insecure": schema.BoolAttribute{
+						MarkdownDescription: "Skip TLS certificate verification for authentik only (a self-signed test instance). Defaults to the `" + EnvAuthentikInsecure + "` environment variable, else `false`.",
+						Optional:            true,
+					},
+				},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a failed request is retried when retrying is safe (default %d). Writes that may have taken effect are reconciled instead of repeated.", defaultMaxRetries),
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"retry_wait_min": schema.StringAttribute{
+				MarkdownDescription: "Shortest wait between retries, as a Go duration (default `1s`). Waits grow exponentially, with jitter.",
+				Optional:            true,
+				CustomType:          timetypes.GoDurationType{},
+			},
+			"retry_wait_max": schema.StringAttribute{
+				MarkdownDescription: "Longest wait between retries, as a Go duration (default `30s`). It also caps how long a server's `Retry-After` is honoured.",
+				Optional:            true,
+				CustomType:          timetypes.GoDurationType{},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "Time limit of one HTTP attempt, as a Go duration (default `60s`).",
+				Optional:            true,
+				CustomType:          timetypes.GoDurationType{},
+			},
+			"headers": schema.MapAttribute{
+				MarkdownDescription: "Extra HTTP headers sent with every request (a gateway's routing header, say). They cannot replace `Authorization`.",
+				Optional:            true,
+				ElementType:         types.StringType,
+			},
+			"ca_bundle": schema.StringAttribute{
+				MarkdownDescription: "PEM certificates to trust in addition to the system's, e.g. `file(\"ca.pem\")`.",
+				Optional:            true,
+				Validators:          notEmpty,
+			},
+			"insecure": schema.BoolAttribute{
+				MarkdownDescription: "Skip TLS certificate verification for every platform. Only for tests; never in production. Proxies are taken from `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`.",
+				Optional:            true,
+			},
+		},
+	}
+}
+
+// providerData is what resources and data sources receive. A platform whose
+// settings are missing has a nil client and the reason in *Missing.
+type providerData struct {
+	Authentik        *authentik.Client
+	AuthentikMissing string
+	IBLMissing       string
+	IBLOrg           string
+}
+
+func (p *invitationsProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	shared, ok := p.sharedConfig(ctx, cfg, req.TerraformVersion, resp)
+	if !ok {
+		return
+	}
+	data := &providerData{}
+
+	// authentik
+	var ak authentikConfigModel
+	if cfg.Authentik != nil {
+		ak = *cfg.Authentik
+	}
+	akURL := stringOrEnv(ak.URL, EnvAuthentikURL)
+	akToken := stringOrEnv(ak.Token, EnvAuthentikToken)
+	akInsecure, err := boolOrEnv(ak.Insecure, EnvAuthentikInsecure)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("authentik").AtName("insecure"), "Invalid "+EnvAuthentikInsecure, err.Error())
+		return
+	}
+	switch {
+	case ak.URL.IsUnknown() || ak.Token.IsUnknown():
+		data.AuthentikMissing = "the authentik settings are not known yet"
+	case akURL == "":
+		data.AuthentikMissing = "authentik.url is not set: set it in the provider block or the " + EnvAuthentikURL + " environment variable"
+	case akToken == "":
+		data.AuthentikMissing = "authentik.token is not set: set it in the provider block or the " + EnvAuthentikToken + " environment variable"
+	default:
+		instance, api, err := authentik.NormalizeURL(akURL)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("authentik").AtName("url"), "Invalid authentik URL", err.Error())
+			return
+		}
+		c := shared
+		c.BaseURL = api
+		c.Authorization = "Bearer " + akToken
+		c.Secrets = []string{akToken}
+		c.Redact = authentik.RedactInviteTokens
+		c.Insecure = c.Insecure || akInsecure
+		c.Subsystem = "authentik_http"
+		hc, err := client.New(c)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("authentik"), "Invalid authentik settings", err.Error())
+			return
+		}
+		data.Authentik = authentik.New(instance, hc)
+	}
+
+	resp.ResourceData = data
+	resp.DataSourceData = data
+	tflog.Debug(ctx, "configured provider", map[string]any{"authentik": data.Authentik != nil})
+}
+
+// sharedConfig reads the settings every platform client shares.
+func (p *invitationsProvider) sharedConfig(ctx context.Context, cfg providerModel, tfVersion string, resp *provider.ConfigureResponse) (client.Config, bool) {
+	c := client.Config{
+		MaxRetries:     defaultMaxRetries,
+		RetryWaitMin:   defaultRetryWaitMin,
+		RetryWaitMax:   defaultRetryWaitMax,
+		RequestTimeout: defaultRequestTimeout,
+		Insecure:       cfg.Insecure.ValueBool(),
+		UserAgent:      fmt.Sprintf("terraform-provider-invitations/%s (Terraform/%s)", p.version, tfVersion),
+	}
+	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
+		c.MaxRetries = int(cfg.MaxRetries.ValueInt64())
+	}
+	for _, d := range []struct {
+		v    timetypes.GoDuration
+		name string
+		dst  *time.Duration
+	}{{cfg.RetryWaitMin, "retry_wait_min", &c.RetryWaitMin}, {cfg.RetryWaitMax, "retry_wait_max", &c.RetryWaitMax}, {cfg.RequestTimeout, "request_timeout", &c.RequestTimeout}} {
+		if d.v.IsNull() || d.v.IsUnknown() {
+			continue
+		}
+		v, diags := d.v.ValueGoDuration()
+		resp.Diagnostics.Append(diags...)
+		if v <= 0 {
+			resp.Diagnostics.AddAttributeError(path.Root(d.name), "Invalid duration", d.name+" must be greater than zero.")
+			continue
+		}
+		*d.dst = v
+	}
+	if c.RetryWaitMax < c.RetryWaitMin {
+		resp.Diagnostics.AddAttributeError(path.Root("retry_wait_max"), "Invalid retry bounds",
+			fmt.Sprintf("retry_wait_max (%s) must not be shorter than retry_wait_min (%s).", c.RetryWaitMax, c.RetryWaitMin))
+	}
+	if !cfg.Headers.IsNull() && !cfg.Headers.IsUnknown() {
+		headers := map[string]string{}
+		resp.Diagnostics.Append(cfg.Headers.ElementsAs(ctx, &headers, false)...)
+		for k := range headers {
+			if strings.EqualFold(k, "Authorization") || strings.TrimSpace(k) == "" || strings.ContainsAny(k, " :\r\n") {
+				resp.Diagnostics.AddAttributeError(path.Root("headers").AtMapKey(k), "Invalid header",
+					fmt.Sprintf("%q cannot be sent as an extra header.", k))
+			}
+		}
+		c.Headers = headers
+	}
+	if v := cfg.CABundle.ValueString(); v != "" {
+		c.CACertPEM = []byte(v)
+	}
+	return c, !resp.Diagnostics.HasError()
+}
+
+func stringOrEnv(v types.String, env string) string {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}
+
+func boolOrEnv(v types.Bool, env string) (bool, error) {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueBool(), nil
+	}
+	s := os.Getenv(env)
+	if s == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, fmt.Errorf("%s=%q is not a boolean", env, s)
+	}
+	return b, nil
+}
+
+func (p *invitationsProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewStageInvitationResource,
+	}
+}
+
+func (p *invitationsProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return nil
+}
+
+// RegistryAddress is the provider's address in the Terraform registry; the
+// one place it is written down for the server, the tests and the demo.
+const RegistryAddress = "registry.terraform.io/invitations-dev/invitations"

@@ -1,0 +1,110 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
+)
+
+// protoV6ProviderFactories serve the provider in-process.
+var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"invitations": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// testEnv is a mock server and the provider block that points at it.
+type testEnv struct {
+	srv *mockserver.Server
+	url string
+}
+
+func newTestEnv(t *testing.T, opts mockserver.Options) *testEnv {
+	t.Helper()
+	srv, ts := mockserver.Start(t, opts)
+	return &testEnv{srv: srv, url: ts.URL}
+}
+
+// providerConfig is the provider block for the mock, with short retry waits
+// so that retry tests stay fast.
+func (e *testEnv) providerConfig() string {
+	return fmt.Sprintf(`
+provider "invitations" {
+  authentik = {
+    url   = %q
+    token = %q
+  }
+  retry_wait_min = "10ms"
+  retry_wait_max = "1s"
+}
+`, e.url, mockserver.AuthentikAdminToken)
+}
+
+// requests checks the requests the mock received since the last reset,
+// by method, then resets the counters.
+func (e *testEnv) requests(want map[string]int) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		got := map[string]int{}
+		for _, r := range e.srv.Requests() {
+			got[r.Method]++
+		}
+		e.srv.ResetCounts()
+		for _, m := range []string{"GET", "POST", "PATCH", "PUT", "DELETE"} {
+			if got[m] != want[m] {
+				return fmt.Errorf("%s requests: got %d, want %d (all: %v)", m, got[m], want[m], got)
+			}
+		}
+		return nil
+	}
+}
+
+func TestMain(m *testing.M) {
+	// Terraform must never phone home from tests.
+	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
+	os.Exit(m.Run())
+}
+
+func TestProviderSchemaDescriptions(t *testing.T) {
+	// Every attribute of every schema documents itself.
+	resp, err := protoV6ProviderFactories["invitations"]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemas, err := resp.GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var missing []string
+	var walk func(prefix string, b *tfprotov6.SchemaBlock)
+	walk = func(prefix string, b *tfprotov6.SchemaBlock) {
+		for _, a := range b.Attributes {
+			if strings.TrimSpace(a.Description) == "" {
+				missing = append(missing, prefix+a.Name)
+			}
+			if a.NestedType != nil {
+				walk(prefix+a.Name+".", &tfprotov6.SchemaBlock{Attributes: a.NestedType.Attributes})
+			}
+		}
+		for _, nb := range b.BlockTypes {
+			walk(prefix+nb.TypeName+".", nb.Block)
+		}
+	}
+	walk("provider.", schemas.Provider.Block)
+	for name, s := range schemas.ResourceSchemas {
+		walk(name+".", s.Block)
+	}
+	for name, s := range schemas.DataSourceSchemas {
+		walk(name+".", s.Block)
+	}
+	if len(schemas.ResourceSchemas) == 0 {
+		t.Fatal("no resources")
+	}
+	if len(missing) > 0 {
+		t.Fatalf("attributes without a description: %v", missing)
+	}
+}

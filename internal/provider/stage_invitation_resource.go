@@ -1,0 +1,565 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &stageInvitationResource{}
+	_ resource.ResourceWithImportState = &stageInvitationResource{}
+	_ resource.ResourceWithModifyPlan  = &stageInvitationResource{}
+)
+
+// Invitation states reported in the status attribute.
+const (
+	statusActive  = "active"
+	statusUsed    = "used"
+	statusExpired = "expired"
+)
+
+var authentikNameRE = regexp.MustCompile(`^[-a-zA-Z0-9_]+$`)
+
+// NewStageInvitationResource returns the invitations_stage_invitation resource.
+func NewStageInvitationResource() resource.Resource { return &stageInvitationResource{} }
+
+type stageInvitationResource struct {
+	client *authentik.Client
+	// now is the clock used for expiry decisions (tests replace it).
+	now func() time.Time
+}
+
+type stageInvitationModel struct {
+	ID        types.String         `tfsdk:"id"`
+	Name      types.String         `tfsdk:"name"`
+	Expires   timetypes.RFC3339    `tfsdk:"expires"`
+	FixedData jsontypes.Normalized `tfsdk:"fixed_data"`
+	SingleUse types.Bool           `tfsdk:"single_use"`
+	Flow      types.String         `tfsdk:"flow"`
+	FlowSlug  types.String         `tfsdk:"flow_slug"`
+	CreatedBy types.String         `tfsdk:"created_by"`
+	InviteURL types.String         `tfsdk:"invite_url"`
+	Reissue   types.Bool           `tfsdk:"reissue"`
+	Status    types.String         `tfsdk:"status"`
+	Timeouts  timeouts.Value       `tfsdk:"timeouts"`
+}
+
+func (r *stageInvitationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_stage_invitation"
+}
+
+func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An enrollment invitation of authentik's invitation stage. Anyone holding its link can enrol, " +
+			"so its identifier (the invite token) is treated as a secret: it is sensitive in plans, state " +
+			"outputs and logs. Every argument is updated in place.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The invitation's UUID (`pk`), which is also its invite token; sensitive.",
+				Computed:            true,
+				Sensitive:           true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the invitation: 1 to 50 letters, digits, `-` or `_`.",
+				Required:            true,
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 50),
+					stringvalidator.RegexMatches(authentikNameRE, "must contain only letters, digits, hyphens and underscores"),
+				},
+			},
+			"expires": schema.StringAttribute{
+				MarkdownDescription: "When the invitation expires, as an RFC 3339 timestamp (compared as an instant, so `Z` and `+00:00` are the same). Omit for an invitation that never expires. Must be in the future when set; authentik deletes expired invitations.",
+				Optional:            true,
+				CustomType:          timetypes.RFC3339Type{},
+			},
+			"fixed_data": schema.StringAttribute{
+				MarkdownDescription: "Data the invitation fixes in the enrollment flow's context, as a JSON object (`jsonencode({...})`); compared as JSON, so key order and spacing do not matter. Defaults to `{}`.",
+				Optional:            true,
+				Computed:            true,
+				CustomType:          jsontypes.NormalizedType{},
+				Default:             stringdefault.StaticString("{}"),
+				Validators:          []validator.String{jsonObject()},
+			},
+			"single_use": schema.BoolAttribute{
+				MarkdownDescription: "Whether authentik deletes the invitation once it has been used. Defaults to `false`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+			"flow": schema.StringAttribute{
+				MarkdownDescription: "UUID of the enrollment flow that may use this invitation. Omit to allow any flow with an invitation stage.",
+				Optional:            true,
+				Validators:          []validator.String{uuidString()},
+			},
+			"flow_slug": schema.StringAttribute{
+				MarkdownDescription: "Slug of the flow named by `flow`, as authentik reports it.",
+				Computed:            true,
+			},
+			"created_by": schema.StringAttribute{
+				MarkdownDescription: "Username of the user who created the invitation (the token's user).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"invite_url": schema.StringAttribute{
+				MarkdownDescription: "The enrollment link, `<authentik url>/if/flow/<flow slug>/?itoken=<id>`, when `flow` is set; sensitive, since it carries the invite token. Expose it with an output and `nonsensitive()` only where that is wanted.",
+				Computed:            true,
+				Sensitive:           true,
+			},
+			"reissue": schema.BoolAttribute{
+				MarkdownDescription: "What happens when authentik removes the invitation because it was used (single-use) or expired. " +
+					"`false` (default): it stays in state with `status` `used` or `expired`, every plan warns about it, and nothing is re-created until " +
+					"the configuration changes. `true`: it is dropped from state on refresh, with a warning, and the plan issues a new invitation with a new token.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "`active` while the invitation exists; `used` or `expired` once authentik has removed it for that reason (see `reissue`).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *stageInvitationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if r.now == nil {
+		r.now = time.Now
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok || data == nil {
+		return
+	}
+	if data.Authentik == nil {
+		resp.Diagnostics.AddError("authentik is not configured", "invitations_stage_invitation needs authentik: "+data.AuthentikMissing+".")
+		return
+	}
+	r.client = data.Authentik
+}
+
+func (r *stageInvitationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan stageInvitationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		r.checkExpiresInFuture(plan, resp)
+		return
+	}
+	var state stageInvitationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if gone := state.Status.ValueString(); gone == statusUsed || gone == statusExpired {
+		// The invitation no longer exists: any change, or asking for a
+		// reissue, means a new invitation, with a new token.
+		for _, p := range changedArguments(plan, state) {
+			resp.RequiresReplace.Append(p)
+		}
+		if plan.Reissue.ValueBool() && !state.Reissue.ValueBool() {
+			resp.RequiresReplace.Append(path.Root("reissue"))
+		}
+		if len(resp.RequiresReplace) > 0 {
+			r.checkExpiresInFuture(plan, resp)
+		}
+		return
+	}
+
+	if len(changedArguments(plan, state)) > 0 {
+		r.checkExpiresInFuture(plan, resp)
+	}
+	// The flow's slug and the link follow the flow; keep them when it stays.
+	if plan.Flow.Equal(state.Flow) {
+		plan.FlowSlug = state.FlowSlug
+		plan.InviteURL = state.InviteURL
+	} else {
+		plan.FlowSlug = types.StringUnknown()
+		plan.InviteURL = types.StringUnknown()
+		if plan.Flow.IsNull() {
+			plan.FlowSlug = types.StringNull()
+			plan.InviteURL = types.StringNull()
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// changedArguments lists the API-backed arguments whose planned value
+// differs from state.
+func changedArguments(plan, state stageInvitationModel) []path.Path {
+	var out []path.Path
+	if !plan.Name.Equal(state.Name) {
+		out = append(out, path.Root("name"))
+	}
+	if !sameOptionalInstant(plan.Expires, state.Expires) {
+		out = append(out, path.Root("expires"))
+	}
+	if eq, _ := plan.FixedData.StringSemanticEquals(context.Background(), state.FixedData); !eq && !plan.FixedData.Equal(state.FixedData) {
+		out = append(out, path.Root("fixed_data"))
+	}
+	if !plan.SingleUse.Equal(state.SingleUse) {
+		out = append(out, path.Root("single_use"))
+	}
+	if !plan.Flow.Equal(state.Flow) {
+		out = append(out, path.Root("flow"))
+	}
+	return out
+}
+
+func sameOptionalInstant(a, b timetypes.RFC3339) bool {
+	if a.IsNull() || b.IsNull() || a.IsUnknown() || b.IsUnknown() {
+		return a.Equal(b)
+	}
+	return sameInstant(a.ValueString(), b.ValueString())
+}
+
+// checkExpiresInFuture refuses to issue an invitation that authentik would
+// delete at once: it would be re-created on every apply.
+func (r *stageInvitationResource) checkExpiresInFuture(plan stageInvitationModel, resp *resource.ModifyPlanResponse) {
+	if plan.Expires.IsNull() || plan.Expires.IsUnknown() {
+		return
+	}
+	t, err := time.Parse(time.RFC3339Nano, plan.Expires.ValueString())
+	if err != nil {
+		return // the type's own validation reports it
+	}
+	if now := r.clock(); !t.After(now) {
+		resp.Diagnostics.AddAttributeError(path.Root("expires"), "Invitation would already be expired",
+			fmt.Sprintf("expires (%s) is not in the future (now %s); authentik deletes expired invitations, so it would be issued in vain. Set a later time, or remove expires.",
+				plan.Expires.ValueString(), now.UTC().Format(time.RFC3339)))
+	}
+}
+
+func (r *stageInvitationResource) clock() time.Time {
+	if r.now == nil {
+		return time.Now()
+	}
+	return r.now()
+}
+
+func (r *stageInvitationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan stageInvitationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, 5*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	body := stageRequest(plan, nil)
+	inv, err := r.client.Create(ctx, body)
+	if err != nil && client.IsAmbiguous(err) {
+		tflog.Warn(ctx, "creating the invitation failed ambiguously; looking for it before trying again", map[string]any{"error": err.Error()})
+		inv, err = r.reconcileCreate(ctx, plan, body, err)
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Creating the authentik invitation failed", describe(err))
+		return
+	}
+	resp.Diagnostics.Append(r.setState(ctx, &plan, inv)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// reconcileCreate runs after a POST whose outcome is unknown. authentik
+// names are not unique, so it looks for an invitation with every field as
+// requested: exactly one is adopted; none means the POST did not take
+// effect and it is sent once more; several cannot be told apart.
+func (r *stageInvitationResource) reconcileCreate(ctx context.Context, plan stageInvitationModel, body authentik.InvitationRequest, first error) (*authentik.Invitation, error) {
+	candidates, err := r.client.FindByName(ctx, plan.Name.ValueString())
+	if err != nil {
+		return nil, fmt.Errorf("%w; looking for the invitation afterwards also failed: %w", first, err)
+	}
+	var matches []authentik.Invitation
+	for _, c := range candidates {
+		if matchesPlan(plan, c) {
+			matches = append(matches, c)
+		}
+	}
+	switch len(matches) {
+	case 1:
+		tflog.Info(ctx, "the ambiguous create had taken effect; adopting the invitation it made")
+		return &matches[0], nil
+	case 0:
+		inv, err := r.client.Create(ctx, body)
+		if err != nil {
+			return nil, fmt.Errorf("%w; it had not taken effect, and the second attempt failed: %w", first, err)
+		}
+		return inv, nil
+	}
+	return nil, fmt.Errorf("%w; %d invitations named %q now match this configuration and the provider cannot tell which one it created. "+
+		"Import the right one (terraform import) and delete the others", first, len(matches), plan.Name.ValueString())
+}
+
+func matchesPlan(plan stageInvitationModel, inv authentik.Invitation) bool {
+	if inv.Name != plan.Name.ValueString() || inv.SingleUse != plan.SingleUse.ValueBool() {
+		return false
+	}
+	if (inv.Flow == nil) != plan.Flow.IsNull() || (inv.Flow != nil && !equalFoldUUID(*inv.Flow, plan.Flow.ValueString())) {
+		return false
+	}
+	if (inv.Expires == nil) != plan.Expires.IsNull() || (inv.Expires != nil && !sameInstant(*inv.Expires, plan.Expires.ValueString())) {
+		return false
+	}
+	got := jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData)))
+	eq, _ := plan.FixedData.StringSemanticEquals(context.Background(), got)
+	return eq
+}
+
+func equalFoldUUID(a, b string) bool { return strings.EqualFold(a, b) }
+
+func orEmptyObject(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 || string(raw) == "null" {
+		return json.RawMessage("{}")
+	}
+	return raw
+}
+
+func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state stageInvitationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, 2*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	inv, err := r.client.Get(ctx, state.ID.ValueString())
+	if client.IsNotFound(err) {
+		r.gone(ctx, &state, resp)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Reading the authentik invitation failed", describe(err))
+		return
+	}
+	if state.Reissue.IsNull() {
+		state.Reissue = types.BoolValue(false) // after import
+	}
+	resp.Diagnostics.Append(r.setState(ctx, &state, inv)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// gone handles an invitation authentik no longer has. One that was used or
+// expired is authentik's own doing and follows reissue; any other was
+// deleted outside Terraform and is planned again.
+func (r *stageInvitationResource) gone(ctx context.Context, state *stageInvitationModel, resp *resource.ReadResponse) {
+	name := state.Name.ValueString()
+	reason := ""
+	if !state.Expires.IsNull() {
+		if t, err := time.Parse(time.RFC3339Nano, state.Expires.ValueString()); err == nil && !t.After(r.clock()) {
+			reason = statusExpired
+		}
+	}
+	if reason == "" && state.SingleUse.ValueBool() {
+		reason = statusUsed
+	}
+	if prior := state.Status.ValueString(); prior == statusUsed || prior == statusExpired {
+		reason = prior
+	}
+	why := map[string]string{
+		statusUsed:    "was used: it is single-use, and authentik deletes such invitations once used",
+		statusExpired: fmt.Sprintf("expired at %s, and authentik deleted it", state.Expires.ValueString()),
+	}[reason]
+
+	switch {
+	case reason == "":
+		resp.Diagnostics.AddWarning("Invitation deleted outside Terraform",
+			fmt.Sprintf("The authentik invitation %q no longer exists; it was deleted outside Terraform. It is removed from state and will be planned for creation again.", name))
+		resp.State.RemoveResource(ctx)
+	case state.Reissue.ValueBool():
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Invitation %q %s", name, reason),
+			fmt.Sprintf("The authentik invitation %q %s. Because reissue is true, it is removed from state and the plan issues a new invitation, with a new token.", name, why))
+		resp.State.RemoveResource(ctx)
+	default:
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Invitation %q %s", name, reason),
+			fmt.Sprintf("The authentik invitation %q %s. It is kept in state with status %q and is not re-created (reissue is false). "+
+				"Remove it from the configuration, or set reissue = true (or change it) to issue a new invitation.", name, why, reason))
+		state.Status = types.StringValue(reason)
+		state.InviteURL = types.StringNull()
+		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	}
+}
+
+func (r *stageInvitationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state stageInvitationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, 5*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	plan.ID = state.ID
+	if len(changedArguments(plan, state)) == 0 {
+		// Only provider-side settings (reissue, timeouts) changed.
+		plan.FlowSlug, plan.CreatedBy, plan.InviteURL, plan.Status = state.FlowSlug, state.CreatedBy, state.InviteURL, state.Status
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		return
+	}
+	inv, err := r.client.Patch(ctx, state.ID.ValueString(), stageRequest(plan, &state))
+	if err != nil {
+		resp.Diagnostics.AddError("Updating the authentik invitation failed", describe(err))
+		return
+	}
+	resp.Diagnostics.Append(r.setState(ctx, &plan, inv)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *stageInvitationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state stageInvitationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, 5*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	if err := r.client.Delete(ctx, state.ID.ValueString()); err != nil {
+		resp.Diagnostics.AddError("Deleting the authentik invitation failed", describe(err))
+	}
+}
+
+func (r *stageInvitationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !uuidRE.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid import ID",
+			"An authentik invitation is imported by its UUID (pk), e.g. terraform import invitations_stage_invitation.example 3fa85f64-5717-4562-b3fc-2c963f66afa6.")
+		return
+	}
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+func (r *stageInvitationResource) ready(diags *diag.Diagnostics) bool {
+	if r.client == nil {
+		diags.AddError("authentik is not configured", "The provider has no authentik connection; set authentik.url and authentik.token (or AUTHENTIK_URL and AUTHENTIK_TOKEN).")
+		return false
+	}
+	return true
+}
+
+// stageRequest builds the request body. For an update (state given) it
+// carries only the arguments that changed, as a PATCH should.
+func stageRequest(plan stageInvitationModel, state *stageInvitationModel) authentik.InvitationRequest {
+	var req authentik.InvitationRequest
+	changed := map[string]bool{"name": true, "expires": true, "fixed_data": true, "single_use": true, "flow": true}
+	if state != nil {
+		changed = map[string]bool{}
+		for _, p := range changedArguments(plan, *state) {
+			changed[p.String()] = true
+		}
+	}
+	if changed["name"] {
+		req.Name = plan.Name.ValueStringPointer()
+	}
+	if changed["expires"] {
+		if plan.Expires.IsNull() {
+			req.NullExpires = state != nil
+		} else {
+			req.Expires = plan.Expires.ValueStringPointer()
+		}
+	}
+	if changed["fixed_data"] && !plan.FixedData.IsNull() {
+		req.FixedData = json.RawMessage(plan.FixedData.ValueString())
+	}
+	if changed["single_use"] {
+		req.SingleUse = plan.SingleUse.ValueBoolPointer()
+	}
+	if changed["flow"] {
+		if plan.Flow.IsNull() {
+			req.NullFlow = state != nil
+		} else {
+			req.Flow = plan.Flow.ValueStringPointer()
+		}
+	}
+	return req
+}
+
+// setState copies what authentik returned into the model. Values that are
+// equal to what the model holds (the same instant, the same JSON, the same
+// UUID in other case) keep the model's spelling, so plans stay empty.
+func (r *stageInvitationResource) setState(_ context.Context, m *stageInvitationModel, inv *authentik.Invitation) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.ID = types.StringValue(inv.PK)
+	m.Name = types.StringValue(inv.Name)
+	switch {
+	case inv.Expires == nil:
+		m.Expires = timetypes.NewRFC3339Null()
+	case m.Expires.IsNull() || m.Expires.IsUnknown() || !sameInstant(m.Expires.ValueString(), *inv.Expires):
+		m.Expires = timetypes.NewRFC3339ValueMust(*inv.Expires)
+	}
+	fixed := jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData)))
+	if eq, _ := m.FixedData.StringSemanticEquals(context.Background(), fixed); m.FixedData.IsNull() || m.FixedData.IsUnknown() || !eq {
+		m.FixedData = fixed
+	}
+	m.SingleUse = types.BoolValue(inv.SingleUse)
+	switch {
+	case inv.Flow == nil:
+		m.Flow = types.StringNull()
+	case m.Flow.IsNull() || m.Flow.IsUnknown() || !equalFoldUUID(m.Flow.ValueString(), *inv.Flow):
+		m.Flow = types.StringValue(*inv.Flow)
+	}
+	m.FlowSlug = types.StringNull()
+	m.InviteURL = types.StringNull()
+	if inv.FlowObj != nil && inv.FlowObj.Slug != "" {
+		m.FlowSlug = types.StringValue(inv.FlowObj.Slug)
+		m.InviteURL = types.StringValue(fmt.Sprintf("%s/if/flow/%s/?itoken=%s", r.client.InstanceURL, inv.FlowObj.Slug, inv.PK))
+	}
+	m.CreatedBy = types.StringNull()
+	if inv.CreatedBy != nil {
+		m.CreatedBy = types.StringValue(inv.CreatedBy.Username)
+	}
+	m.Status = types.StringValue(statusActive)
+	if m.Reissue.IsNull() || m.Reissue.IsUnknown() {
+		m.Reissue = types.BoolValue(false)
+	}
+	return diags
+}
+
+// describe renders an error for a diagnostic: the HTTP status and the
+// server's message, with a hint for authentication failures.
+func describe(err error) string {
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == 403 {
+		return err.Error() + "\n\nauthentik answers 403 both to a missing or invalid token and to a token whose user lacks permission on invitations: check the token and its user's permissions."
+	}
+	return err.Error()
+}

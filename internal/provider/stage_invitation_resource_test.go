@@ -1,0 +1,190 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
+)
+
+const (
+	stageAddr   = "invitations_stage_invitation.test"
+	flowDefault = "0b4cf3a3-5ad1-4d38-8f5b-0d1c5c3c7f10"
+	flowOther   = "7d8e1f0a-3b2c-4d5e-9f60-718293a4b5c6"
+)
+
+func stageConfig(env *testEnv, body string) string {
+	return env.providerConfig() + fmt.Sprintf(`
+resource "invitations_stage_invitation" "test" {
+%s
+}
+`, body)
+}
+
+// stageDestroyed checks the mock's store: nothing is left.
+func stageDestroyed(env *testEnv) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if left := env.srv.AuthentikInvitations(); len(left) != 0 {
+			return fmt.Errorf("%d invitation(s) left on the server: %+v", len(left), left)
+		}
+		return nil
+	}
+}
+
+// stageOnServer checks the mock holds exactly one invitation, as described.
+func stageOnServer(env *testEnv, check func(mockserver.AuthentikInvitation) error) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		all := env.srv.AuthentikInvitations()
+		if len(all) != 1 {
+			return fmt.Errorf("want exactly 1 invitation on the server, got %d: %+v", len(all), all)
+		}
+		rs := s.RootModule().Resources[stageAddr]
+		if rs == nil || rs.Primary.ID != all[0].PK {
+			return fmt.Errorf("state id does not match the server's invitation %s", all[0].PK)
+		}
+		return check(all[0])
+	}
+}
+
+func TestAccStageInvitation_lifecycle(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	idSame := statecheck.CompareValue(compare.ValuesSame())
+	updated := func(body string, stateChecks ...statecheck.StateCheck) resource.TestStep {
+		return resource.TestStep{
+			PreConfig: env.srv.ResetCounts,
+			Config:    stageConfig(env, body),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionUpdate)},
+			},
+			ConfigStateChecks: append(stateChecks, idSame.AddStateValue(stageAddr, tfjsonpath.New("id"))),
+			// An update is one refresh and one PATCH.
+			Check: env.requests(map[string]int{"GET": 1, "PATCH": 1}),
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             stageDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: env.srv.ResetCounts,
+				Config: stageConfig(env, `
+  name       = "contractors-2027"
+  flow       = "`+flowDefault+`"
+  expires    = "2099-01-31T23:59:59Z"
+  single_use = true
+  fixed_data = jsonencode({ groups = ["contractors"] })
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
+					statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("flow_slug"), knownvalue.StringExact("default-enrollment-flow")),
+					statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("created_by"), knownvalue.StringExact("akadmin")),
+					statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("reissue"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("invite_url"), knownvalue.StringRegexp(
+						regexp.MustCompile(`^`+regexp.QuoteMeta(env.url)+`/if/flow/default-enrollment-flow/\?itoken=[0-9a-f-]{36}$`))),
+					idSame.AddStateValue(stageAddr, tfjsonpath.New("id")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					// A create is one POST and nothing else.
+					env.requests(map[string]int{"POST": 1}),
+					stageOnServer(env, func(inv mockserver.AuthentikInvitation) error {
+						if inv.Name != "contractors-2027" || !inv.SingleUse || inv.Flow == nil || *inv.Flow != flowDefault ||
+							inv.Expires == nil || inv.Expires.UTC().Format("2006-01-02T15:04:05Z") != "2099-01-31T23:59:59Z" {
+							return fmt.Errorf("server holds %+v", inv)
+						}
+						if g, ok := inv.FixedData["groups"].([]any); !ok || len(g) != 1 || g[0] != "contractors" {
+							return fmt.Errorf("fixed_data on the server: %v", inv.FixedData)
+						}
+						return nil
+					}),
+				),
+			},
+			{
+				// A refresh is one GET.
+				PreConfig:    env.srv.ResetCounts,
+				RefreshState: true,
+				Check:        env.requests(map[string]int{"GET": 1}),
+			},
+			{
+				Config: stageConfig(env, `
+  name       = "contractors-2027"
+  flow       = "`+flowDefault+`"
+  expires    = "2099-01-31T23:59:59Z"
+  single_use = true
+  fixed_data = jsonencode({ groups = ["contractors"] })
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			updated(`
+  name       = "contractors-2028"
+  flow       = "`+flowDefault+`"
+  expires    = "2099-01-31T23:59:59Z"
+  single_use = true
+  fixed_data = jsonencode({ groups = ["contractors"] })
+`),
+			updated(`
+  name       = "contractors-2028"
+  flow       = "`+flowDefault+`"
+  expires    = "2099-06-30T12:00:00Z"
+  single_use = true
+  fixed_data = jsonencode({ groups = ["contractors"] })
+`),
+			updated(`
+  name       = "contractors-2028"
+  flow       = "`+flowDefault+`"
+  expires    = "2099-06-30T12:00:00Z"
+  single_use = true
+  fixed_data = jsonencode({ groups = ["contractors", "vpn"], note = "x" })
+`),
+			updated(`
+  name       = "contractors-2028"
+  flow       = "`+flowDefault+`"
+  expires    = "2099-06-30T12:00:00Z"
+  single_use = false
+  fixed_data = jsonencode({ groups = ["contractors", "vpn"], note = "x" })
+`),
+			updated(`
+  name       = "contractors-2028"
+  flow       = "`+flowOther+`"
+  expires    = "2099-06-30T12:00:00Z"
+  single_use = false
+  fixed_data = jsonencode({ groups = ["contractors", "vpn"], note = "x" })
+`, statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("flow_slug"), knownvalue.StringExact("contractor-enrollment"))),
+			updated(`
+  name = "contractors-2028"
+`,
+				statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("flow_slug"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("invite_url"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("expires"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("fixed_data"), knownvalue.StringExact("{}")),
+			),
+			{
+				ResourceName:            stageAddr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				Config:   stageConfig(env, `  name = "contractors-2028"`),
+				PlanOnly: true,
+			},
+			{
+				// A destroy is one refresh and one DELETE.
+				PreConfig: env.srv.ResetCounts,
+				Config:    env.providerConfig(),
+				Check:     env.requests(map[string]int{"GET": 1, "DELETE": 1}),
+			},
+		},
+	})
+}
