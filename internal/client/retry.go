@@ -2,9 +2,9 @@ package client
 
 import (
 	"context"
-	"errors"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"math/rand/v2"
 	"net/http"
 	"strconv"

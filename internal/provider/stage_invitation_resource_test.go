@@ -128,28 +128,28 @@ func TestAccStageInvitation_lifecycle(t *testing.T) {
 			},
 			updated(`
   name       = "contractors-2028"
-  flow       = "`+flowDefault+`"
+  flow       = "` + flowDefault + `"
   expires    = "2099-01-31T23:59:59Z"
   single_use = true
   fixed_data = jsonencode({ groups = ["contractors"] })
 `),
 			updated(`
   name       = "contractors-2028"
-  flow       = "`+flowDefault+`"
+  flow       = "` + flowDefault + `"
   expires    = "2099-06-30T12:00:00Z"
   single_use = true
   fixed_data = jsonencode({ groups = ["contractors"] })
 `),
 			updated(`
   name       = "contractors-2028"
-  flow       = "`+flowDefault+`"
+  flow       = "` + flowDefault + `"
   expires    = "2099-06-30T12:00:00Z"
   single_use = true
   fixed_data = jsonencode({ groups = ["contractors", "vpn"], note = "x" })
 `),
 			updated(`
   name       = "contractors-2028"
-  flow       = "`+flowDefault+`"
+  flow       = "` + flowDefault + `"
   expires    = "2099-06-30T12:00:00Z"
   single_use = false
   fixed_data = jsonencode({ groups = ["contractors", "vpn"], note = "x" })

@@ -23,7 +23,9 @@ type urlValidator struct{}
 
 func httpURL() validator.String { return urlValidator{} }
 
-func (urlValidator) Description(context.Context) string { return "must be an absolute http or https URL" }
+func (urlValidator) Description(context.Context) string {
+	return "must be an absolute http or https URL"
+}
 func (v urlValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
