@@ -569,21 +569,6 @@ func (s *Server) UseAuthentikInvitation(pk string) error {
 	return nil
 }
 
-// ExpireAuthentikInvitation moves the invitation's expiry into the past,
-// so the server removes it.
-func (s *Server) ExpireAuthentikInvitation(pk string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	inv, ok := s.ak.byPK[pk]
-	if !ok {
-		return fmt.Errorf("no invitation %s", pk)
-	}
-	past := s.now().Add(-time.Second)
-	inv.Expires = &past
-	s.expireAuthentik()
-	return nil
-}
-
 // DeleteAuthentikInvitation deletes an invitation behind Terraform's back.
 func (s *Server) DeleteAuthentikInvitation(pk string) bool {
 	s.mu.Lock()

@@ -47,11 +47,13 @@ var _ provider.Provider = &invitationsProvider{}
 
 type invitationsProvider struct {
 	version string
+	// now is the clock for expiry decisions; tests share theirs with the mock.
+	now func() time.Time
 }
 
 // New returns the provider factory for the given version.
 func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &invitationsProvider{version: version} }
+	return func() provider.Provider { return &invitationsProvider{version: version, now: time.Now} }
 }
 
 type providerModel struct {
@@ -184,6 +186,7 @@ type providerData struct {
 	AuthentikMissing string
 	IBLMissing       string
 	IBLOrg           string
+	Now              func() time.Time
 }
 
 func (p *invitationsProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -197,7 +200,7 @@ func (p *invitationsProvider) Configure(ctx context.Context, req provider.Config
 	if !ok {
 		return
 	}
-	data := &providerData{}
+	data := &providerData{Now: p.now}
 
 	// authentik
 	var ak authentikConfigModel

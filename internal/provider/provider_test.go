@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -16,6 +18,18 @@ import (
 // protoV6ProviderFactories serve the provider in-process.
 var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"invitations": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// fakeClock is a clock a test moves forward, shared by the mock server and
+// the provider so that expiry can be tested without waiting.
+type fakeClock struct{ offset atomic.Int64 }
+
+func (c *fakeClock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *fakeClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
+func (c *fakeClock) factories() map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"invitations": providerserver.NewProtocol6WithError(&invitationsProvider{version: "test", now: c.Now}),
+	}
 }
 
 // testEnv is a mock server and the provider block that points at it.
@@ -66,6 +80,10 @@ func (e *testEnv) requests(want map[string]int) func(*terraform.State) error {
 func TestMain(m *testing.M) {
 	// Terraform must never phone home from tests.
 	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
+	// Settings from the developer's shell must not leak into the tests.
+	for _, v := range []string{EnvIBLURL, EnvIBLAPIKey, EnvIBLOrg, EnvAuthentikURL, EnvAuthentikToken, EnvAuthentikInsecure} {
+		_ = os.Unsetenv(v)
+	}
 	os.Exit(m.Run())
 }
 

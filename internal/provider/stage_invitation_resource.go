@@ -143,19 +143,17 @@ func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaR
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": timeoutsAttribute(ctx),
 		},
 	}
 }
 
 func (r *stageInvitationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if r.now == nil {
-		r.now = time.Now
-	}
 	data, ok := req.ProviderData.(*providerData)
 	if !ok || data == nil {
 		return
 	}
+	r.now = data.Now
 	if data.Authentik == nil {
 		resp.Diagnostics.AddError("authentik is not configured", "invitations_stage_invitation needs authentik: "+data.AuthentikMissing+".")
 		return

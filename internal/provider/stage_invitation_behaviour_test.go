@@ -1,0 +1,397 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
+)
+
+// capturePK stores the invitation's id from state.
+func capturePK(dst *string) resource.TestCheckFunc {
+	return resource.TestCheckResourceAttrWith(stageAddr, "id", func(v string) error {
+		if v == "" {
+			return fmt.Errorf("empty id")
+		}
+		*dst = v
+		return nil
+	})
+}
+
+// newPK checks the server holds one invitation, not the one captured before.
+func newPK(env *testEnv, old *string) resource.TestCheckFunc {
+	return stageOnServer(env, func(inv mockserver.AuthentikInvitation) error {
+		if inv.PK == *old {
+			return fmt.Errorf("expected a new invitation, still %s", inv.PK)
+		}
+		return nil
+	})
+}
+
+func TestAccStageInvitation_validation(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	bad := func(body, want string) resource.TestStep {
+		return resource.TestStep{Config: stageConfig(env, body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		// Every rule is enforced at plan time: not one request reached the server.
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(env.srv.Requests()); n != 0 {
+				return fmt.Errorf("validation sent %d request(s) to the server", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			bad(`name = ""`, `(?s)Attribute name string length must be between 1 and 50`),
+			bad(`name = "`+strings.Repeat("a", 51)+`"`, `(?s)Attribute name string length must be between 1 and 50`),
+			bad(`name = "has space"`, `(?s)Attribute name must contain only letters, digits, hyphens and underscores`),
+			bad("name = \"ok\"\nflow = \"not-a-uuid\"", `(?s)Attribute flow must be a UUID`),
+			bad("name = \"ok\"\nexpires = \"31/01/2099\"", `(?s)Invalid RFC3339 String Value.*expires`),
+			bad("name = \"ok\"\nexpires = \"2001-01-01T00:00:00Z\"", `(?s)expires.*not in the future`),
+			bad("name = \"ok\"\nfixed_data = \"{not json\"", `(?s)Invalid JSON String Value`),
+			bad("name = \"ok\"\nfixed_data = jsonencode([1, 2])", `(?s)fixed_data must be a JSON object`),
+			bad("name = \"ok\"\nfixed_data = \"\"", `(?s)Invalid JSON String Value`),
+		},
+	})
+}
+
+func TestAccStageInvitation_unconfiguredPlatform(t *testing.T) {
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "invitations" {}
+resource "invitations_stage_invitation" "test" { name = "x" }
+`,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)authentik is not configured.*authentik.url is not set.*AUTHENTIK_URL`),
+		}},
+	})
+}
+
+func TestAccStageInvitation_drift(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	var pk string
+	cfg := stageConfig(env, `name = "drifter"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             stageDestroyed(env),
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: capturePK(&pk)},
+			{
+				PreConfig: func() {
+					if !env.srv.DeleteAuthentikInvitation(pk) {
+						t.Fatalf("invitation %s not on the server", pk)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionCreate)},
+				},
+				Check: newPK(env, &pk),
+			},
+		},
+	})
+}
+
+func TestAccStageInvitation_used(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	var pk string
+	keep := stageConfig(env, "name = \"one-shot\"\nsingle_use = true\nflow = \""+flowDefault+"\"")
+	reissue := stageConfig(env, "name = \"one-shot\"\nsingle_use = true\nflow = \""+flowDefault+"\"\nreissue = true")
+	use := func() {
+		if err := env.srv.UseAuthentikInvitation(pk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             stageDestroyed(env),
+		Steps: []resource.TestStep{
+			{Config: keep, Check: capturePK(&pk)},
+			{
+				// Used: authentik deleted it. With reissue = false it stays in
+				// state as used, and is not issued again.
+				PreConfig:    use,
+				RefreshState: true,
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(stageAddr, "status", "used"),
+					resource.TestCheckNoResourceAttr(stageAddr, "invite_url"),
+				),
+			},
+			{
+				Config: keep,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					if n := len(env.srv.AuthentikInvitations()); n != 0 {
+						return fmt.Errorf("a used invitation was issued again: %d on the server", n)
+					}
+					return nil
+				},
+			},
+			{
+				// Asking for a reissue replaces it with a new invitation.
+				Config: reissue,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionReplace)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				},
+				Check: resource.ComposeTestCheckFunc(newPK(env, &pk), capturePK(&pk)),
+			},
+			{
+				// With reissue = true, a used invitation is planned again.
+				PreConfig: use,
+				Config:    reissue,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionCreate)},
+				},
+				Check: newPK(env, &pk),
+			},
+		},
+	})
+}
+
+func TestAccStageInvitation_expired(t *testing.T) {
+	clock := &fakeClock{}
+	env := newTestEnv(t, mockserver.Options{Now: clock.Now})
+	var pk string
+	soon := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	later := time.Now().Add(3 * time.Hour).UTC().Format(time.RFC3339)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: clock.factories(),
+		CheckDestroy:             stageDestroyed(env),
+		Steps: []resource.TestStep{
+			{Config: stageConfig(env, "name = \"short-lived\"\nexpires = \""+soon+"\""), Check: capturePK(&pk)},
+			{
+				// Two hours later, authentik has removed the expired invitation.
+				PreConfig:    func() { clock.Advance(2 * time.Hour) },
+				RefreshState: true,
+				Check:        resource.TestCheckResourceAttr(stageAddr, "status", "expired"),
+			},
+			{
+				Config:   stageConfig(env, "name = \"short-lived\"\nexpires = \""+soon+"\""),
+				PlanOnly: true, // not issued again
+			},
+			{
+				// Extending it issues a new invitation.
+				Config: stageConfig(env, "name = \"short-lived\"\nexpires = \""+later+"\""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionReplace)},
+				},
+				Check: newPK(env, &pk),
+			},
+		},
+	})
+}
+
+func TestAccStageInvitation_equivalentSpellings(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	for _, tc := range []struct{ name, expires string }{
+		{"offset", "2099-02-01T01:59:59+02:00"},
+		{"zero-offset", "2099-01-31T23:59:59+00:00"},
+		{"fraction", "2099-01-31T23:59:59.500Z"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := stageConfig(env, fmt.Sprintf(`
+  name       = "spelled-%s"
+  flow       = "%s"
+  expires    = "%s"
+  fixed_data = "{\"b\": 1,   \"a\": {\"y\": [2, 1], \"x\": null}}"
+`, tc.name, strings.ToUpper(flowDefault), tc.expires))
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config: cfg,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						ConfigStateChecks: []statecheck.StateCheck{
+							// The configuration's spelling is kept; the server's is equivalent.
+							statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("expires"), knownvalue.StringExact(tc.expires)),
+						},
+					},
+					{RefreshState: true},
+					{Config: cfg, PlanOnly: true},
+				},
+			})
+		})
+	}
+}
+
+func TestAccStageInvitation_retries(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	var pk string
+	cfg := stageConfig(env, `name = "flaky-network"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             stageDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				// 429 with Retry-After: the server did nothing, so even a
+				// create is sent again.
+				PreConfig: func() {
+					env.srv.ResetCounts()
+					env.srv.Script(mockserver.Fault{Method: "POST", Status: 429, RetryAfter: "1"})
+				},
+				Config: cfg,
+				Check: resource.ComposeTestCheckFunc(
+					env.requests(map[string]int{"POST": 2}),
+					stageOnServer(env, func(mockserver.AuthentikInvitation) error { return nil }),
+					capturePK(&pk),
+				),
+			},
+			{
+				// A burst of 503 on reads is ridden out.
+				PreConfig: func() {
+					env.srv.ResetCounts()
+					for range 3 {
+						env.srv.Script(mockserver.Fault{Method: "GET", Status: 503})
+					}
+				},
+				RefreshState: true,
+				Check: resource.ComposeTestCheckFunc(
+					env.requests(map[string]int{"GET": 4}),
+					func(*terraform.State) error {
+						if n := env.srv.PendingFaults(); n != 0 {
+							return fmt.Errorf("%d faults unused", n)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// Retry-After as an HTTP date, on a PATCH.
+				PreConfig: func() {
+					env.srv.ResetCounts()
+					env.srv.Script(mockserver.Fault{Method: "PATCH", Status: 429, RetryAfter: time.Now().Add(time.Second).UTC().Format(http1123)})
+				},
+				Config: stageConfig(env, `name = "flaky-network-2"`),
+				Check:  env.requests(map[string]int{"GET": 1, "PATCH": 2}),
+			},
+		},
+	})
+}
+
+const http1123 = "Mon, 02 Jan 2006 15:04:05 GMT"
+
+func TestAccStageInvitation_ambiguousCreate(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault mockserver.Fault
+		want  map[string]int // requests during the create
+	}{
+		// The POST took effect but the client saw a 502: found and adopted.
+		{"committed-502", mockserver.Fault{Method: "POST", Status: 502, CommitThenFail: true}, map[string]int{"POST": 1, "GET": 1}},
+		// The POST took effect and the connection dropped: found and adopted.
+		{"committed-dropped", mockserver.Fault{Method: "POST", Drop: true, CommitThenFail: true}, map[string]int{"POST": 1, "GET": 1}},
+		// A gateway timed out before the backend saw it: nothing found, sent again.
+		{"lost-504", mockserver.Fault{Method: "POST", Status: 504}, map[string]int{"POST": 2, "GET": 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newTestEnv(t, mockserver.Options{})
+			// A same-named invitation with other settings must not be adopted.
+			env.srv.SeedAuthentik(1, "other")
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					PreConfig: func() {
+						env.srv.ResetCounts()
+						env.srv.Script(tc.fault)
+					},
+					Config: stageConfig(env, "name = \"other-1\"\nfixed_data = jsonencode({ team = \"a\" })"),
+					Check: resource.ComposeTestCheckFunc(
+						env.requests(tc.want),
+						func(s *terraform.State) error {
+							all := env.srv.AuthentikInvitations()
+							if len(all) != 2 {
+								return fmt.Errorf("want the seeded invitation and exactly one new one, got %d", len(all))
+							}
+							id := s.RootModule().Resources[stageAddr].Primary.ID
+							for _, inv := range all {
+								if inv.PK == id && inv.FixedData["team"] == "a" {
+									return nil
+								}
+							}
+							return fmt.Errorf("state id %s is not the new invitation", id)
+						},
+					),
+				}},
+			})
+		})
+	}
+}
+
+// TestAccStageInvitation_secretsNotLogged runs with TF_LOG=TRACE and reads
+// the provider's log: the requests are there, the token and the invite
+// token are not.
+func TestAccStageInvitation_secretsNotLogged(t *testing.T) {
+	logFile := filepath.Join(t.TempDir(), "tf.log")
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_ACC_LOG_PATH", logFile)
+	env := newTestEnv(t, mockserver.Options{})
+	var pk string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             stageDestroyed(env),
+		Steps: []resource.TestStep{
+			{Config: stageConfig(env, "name = \"secret-keeper\"\nflow = \""+flowDefault+"\""), Check: capturePK(&pk)},
+			{RefreshState: true},
+			{Config: stageConfig(env, "name = \"secret-keeper-2\"\nflow = \""+flowDefault+"\"")},
+		},
+	})
+	raw, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := providerLines(string(raw))
+	for _, want := range []string{"authentik_http", "received response", "POST", "PATCH", "Bearer ***"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log lacks %q: logging did not happen as expected", want)
+		}
+	}
+	for name, secret := range map[string]string{"API token": mockserver.AuthentikAdminToken, "invite token": pk} {
+		if secret == "" {
+			t.Fatalf("%s unknown", name)
+		}
+		if i := strings.Index(log, secret); i >= 0 {
+			t.Errorf("the %s appears in the TRACE log: …%s…", name, log[max(0, i-200):min(len(log), i+80)])
+		}
+	}
+}
+
+// providerLines keeps the log entries the provider wrote (its own
+// subsystems and the plugin SDK's), continuation lines included, leaving out
+// the test harness (which logs the configuration it writes, credentials
+// included) and Terraform core.
+func providerLines(log string) string {
+	entry := regexp.MustCompile(`^\S+ \[[A-Z]+\] (\S+):`)
+	var b strings.Builder
+	keep := false
+	for _, line := range strings.Split(log, "\n") {
+		if m := entry.FindStringSubmatch(line); m != nil {
+			keep = strings.HasPrefix(m[1], "invitations") || strings.HasPrefix(m[1], "sdk.framework") || strings.HasPrefix(m[1], "sdk.proto")
+		}
+		if keep {
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
+}
