@@ -169,12 +169,12 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (*Response, error) 
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			err = ctxErr
 		}
-		return nil, &TransportError{Method: r.Method, Path: display, Err: errors.New(c.redact(err.Error())), Attempts: attempts(ctx)}
+		return nil, &TransportError{Method: r.Method, Path: display, Err: redactedError{err, c.redact}, Attempts: attempts(ctx)}
 	}
 	defer resp.Body.Close()
 	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	if readErr != nil {
-		return nil, &TransportError{Method: r.Method, Path: display, Err: errors.New(c.redact(readErr.Error())), Attempts: attempts(ctx)}
+		return nil, &TransportError{Method: r.Method, Path: display, Err: redactedError{readErr, c.redact}, Attempts: attempts(ctx)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, newAPIError(r.Method, display, resp, raw, c.redact)

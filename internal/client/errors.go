@@ -136,3 +136,13 @@ func parseMessage(raw []byte) (string, map[string][]string) {
 	}
 	return strings.Join(parts, "; "), fields
 }
+
+// redactedError hides secrets in an error's text (URLs in net/http errors
+// carry paths with invite tokens) while keeping its chain for errors.Is.
+type redactedError struct {
+	err    error
+	redact func(string) string
+}
+
+func (e redactedError) Error() string { return e.redact(e.err.Error()) }
+func (e redactedError) Unwrap() error { return e.err }
