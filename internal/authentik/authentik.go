@@ -220,11 +220,7 @@ func (c *Client) List(ctx context.Context, f ListFilter) ([]Invitation, int, err
 	var out []Invitation
 	seen := map[string]bool{}
 	total := 0
-	for pageNo, visited := 1, map[int]bool{}; pageNo != 0; {
-		if visited[pageNo] {
-			return nil, 0, fmt.Errorf("listing invitations: the server sent page %d twice as the next page", pageNo)
-		}
-		visited[pageNo] = true
+	for pageNo := 1; pageNo != 0; {
 		q.Set("page", strconv.Itoa(pageNo))
 		var p page
 		if _, err := c.http.Do(ctx, client.Request{Kind: client.Read, Method: http.MethodGet, Path: invitationsPath, Query: q}, &p); err != nil {
@@ -243,6 +239,7 @@ func (c *Client) List(ctx context.Context, f ListFilter) ([]Invitation, int, err
 				return out, total, nil
 			}
 		}
+		// Pages only move forward; anything else would loop.
 		if p.Pagination.Next != 0 && p.Pagination.Next <= pageNo {
 			return nil, 0, fmt.Errorf("listing invitations: the server sent page %d as the next page after page %d", p.Pagination.Next, pageNo)
 		}

@@ -1,0 +1,86 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
+)
+
+func TestAccProvider_configValidation(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	withProvider := func(body, want string) resource.TestStep {
+		return resource.TestStep{
+			Config: `
+provider "invitations" {
+` + body + `
+}
+resource "invitations_stage_invitation" "test" { name = "x" }
+`,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(want),
+		}
+	}
+	auth := `authentik = { url = "` + env.url + `", token = "t" }` + "\n"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			withProvider(`authentik = { url = "auth.example.com", token = "t" }`, `(?s)authentik.url must be an absolute http or https URL`),
+			withProvider(`authentik = { url = "https://auth.example.com", token = "" }`, `(?s)Attribute authentik.token string length must be at least 1`),
+			withProvider(`authentik = { url = "https://auth.example.com" }`, `(?s)authentik.token is not set.*AUTHENTIK_TOKEN`),
+			withProvider(auth+`retry_wait_min = "soon"`, `(?s)Invalid Time Duration String Value`),
+			withProvider(auth+`retry_wait_min = "10s"`+"\n"+`retry_wait_max = "1s"`, `(?s)retry_wait_max \(1s\) must not be shorter than retry_wait_min \(10s\)`),
+			withProvider(auth+`request_timeout = "-1s"`, `(?s)request_timeout must be greater than zero`),
+			withProvider(auth+`max_retries = 99`, `(?s)Attribute max_retries value must be between 0 and 20`),
+			withProvider(auth+`headers = { Authorization = "x" }`, `(?s)"Authorization" cannot be sent as an extra header`),
+			withProvider(auth+`ca_bundle = "not a certificate"`, `(?s)the CA bundle holds no PEM certificate`),
+			withProvider(`ibl = { url = "https://x", auth_scheme = "Basic" }`+"\n"+auth, `(?s)auth_scheme value must be one of`),
+		},
+	})
+	if n := len(env.srv.Requests()); n != 0 {
+		t.Fatalf("invalid provider settings sent %d request(s)", n)
+	}
+}
+
+func TestAccProvider_environmentVariables(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	t.Setenv(EnvAuthentikURL, env.url+"/api/v3/")
+	t.Setenv(EnvAuthentikToken, mockserver.AuthentikAdminToken)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             stageDestroyed(env),
+		Steps: []resource.TestStep{{
+			Config: `
+provider "invitations" {}
+resource "invitations_stage_invitation" "test" {
+  name = "from-env"
+  flow = "` + flowDefault + `"
+}
+`,
+			// /api/v3 given in the URL is not doubled, and links use the instance URL.
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestMatchResourceAttr(stageAddr, "invite_url", regexp.MustCompile(`^`+regexp.QuoteMeta(env.url)+`/if/flow/`)),
+				stageOnServer(env, func(mockserver.AuthentikInvitation) error { return nil }),
+			),
+		}},
+	})
+}
+
+func TestAccProvider_readOnlyToken(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "invitations" {
+  authentik = { url = "` + env.url + `", token = "` + mockserver.AuthentikReadOnlyToken + `" }
+}
+resource "invitations_stage_invitation" "test" { name = "denied" }
+`,
+			// The status and the server's message, and no token.
+			ExpectError: regexp.MustCompile(`(?s)POST /api/v3/stages/invitation/invitations/: HTTP 403: You do not have.*permission.*authentik answers 403`),
+		}},
+	})
+}
