@@ -205,3 +205,15 @@ func parseDRFTime(v string) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("bad datetime %q", v)
 }
+
+// decodeOptionalBody reads a JSON object body if there is one.
+func decodeOptionalBody(r *http.Request) (map[string]any, bool) {
+	if r.Body == nil {
+		return nil, false
+	}
+	var body map[string]any
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		return nil, false
+	}
+	return body, true
+}

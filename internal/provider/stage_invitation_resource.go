@@ -3,10 +3,8 @@ package provider
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
@@ -235,13 +233,6 @@ func changedArguments(plan, state stageInvitationModel) []path.Path {
 	return out
 }
 
-func sameOptionalInstant(a, b timetypes.RFC3339) bool {
-	if a.IsNull() || b.IsNull() || a.IsUnknown() || b.IsUnknown() {
-		return a.Equal(b)
-	}
-	return sameInstant(a.ValueString(), b.ValueString())
-}
-
 // checkExpiresInFuture refuses to issue an invitation that authentik would
 // delete at once: it would be re-created on every apply.
 func (r *stageInvitationResource) checkExpiresInFuture(plan stageInvitationModel, resp *resource.ModifyPlanResponse) {
@@ -334,15 +325,6 @@ func matchesPlan(plan stageInvitationModel, inv authentik.Invitation) bool {
 	got := jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData)))
 	eq, _ := plan.FixedData.StringSemanticEquals(context.Background(), got)
 	return eq
-}
-
-func equalFoldUUID(a, b string) bool { return strings.EqualFold(a, b) }
-
-func orEmptyObject(raw json.RawMessage) json.RawMessage {
-	if len(raw) == 0 || string(raw) == "null" {
-		return json.RawMessage("{}")
-	}
-	return raw
 }
 
 func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -518,12 +500,7 @@ func (r *stageInvitationResource) setState(_ context.Context, m *stageInvitation
 	var diags diag.Diagnostics
 	m.ID = types.StringValue(inv.PK)
 	m.Name = types.StringValue(inv.Name)
-	switch {
-	case inv.Expires == nil:
-		m.Expires = timetypes.NewRFC3339Null()
-	case m.Expires.IsNull() || m.Expires.IsUnknown() || !sameInstant(m.Expires.ValueString(), *inv.Expires):
-		m.Expires = timetypes.NewRFC3339ValueMust(*inv.Expires)
-	}
+	m.Expires = keepInstant(m.Expires, inv.Expires)
 	fixed := jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData)))
 	if eq, _ := m.FixedData.StringSemanticEquals(context.Background(), fixed); m.FixedData.IsNull() || m.FixedData.IsUnknown() || !eq {
 		m.FixedData = fixed
@@ -550,14 +527,4 @@ func (r *stageInvitationResource) setState(_ context.Context, m *stageInvitation
 		m.Reissue = types.BoolValue(false)
 	}
 	return diags
-}
-
-// describe renders an error for a diagnostic: the HTTP status and the
-// server's message, with a hint for authentication failures.
-func describe(err error) string {
-	var apiErr *client.APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == 403 {
-		return err.Error() + "\n\nauthentik answers 403 both to a missing or invalid token and to a token whose user lacks permission on invitations: check the token and its user's permissions."
-	}
-	return err.Error()
 }

@@ -6,11 +6,8 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
@@ -66,21 +63,4 @@ func (v jsonObjectValidator) ValidateString(ctx context.Context, req validator.S
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid JSON object",
 			fmt.Sprintf("%s %s.", req.Path, v.Description(ctx)))
 	}
-}
-
-// sameInstant tells whether two RFC 3339 strings name the same instant.
-func sameInstant(a, b string) bool {
-	ta, errA := time.Parse(time.RFC3339Nano, a)
-	tb, errB := time.Parse(time.RFC3339Nano, b)
-	return errA == nil && errB == nil && ta.Equal(tb)
-}
-
-// timeoutsAttribute is the timeouts library's attribute with a description.
-func timeoutsAttribute(ctx context.Context) schema.Attribute {
-	a := timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
-	if n, ok := a.(schema.SingleNestedAttribute); ok {
-		n.MarkdownDescription = "How long each operation may take, retries included, as Go durations: `create`, `read`, `update`, `delete` (defaults 5m, 2m, 5m, 5m)."
-		return n
-	}
-	return a
 }

@@ -1,0 +1,294 @@
+// Package ibl is a typed client for the ibl.ai data manager's program
+// invitation API.
+package ibl
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
+)
+
+const invitationsPath = "/api/catalog/invitations/program/"
+
+// MaxPageSize is the largest page the client asks for.
+const MaxPageSize = 100
+
+// Invitation is a program invitation as the server returns it.
+type Invitation struct {
+	ID         int64           `json:"id"`
+	UserID     *int64          `json:"user_id"`
+	Username   *string         `json:"username"`
+	Email      *string         `json:"email"`
+	Created    *string         `json:"created"`
+	Started    *string         `json:"started"`
+	Expired    *string         `json:"expired"`
+	Source     *string         `json:"source"`
+	RedirectTo *string         `json:"redirect_to"`
+	Active     bool            `json:"active"`
+	Metadata   json.RawMessage `json:"metadata"`
+	ProgramKey string          `json:"program_key"`
+}
+
+// Org is the platform organization: the part of the program key before "+".
+func (i Invitation) Org() string {
+	org, _, _ := strings.Cut(i.ProgramKey, "+")
+	return org
+}
+
+// Upsert is the create-or-update POST body. Nil pointers are left out;
+// the Null* flags send an explicit null to clear a value.
+type Upsert struct {
+	ProgramKey       string
+	Email            *string
+	Username         *string
+	Active           *bool
+	Source           *string
+	RedirectTo       *string
+	Expired          *string
+	Metadata         json.RawMessage
+	EnrollmentConfig json.RawMessage
+
+	NullSource, NullRedirectTo, NullExpired bool
+}
+
+// MarshalJSON writes the fields that are set.
+func (u Upsert) MarshalJSON() ([]byte, error) {
+	m := map[string]any{"program_key": u.ProgramKey}
+	opt := func(k string, v *string, null bool) {
+		switch {
+		case null:
+			m[k] = nil
+		case v != nil:
+			m[k] = *v
+		}
+	}
+	opt("email", u.Email, false)
+	opt("username", u.Username, false)
+	opt("source", u.Source, u.NullSource)
+	opt("redirect_to", u.RedirectTo, u.NullRedirectTo)
+	opt("expired", u.Expired, u.NullExpired)
+	if u.Active != nil {
+		m["active"] = *u.Active
+	}
+	if u.Metadata != nil {
+		m["metadata"] = u.Metadata
+	}
+	if u.EnrollmentConfig != nil {
+		m["enrollment_config"] = u.EnrollmentConfig
+	}
+	return json.Marshal(m)
+}
+
+// Filter holds the documented list filters. Only these are ever sent: the
+// server reads any other parameter as a metadata filter.
+type Filter struct {
+	ProgramKey, Org, Email, Username, Source string
+	Active                                   *bool
+	Sort                                     string
+	// Metadata filters are sent as <key>=<value>: the server turns every
+	// parameter it does not know into metadata__<key>. Keys that collide
+	// with a known parameter cannot be filtered on (ReservedParams).
+	Metadata map[string]string
+	// Max stops after this many invitations (0: all).
+	Max int
+	// PageSize overrides MaxPageSize.
+	PageSize int
+	// Until stops paging, when sorted by -id, once ids fall below it.
+	Until int64
+}
+
+// ReservedParams are the list parameters the server gives a meaning of its
+// own; a metadata key with one of these names cannot be filtered on.
+var ReservedParams = []string{"program_key", "org", "email", "username", "source", "active", "sort",
+	"page", "page_size", "verbose", "program_id", "platform_key", "key", "platform_org", "format"}
+
+// page accepts both envelopes: next/previous (the seed, live servers) and
+// next_page/previous_page (the 4.90 OpenAPI).
+type page struct {
+	Count    int          `json:"count"`
+	Next     *string      `json:"next"`
+	NextPage *string      `json:"next_page"`
+	Results  []Invitation `json:"results"`
+}
+
+func (p page) next() string {
+	if p.Next != nil && *p.Next != "" {
+		return *p.Next
+	}
+	if p.NextPage != nil {
+		return *p.NextPage
+	}
+	return ""
+}
+
+// Client talks to one ibl.ai data manager.
+type Client struct {
+	http *client.Client
+}
+
+// New wraps an HTTP core configured for the data manager.
+func New(c *client.Client) *Client { return &Client{http: c} }
+
+// Create posts an invitation. On servers that upsert it is safe to repeat,
+// but older ones insert a row per POST, so it is never repeated once it may
+// have reached the server: the caller reconciles an ambiguous failure.
+func (c *Client) Create(ctx context.Context, u Upsert) (*Invitation, error) {
+	return c.post(ctx, client.Create, u)
+}
+
+// Update posts the invitation's new settings; the server updates the row
+// of the same program and user.
+func (c *Client) Update(ctx context.Context, u Upsert) (*Invitation, error) {
+	return c.post(ctx, client.Upsert, u)
+}
+
+func (c *Client) post(ctx context.Context, kind client.Kind, u Upsert) (*Invitation, error) {
+	var inv Invitation
+	if _, err := c.http.Do(ctx, client.Request{Kind: kind, Method: http.MethodPost, Path: invitationsPath, Body: u}, &inv); err != nil {
+		return nil, err
+	}
+	return &inv, nil
+}
+
+// Delete sends the documented DELETE with id and org as query parameters.
+// It returns nil for an invitation that is already gone. A 200 does not
+// prove deletion on every deployment: callers confirm.
+func (c *Client) Delete(ctx context.Context, org string, id int64) error {
+	q := url.Values{"id": {strconv.FormatInt(id, 10)}, "org": {org}}
+	_, err := c.http.Do(ctx, client.Request{Kind: client.Idempotent, Method: http.MethodDelete, Path: invitationsPath, Query: q}, nil)
+	if client.IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// List returns the invitations matching f, page by page at the largest page
+// size, and the count the server reported.
+func (c *Client) List(ctx context.Context, f Filter) ([]Invitation, int, error) {
+	size := MaxPageSize
+	if f.PageSize > 0 {
+		size = f.PageSize
+	}
+	if f.Max > 0 && f.Max < size {
+		size = f.Max
+	}
+	q := url.Values{}
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	set("program_key", f.ProgramKey)
+	set("org", f.Org)
+	set("email", f.Email)
+	set("username", f.Username)
+	set("source", f.Source)
+	set("sort", f.Sort)
+	if f.Active != nil {
+		q.Set("active", strconv.FormatBool(*f.Active))
+	}
+	for k, v := range f.Metadata {
+		q.Set(k, v)
+	}
+	q.Set("page_size", strconv.Itoa(size))
+
+	var out []Invitation
+	seen := map[int64]bool{}
+	total := 0
+	for pageNo := 1; pageNo > 0; {
+		if pageNo > 1 {
+			q.Set("page", strconv.Itoa(pageNo))
+		}
+		var p page
+		if _, err := c.http.Do(ctx, client.Request{Kind: client.Read, Method: http.MethodGet, Path: invitationsPath, Query: q}, &p); err != nil {
+			return nil, 0, err
+		}
+		total = p.Count
+		for _, inv := range p.Results {
+			if f.Until > 0 && inv.ID < f.Until {
+				return out, total, nil
+			}
+			// Rows deleted meanwhile shift later ones back a page; one seen
+			// twice is skipped rather than listed twice.
+			if seen[inv.ID] {
+				continue
+			}
+			seen[inv.ID] = true
+			out = append(out, inv)
+			if f.Max > 0 && len(out) >= f.Max {
+				return out, total, nil
+			}
+		}
+		next, err := nextPage(p.next(), pageNo)
+		if err != nil {
+			return nil, 0, err
+		}
+		pageNo = next
+	}
+	return out, total, nil
+}
+
+// nextPage reads the page number out of a next link, absolute or relative.
+// Only the number is used: the client keeps its own path (gateway prefix
+// included), host, scheme and filters, so a link a proxy rewrote wrongly,
+// or one to another host, is never followed. A link that does not move
+// forward would loop, so it is an error.
+func nextPage(link string, current int) (int, error) {
+	if link == "" {
+		return 0, nil
+	}
+	u, err := url.Parse(link)
+	if err != nil {
+		return 0, fmt.Errorf("listing program invitations: unreadable next link %q: %w", link, err)
+	}
+	n := 1
+	if v := u.Query().Get("page"); v != "" {
+		if n, err = strconv.Atoi(v); err != nil {
+			return 0, fmt.Errorf("listing program invitations: next link %q has no page number", link)
+		}
+	}
+	if n <= current {
+		return 0, fmt.Errorf("listing program invitations: the server's next link after page %d points to page %d; stopping rather than looping", current, n)
+	}
+	return n, nil
+}
+
+// Find looks one invitation up by id with the narrowest list request the
+// API allows: its org, program and user. It returns nil when it is gone.
+func (c *Client) Find(ctx context.Context, org, programKey, email, username string, id int64) (*Invitation, error) {
+	f := Filter{Org: org, ProgramKey: programKey, Email: email, Sort: "-id"}
+	if email == "" {
+		f.Username = username
+	}
+	all, _, err := c.List(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if all[i].ID == id {
+			return &all[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// FindInOrg looks an invitation up by id alone (import), paging the org's
+// invitations newest first and stopping once ids fall below it.
+func (c *Client) FindInOrg(ctx context.Context, org string, id int64) (*Invitation, error) {
+	all, _, err := c.List(ctx, Filter{Org: org, Sort: "-id", Until: id})
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if all[i].ID == id {
+			return &all[i], nil
+		}
+	}
+	return nil, nil
+}

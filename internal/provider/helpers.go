@@ -1,0 +1,76 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
+)
+
+// sameInstant tells whether two RFC 3339 strings name the same instant.
+func sameInstant(a, b string) bool {
+	ta, errA := time.Parse(time.RFC3339Nano, a)
+	tb, errB := time.Parse(time.RFC3339Nano, b)
+	return errA == nil && errB == nil && ta.Equal(tb)
+}
+
+func sameOptionalInstant(a, b timetypes.RFC3339) bool {
+	if a.IsNull() || b.IsNull() || a.IsUnknown() || b.IsUnknown() {
+		return a.Equal(b)
+	}
+	return sameInstant(a.ValueString(), b.ValueString())
+}
+
+// rfc3339 wraps a server's timestamp without panicking on an odd one.
+func rfc3339(s string) timetypes.RFC3339 {
+	return timetypes.RFC3339{StringValue: types.StringValue(s)}
+}
+
+// keepInstant returns the model's value when the server's names the same
+// instant, so that the configuration's spelling survives.
+func keepInstant(current timetypes.RFC3339, server *string) timetypes.RFC3339 {
+	switch {
+	case server == nil:
+		return timetypes.NewRFC3339Null()
+	case current.IsNull() || current.IsUnknown() || !sameInstant(current.ValueString(), *server):
+		return rfc3339(*server)
+	}
+	return current
+}
+
+func equalFoldUUID(a, b string) bool { return strings.EqualFold(a, b) }
+
+func orEmptyObject(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 || string(raw) == "null" {
+		return json.RawMessage("{}")
+	}
+	return raw
+}
+
+// timeoutsAttribute is the timeouts library's attribute with a description.
+func timeoutsAttribute(ctx context.Context) schema.Attribute {
+	a := timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
+	if n, ok := a.(schema.SingleNestedAttribute); ok {
+		n.MarkdownDescription = "How long each operation may take, retries included, as Go durations: `create`, `read`, `update`, `delete` (defaults 5m, 2m, 5m, 5m)."
+		return n
+	}
+	return a
+}
+
+// describe renders an error for a diagnostic: the HTTP status and the
+// server's message, with a hint for authentication failures.
+func describe(err error) string {
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == 403 {
+		return err.Error() + "\n\nauthentik answers 403 both to a missing or invalid token and to a token whose user lacks permission on invitations: check the token and its user's permissions."
+	}
+	return err.Error()
+}
