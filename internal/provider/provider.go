@@ -23,6 +23,7 @@ import (
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
 )
 
 // Environment variables the provider reads when a setting is not in the
@@ -73,6 +74,7 @@ type iblConfigModel struct {
 	APIKey     types.String `tfsdk:"api_key"`
 	Org        types.String `tfsdk:"org"`
 	AuthScheme types.String `tfsdk:"auth_scheme"`
+	Upsert     types.Bool   `tfsdk:"upsert"`
 }
 
 type authentikConfigModel struct {
@@ -117,6 +119,11 @@ func (p *invitationsProvider) Schema(_ context.Context, _ provider.SchemaRequest
 						MarkdownDescription: "Prefix of the `Authorization` header: `Api-Token` (default, as the official SDK sends it) or `Api-Key` (as newer API documents write it).",
 						Optional:            true,
 						Validators:          []validator.String{stringvalidator.OneOf("Api-Token", "Api-Key", "Token", "Bearer")},
+					},
+					"upsert": schema.BoolAttribute{
+						MarkdownDescription: "Whether the server's `POST` updates the invitation of the same program and user (`true`, the default: current servers). " +
+							"Set `false` for older servers that insert a new invitation on every `POST`: changing an argument of `invitations_program_invitation` then replaces it instead of updating it in place.",
+						Optional: true,
 					},
 				},
 			},
@@ -184,9 +191,13 @@ func (p *invitationsProvider) Schema(_ context.Context, _ provider.SchemaRequest
 type providerData struct {
 	Authentik        *authentik.Client
 	AuthentikMissing string
+	IBL              *ibl.Client
 	IBLMissing       string
-	IBLOrg           string
-	Now              func() time.Time
+	// IBLOrg is the default platform organization, possibly empty.
+	IBLOrg string
+	// IBLUpsert is false for servers whose POST always inserts.
+	IBLUpsert bool
+	Now       func() time.Time
 }
 
 func (p *invitationsProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -242,9 +253,43 @@ func (p *invitationsProvider) Configure(ctx context.Context, req provider.Config
 		data.Authentik = authentik.New(instance, hc)
 	}
 
+	// ibl.ai
+	var ic iblConfigModel
+	if cfg.IBL != nil {
+		ic = *cfg.IBL
+	}
+	iblURL := stringOrEnv(ic.URL, EnvIBLURL)
+	iblKey := stringOrEnv(ic.APIKey, EnvIBLAPIKey)
+	data.IBLOrg = stringOrEnv(ic.Org, EnvIBLOrg)
+	data.IBLUpsert = ic.Upsert.IsNull() || ic.Upsert.IsUnknown() || ic.Upsert.ValueBool()
+	scheme := ic.AuthScheme.ValueString()
+	if scheme == "" {
+		scheme = "Api-Token"
+	}
+	switch {
+	case ic.URL.IsUnknown() || ic.APIKey.IsUnknown() || ic.Org.IsUnknown():
+		data.IBLMissing = "the ibl settings are not known yet"
+	case iblURL == "":
+		data.IBLMissing = "ibl.url is not set: set it in the provider block or the " + EnvIBLURL + " environment variable"
+	case iblKey == "":
+		data.IBLMissing = "ibl.api_key is not set: set it in the provider block or the " + EnvIBLAPIKey + " environment variable"
+	default:
+		c := shared
+		c.BaseURL = strings.TrimRight(iblURL, "/")
+		c.Authorization = scheme + " " + iblKey
+		c.Secrets = []string{iblKey}
+		c.Subsystem = "ibl_http"
+		hc, err := client.New(c)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("ibl").AtName("url"), "Invalid ibl settings", err.Error())
+			return
+		}
+		data.IBL = ibl.New(hc)
+	}
+
 	resp.ResourceData = data
 	resp.DataSourceData = data
-	tflog.Debug(ctx, "configured provider", map[string]any{"authentik": data.Authentik != nil})
+	tflog.Debug(ctx, "configured provider", map[string]any{"authentik": data.Authentik != nil, "ibl": data.IBL != nil})
 }
 
 // sharedConfig reads the settings every platform client shares.
@@ -322,6 +367,7 @@ func boolOrEnv(v types.Bool, env string) (bool, error) {
 func (p *invitationsProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewStageInvitationResource,
+		NewProgramInvitationResource,
 	}
 }
 

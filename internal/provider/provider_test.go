@@ -36,6 +36,8 @@ func (c *fakeClock) factories() map[string]func() (tfprotov6.ProviderServer, err
 type testEnv struct {
 	srv *mockserver.Server
 	url string
+	// iblExtra is added to the provider's ibl block.
+	iblExtra string
 }
 
 func newTestEnv(t *testing.T, opts mockserver.Options) *testEnv {
@@ -53,10 +55,15 @@ provider "invitations" {
     url   = %q
     token = %q
   }
+  ibl = {
+    url     = %q
+    api_key = %q
+    %s
+  }
   retry_wait_min = "10ms"
   retry_wait_max = "1s"
 }
-`, e.url, mockserver.AuthentikAdminToken)
+`, e.url, mockserver.AuthentikAdminToken, e.url, mockserver.IBLAdminKey, e.iblExtra)
 }
 
 // requests checks the requests the mock received since the last reset,

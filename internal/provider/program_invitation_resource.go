@@ -1,0 +1,561 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
+)
+
+var (
+	_ resource.ResourceWithConfigure        = &programInvitationResource{}
+	_ resource.ResourceWithImportState      = &programInvitationResource{}
+	_ resource.ResourceWithModifyPlan       = &programInvitationResource{}
+	_ resource.ResourceWithConfigValidators = &programInvitationResource{}
+)
+
+var (
+	emailRE      = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	programKeyRE = regexp.MustCompile(`^\S+$`)
+)
+
+// NewProgramInvitationResource returns the invitations_program_invitation resource.
+func NewProgramInvitationResource() resource.Resource { return &programInvitationResource{} }
+
+type programInvitationResource struct {
+	client     *ibl.Client
+	defaultOrg string
+	// upsert is false for servers whose POST always inserts a new row:
+	// then a change cannot be made in place.
+	upsert bool
+}
+
+type programInvitationModel struct {
+	ID               types.String         `tfsdk:"id"`
+	ProgramKey       types.String         `tfsdk:"program_key"`
+	Org              types.String         `tfsdk:"org"`
+	Email            types.String         `tfsdk:"email"`
+	Username         types.String         `tfsdk:"username"`
+	Active           types.Bool           `tfsdk:"active"`
+	Source           types.String         `tfsdk:"source"`
+	RedirectTo       types.String         `tfsdk:"redirect_to"`
+	Expired          timetypes.RFC3339    `tfsdk:"expired"`
+	Metadata         jsontypes.Normalized `tfsdk:"metadata"`
+	EnrollmentConfig jsontypes.Normalized `tfsdk:"enrollment_config"`
+	UserID           types.Int64          `tfsdk:"user_id"`
+	Created          types.String         `tfsdk:"created"`
+	Started          types.String         `tfsdk:"started"`
+	Timeouts         timeouts.Value       `tfsdk:"timeouts"`
+}
+
+func (r *programInvitationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_program_invitation"
+}
+
+func (r *programInvitationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	notEmpty := stringvalidator.LengthAtLeast(1)
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An invitation of a user, by email or username, to a program in the ibl.ai data manager. " +
+			"The program, org and user identify the invitation and force a new one when they change; every other " +
+			"argument is updated in place through the API's create-or-update `POST`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The invitation's numeric id, as a string.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"program_key": schema.StringAttribute{
+				MarkdownDescription: "Key of the program, such as `acme+data-science` (the org comes before `+`). Changing it creates a new invitation.",
+				Required:            true,
+				Validators:          []validator.String{notEmpty, stringvalidator.RegexMatches(programKeyRE, "must not contain spaces")},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"org": schema.StringAttribute{
+				MarkdownDescription: "Platform organization the invitation belongs to, used to find and delete it. Defaults to the provider's `ibl.org`, else the part of `program_key` before `+`. Changing it creates a new invitation.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{notEmpty},
+			},
+			"email": schema.StringAttribute{
+				MarkdownDescription: "Email address of the invited user. At least one of `email` and `username` is required; the server may fill in the other. Changing it creates a new invitation.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{stringvalidator.RegexMatches(emailRE, "must be an email address such as ada@example.com")},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+			},
+			"username": schema.StringAttribute{
+				MarkdownDescription: "Username of the invited user. At least one of `email` and `username` is required; the server may fill in the other. Changing it creates a new invitation.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{notEmpty},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+			},
+			"active": schema.BoolAttribute{
+				MarkdownDescription: "Whether the invitation can be used. Defaults to `true`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+			},
+			"source": schema.StringAttribute{
+				MarkdownDescription: "Where the invitation comes from, e.g. `terraform`; data sources can filter on it.",
+				Optional:            true,
+				Validators:          []validator.String{notEmpty},
+			},
+			"redirect_to": schema.StringAttribute{
+				MarkdownDescription: "URL the user is sent to after accepting the invitation.",
+				Optional:            true,
+				Validators:          []validator.String{httpURL()},
+			},
+			"expired": schema.StringAttribute{
+				MarkdownDescription: "When the invitation expires, as an RFC 3339 timestamp, compared as an instant (`Z` and `+00:00` are the same).",
+				Optional:            true,
+				CustomType:          timetypes.RFC3339Type{},
+			},
+			"metadata": schema.StringAttribute{
+				MarkdownDescription: "Free-form metadata, as a JSON object (`jsonencode({...})`), compared as JSON. Data sources can filter on its keys. Defaults to `{}`.",
+				Optional:            true,
+				Computed:            true,
+				CustomType:          jsontypes.NormalizedType{},
+				Default:             stringdefault.StaticString("{}"),
+				Validators:          []validator.String{jsonObject()},
+			},
+			"enrollment_config": schema.StringAttribute{
+				MarkdownDescription: "Enrollment configuration (dates and the like) as a JSON object, for servers that support it. The API accepts it but never returns it, so changes made outside Terraform are not detected and import leaves it unset.",
+				Optional:            true,
+				CustomType:          jsontypes.NormalizedType{},
+				Validators:          []validator.String{jsonObject()},
+			},
+			"user_id": schema.Int64Attribute{
+				MarkdownDescription: "Id of the platform user the invitation belongs to, when the server knows one.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"created": schema.StringAttribute{
+				MarkdownDescription: "When the invitation was created (RFC 3339).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"started": schema.StringAttribute{
+				MarkdownDescription: "When the user started the program through the invitation (RFC 3339), if they have.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"timeouts": timeoutsAttribute(ctx),
+		},
+	}
+}
+
+func (r *programInvitationResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.AtLeastOneOf(path.MatchRoot("email"), path.MatchRoot("username")),
+	}
+}
+
+func (r *programInvitationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	data, ok := req.ProviderData.(*providerData)
+	if !ok || data == nil {
+		return
+	}
+	if data.IBL == nil {
+		resp.Diagnostics.AddError("ibl.ai is not configured", "invitations_program_invitation needs ibl.ai: "+data.IBLMissing+".")
+		return
+	}
+	r.client = data.IBL
+	r.defaultOrg = data.IBLOrg
+	r.upsert = data.IBLUpsert
+}
+
+func (r *programInvitationResource) ready(diags *diag.Diagnostics) bool {
+	if r.client == nil {
+		diags.AddError("ibl.ai is not configured", "The provider has no ibl.ai connection; set ibl.url and ibl.api_key (or IBLAI_URL and IBLAI_API_KEY).")
+		return false
+	}
+	return true
+}
+
+// ModifyPlan settles org before apply, so that it is known in the plan
+// and a change of it shows as a replacement.
+func (r *programInvitationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan programInvitationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var configOrg types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("org"), &configOrg)...)
+	if resp.Diagnostics.HasError() || plan.ProgramKey.IsUnknown() || configOrg.IsUnknown() {
+		return
+	}
+	if configOrg.IsNull() {
+		prefix, _, hasPlus := strings.Cut(plan.ProgramKey.ValueString(), "+")
+		switch {
+		case r.defaultOrg != "":
+			plan.Org = types.StringValue(r.defaultOrg)
+			if hasPlus && prefix != r.defaultOrg {
+				resp.Diagnostics.AddAttributeWarning(path.Root("org"), "org differs from the program's",
+					fmt.Sprintf("org defaults to the provider's ibl.org %q, but program_key %q names org %q. Set org on the resource if the invitation belongs to %q.",
+						r.defaultOrg, plan.ProgramKey.ValueString(), prefix, prefix))
+			}
+		case hasPlus && prefix != "":
+			plan.Org = types.StringValue(prefix)
+		case r.client == nil:
+			return // provider settings unknown yet
+		default:
+			resp.Diagnostics.AddAttributeError(path.Root("org"), "org cannot be derived",
+				fmt.Sprintf("program_key %q has no \"org+\" prefix and the provider has no ibl.org (IBLAI_ORG): set org.", plan.ProgramKey.ValueString()))
+			return
+		}
+	}
+	if !req.State.Raw.IsNull() {
+		var state programInvitationModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if !state.Org.IsNull() && !state.Org.Equal(plan.Org) {
+			resp.RequiresReplace.Append(path.Root("org"))
+		}
+		if r.client != nil && !r.upsert && programChanged(plan, state) {
+			// The server cannot update in place (ibl.upsert = false).
+			resp.RequiresReplace.Append(path.Root("active"), path.Root("source"), path.Root("redirect_to"),
+				path.Root("expired"), path.Root("metadata"), path.Root("enrollment_config"))
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+func (r *programInvitationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan programInvitationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, 5*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	inv, err := r.post(ctx, plan, upsertBody(plan, nil))
+	if err != nil {
+		resp.Diagnostics.AddError("Creating the ibl.ai program invitation failed", describe(err))
+		return
+	}
+	setProgramState(&plan, inv)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// post sends the create-or-update POST once. When its outcome is unknown
+// it looks for the invitation before anything is sent again: a matching
+// one (the newest) is the result; otherwise the POST is sent once more.
+// Older servers insert a row per POST, so a blind retry could duplicate.
+func (r *programInvitationResource) post(ctx context.Context, plan programInvitationModel, body ibl.Upsert) (*ibl.Invitation, error) {
+	inv, err := r.client.Create(ctx, body)
+	if err == nil || !client.IsAmbiguous(err) {
+		return inv, err
+	}
+	tflog.Warn(ctx, "the invitation POST failed ambiguously; looking for its effect before trying again", map[string]any{"error": err.Error()})
+	rows, _, listErr := r.client.List(ctx, ibl.Filter{Org: plan.Org.ValueString(), ProgramKey: plan.ProgramKey.ValueString(),
+		Email: plan.Email.ValueString(), Username: usernameFilter(plan), Sort: "-id"})
+	if listErr != nil {
+		return nil, fmt.Errorf("%w; looking for the invitation afterwards also failed: %w", err, listErr)
+	}
+	for i := range rows {
+		if programMatches(plan, rows[i]) {
+			tflog.Info(ctx, "the ambiguous POST had taken effect", map[string]any{"id": rows[i].ID})
+			return &rows[i], nil
+		}
+	}
+	inv, err2 := r.client.Create(ctx, body)
+	if err2 != nil {
+		return nil, fmt.Errorf("%w; it had not taken effect, and the second attempt failed: %w", err, err2)
+	}
+	return inv, nil
+}
+
+// usernameFilter narrows by username only when there is no email to
+// narrow by (the server keys invitations on email first).
+func usernameFilter(m programInvitationModel) string {
+	if !m.Email.IsNull() && !m.Email.IsUnknown() && m.Email.ValueString() != "" {
+		return ""
+	}
+	return m.Username.ValueString()
+}
+
+func programMatches(plan programInvitationModel, inv ibl.Invitation) bool {
+	known := func(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
+	switch {
+	case inv.ProgramKey != plan.ProgramKey.ValueString(),
+		known(plan.Email) && !strings.EqualFold(deref(inv.Email), plan.Email.ValueString()),
+		known(plan.Username) && deref(inv.Username) != plan.Username.ValueString(),
+		inv.Active != plan.Active.ValueBool(),
+		deref(inv.Source) != plan.Source.ValueString(),
+		deref(inv.RedirectTo) != plan.RedirectTo.ValueString(),
+		!sameOptionalInstant(keepInstant(plan.Expired, inv.Expired), plan.Expired):
+		return false
+	}
+	eq, _ := plan.Metadata.StringSemanticEquals(context.Background(), jsontypes.NewNormalizedValue(string(orEmptyObject(inv.Metadata))))
+	return eq
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func (r *programInvitationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state programInvitationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, 2*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	id, err := strconv.ParseInt(state.ID.ValueString(), 10, 64)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid id in state", fmt.Sprintf("%q is not a program invitation id.", state.ID.ValueString()))
+		return
+	}
+	var inv *ibl.Invitation
+	if state.ProgramKey.IsNull() {
+		// Just imported: only org and id are known.
+		inv, err = r.client.FindInOrg(ctx, state.Org.ValueString(), id)
+	} else {
+		inv, err = r.client.Find(ctx, state.Org.ValueString(), state.ProgramKey.ValueString(), state.Email.ValueString(), usernameFilter(state), id)
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Reading the ibl.ai program invitation failed", describe(err))
+		return
+	}
+	if inv == nil {
+		if state.ProgramKey.IsNull() {
+			resp.Diagnostics.AddError("Program invitation not found",
+				fmt.Sprintf("No program invitation with id %d exists in org %q.", id, state.Org.ValueString()))
+			return
+		}
+		resp.Diagnostics.AddWarning("Program invitation deleted outside Terraform",
+			fmt.Sprintf("The program invitation %d (%s in %s) no longer exists. It is removed from state and will be planned for creation again.",
+				id, userLabel(state), state.ProgramKey.ValueString()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	setProgramState(&state, inv)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func userLabel(m programInvitationModel) string {
+	if v := m.Email.ValueString(); v != "" {
+		return v
+	}
+	return m.Username.ValueString()
+}
+
+func (r *programInvitationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state programInvitationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, 5*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	plan.ID = state.ID
+	if !programChanged(plan, state) {
+		// Only timeouts changed: nothing to send.
+		plan.UserID, plan.Created, plan.Started = state.UserID, state.Created, state.Started
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		return
+	}
+	inv, err := r.post(ctx, plan, upsertBody(plan, &state))
+	if err != nil {
+		resp.Diagnostics.AddError("Updating the ibl.ai program invitation failed", describe(err))
+		return
+	}
+	if oldID := state.ID.ValueString(); strconv.FormatInt(inv.ID, 10) != oldID {
+		// The server inserted a new row instead of updating: it predates
+		// create-or-update. Undo the insert, so that the server holds what
+		// state says, and ask for the setting that makes changes replacements.
+		extra := state
+		extra.ID = types.StringValue(strconv.FormatInt(inv.ID, 10))
+		resp.Diagnostics.Append(r.remove(ctx, extra)...)
+		resp.Diagnostics.AddError("The ibl.ai server does not update invitations in place",
+			fmt.Sprintf("The update of program invitation %s made the server create a new invitation (%d) instead: servers that predate create-or-update do this. "+
+				"The new invitation was removed again and nothing changed. Set upsert = false in the provider's ibl block; changes are then planned as replacements.",
+				oldID, inv.ID))
+		return
+	}
+	setProgramState(&plan, inv)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func programChanged(plan, state programInvitationModel) bool {
+	metaEq, _ := plan.Metadata.StringSemanticEquals(context.Background(), state.Metadata)
+	cfgEq := plan.EnrollmentConfig.Equal(state.EnrollmentConfig)
+	if !cfgEq && !plan.EnrollmentConfig.IsNull() && !state.EnrollmentConfig.IsNull() {
+		cfgEq, _ = plan.EnrollmentConfig.StringSemanticEquals(context.Background(), state.EnrollmentConfig)
+	}
+	return !plan.Active.Equal(state.Active) || !plan.Source.Equal(state.Source) || !plan.RedirectTo.Equal(state.RedirectTo) ||
+		!sameOptionalInstant(plan.Expired, state.Expired) || !(metaEq || plan.Metadata.Equal(state.Metadata)) || !cfgEq
+}
+
+func (r *programInvitationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state programInvitationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, 5*time.Minute)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	resp.Diagnostics.Append(r.remove(ctx, state)...)
+}
+
+// remove deletes an invitation and confirms it is gone. Some deployments
+// answer 200 to DELETE without deleting; then the invitation is
+// deactivated instead, with a warning, so no active invitation is left.
+func (r *programInvitationResource) remove(ctx context.Context, m programInvitationModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	id, err := strconv.ParseInt(m.ID.ValueString(), 10, 64)
+	if err != nil {
+		diags.AddError("Invalid id in state", fmt.Sprintf("%q is not a program invitation id.", m.ID.ValueString()))
+		return diags
+	}
+	org := m.Org.ValueString()
+	if err := r.client.Delete(ctx, org, id); err != nil {
+		diags.AddError("Deleting the ibl.ai program invitation failed", describe(err))
+		return diags
+	}
+	left, err := r.client.Find(ctx, org, m.ProgramKey.ValueString(), m.Email.ValueString(), usernameFilter(m), id)
+	if err != nil {
+		diags.AddError("Confirming the deletion of the ibl.ai program invitation failed", describe(err))
+		return diags
+	}
+	if left == nil {
+		return diags
+	}
+	if left.Active {
+		off := false
+		body := ibl.Upsert{ProgramKey: left.ProgramKey, Email: left.Email, Active: &off}
+		if left.Email == nil {
+			body.Username = left.Username
+		}
+		inv, err := r.client.Update(ctx, body)
+		if err != nil {
+			diags.AddError("The server kept the program invitation after DELETE, and deactivating it failed",
+				fmt.Sprintf("Invitation %d is still active on the server. %s", id, describe(err)))
+			return diags
+		}
+		if inv.ID != id {
+			diags.AddError("The server kept the program invitation after DELETE and cannot deactivate it",
+				fmt.Sprintf("The DELETE of invitation %d answered 200 but the invitation remains, and the deactivating POST created invitation %d instead of updating it. Deactivate %d by hand.", id, inv.ID, id))
+			return diags
+		}
+	}
+	diags.AddWarning("The server kept the program invitation; it was deactivated",
+		fmt.Sprintf("The ibl.ai server answered 200 to the DELETE of invitation %d (%s in %s) but did not delete it. "+
+			"The provider deactivated it (active = false) so that it cannot be used, and removed it from state.",
+			id, userLabel(m), m.ProgramKey.ValueString()))
+	return diags
+}
+
+func (r *programInvitationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	org, idStr, hasOrg := strings.Cut(req.ID, "/")
+	if !hasOrg {
+		org, idStr = r.defaultOrg, req.ID
+	}
+	if _, err := strconv.ParseInt(idStr, 10, 64); err != nil || org == "" {
+		resp.Diagnostics.AddError("Invalid import ID",
+			"A program invitation is imported as <org>/<id>, e.g. acme/123, or as <id> alone when the provider sets ibl.org. Got: "+req.ID)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), idStr)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("org"), org)...)
+}
+
+// upsertBody builds the POST body. For an update (state given) values the
+// configuration no longer sets are cleared with an explicit null.
+func upsertBody(plan programInvitationModel, state *programInvitationModel) ibl.Upsert {
+	u := ibl.Upsert{
+		ProgramKey: plan.ProgramKey.ValueString(),
+		Active:     plan.Active.ValueBoolPointer(),
+		Source:     plan.Source.ValueStringPointer(),
+		RedirectTo: plan.RedirectTo.ValueStringPointer(),
+		Expired:    plan.Expired.ValueStringPointer(),
+	}
+	if !plan.Email.IsNull() && !plan.Email.IsUnknown() {
+		u.Email = plan.Email.ValueStringPointer()
+	}
+	if !plan.Username.IsNull() && !plan.Username.IsUnknown() {
+		u.Username = plan.Username.ValueStringPointer()
+	}
+	if !plan.Metadata.IsNull() && !plan.Metadata.IsUnknown() {
+		u.Metadata = json.RawMessage(plan.Metadata.ValueString())
+	}
+	if !plan.EnrollmentConfig.IsNull() {
+		u.EnrollmentConfig = json.RawMessage(plan.EnrollmentConfig.ValueString())
+	}
+	if state != nil {
+		u.NullSource = plan.Source.IsNull() && !state.Source.IsNull()
+		u.NullRedirectTo = plan.RedirectTo.IsNull() && !state.RedirectTo.IsNull()
+		u.NullExpired = plan.Expired.IsNull() && !state.Expired.IsNull()
+	}
+	return u
+}
+
+// setProgramState copies the server's invitation into the model, keeping
+// the model's spelling of values that are equal (email case, the instant,
+// the JSON).
+func setProgramState(m *programInvitationModel, inv *ibl.Invitation) {
+	m.ID = types.StringValue(strconv.FormatInt(inv.ID, 10))
+	m.ProgramKey = types.StringValue(inv.ProgramKey)
+	if m.Org.IsNull() || m.Org.IsUnknown() {
+		m.Org = types.StringValue(inv.Org())
+	}
+	switch {
+	case inv.Email == nil:
+		m.Email = types.StringNull()
+	case m.Email.IsNull() || m.Email.IsUnknown() || !strings.EqualFold(m.Email.ValueString(), *inv.Email):
+		m.Email = types.StringValue(*inv.Email)
+	}
+	m.Username = types.StringPointerValue(inv.Username)
+	m.Active = types.BoolValue(inv.Active)
+	m.Source = types.StringPointerValue(inv.Source)
+	m.RedirectTo = types.StringPointerValue(inv.RedirectTo)
+	m.Expired = keepInstant(m.Expired, inv.Expired)
+	meta := jsontypes.NewNormalizedValue(string(orEmptyObject(inv.Metadata)))
+	if eq, _ := m.Metadata.StringSemanticEquals(context.Background(), meta); m.Metadata.IsNull() || m.Metadata.IsUnknown() || !eq {
+		m.Metadata = meta
+	}
+	m.UserID = types.Int64PointerValue(inv.UserID)
+	m.Created = types.StringPointerValue(inv.Created)
+	m.Started = types.StringPointerValue(inv.Started)
+}

@@ -1,0 +1,489 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
+)
+
+const programAddr = "invitations_program_invitation.test"
+
+func programConfig(env *testEnv, body string) string {
+	return env.providerConfig() + fmt.Sprintf(`
+resource "invitations_program_invitation" "test" {
+%s
+}
+`, body)
+}
+
+// programOnServer checks the mock holds exactly one invitation, the one in
+// state, as described.
+func programOnServer(env *testEnv, check func(mockserver.IBLInvitation) error) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		all := env.srv.IBLInvitations()
+		if len(all) != 1 {
+			return fmt.Errorf("want exactly 1 program invitation on the server, got %d: %+v", len(all), all)
+		}
+		rs := s.RootModule().Resources[programAddr]
+		if rs == nil || rs.Primary.ID != strconv.Itoa(all[0].ID) {
+			return fmt.Errorf("state id does not match the server's invitation %d", all[0].ID)
+		}
+		return check(all[0])
+	}
+}
+
+func programDestroyed(env *testEnv) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if left := env.srv.IBLInvitations(); len(left) != 0 {
+			return fmt.Errorf("%d program invitation(s) left on the server: %+v", len(left), left)
+		}
+		return nil
+	}
+}
+
+func TestAccProgramInvitation_lifecycle(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	idSame := statecheck.CompareValue(compare.ValuesSame())
+	base := `
+  program_key = "acme+data-science"
+  email       = "ada@example.com"
+`
+	updated := func(body string, check func(mockserver.IBLInvitation) error) resource.TestStep {
+		return resource.TestStep{
+			PreConfig: env.srv.ResetCounts,
+			Config:    programConfig(env, base+body),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionUpdate)},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{idSame.AddStateValue(programAddr, tfjsonpath.New("id"))},
+			// An update is one refresh and one create-or-update POST.
+			Check: resource.ComposeTestCheckFunc(env.requests(map[string]int{"GET": 1, "POST": 1}), programOnServer(env, check)),
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             programDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: env.srv.ResetCounts,
+				Config: programConfig(env, base+`
+  source      = "terraform"
+  metadata    = jsonencode({ cohort = "2027-spring" })
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(programAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^\d+$`))),
+					statecheck.ExpectKnownValue(programAddr, tfjsonpath.New("org"), knownvalue.StringExact("acme")),
+					statecheck.ExpectKnownValue(programAddr, tfjsonpath.New("user_id"), knownvalue.Int64Exact(456)),
+					statecheck.ExpectKnownValue(programAddr, tfjsonpath.New("username"), knownvalue.StringExact("ada")),
+					statecheck.ExpectKnownValue(programAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(programAddr, tfjsonpath.New("created"), knownvalue.NotNull()),
+					idSame.AddStateValue(programAddr, tfjsonpath.New("id")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					// A create is one POST and nothing else.
+					env.requests(map[string]int{"POST": 1}),
+					programOnServer(env, func(inv mockserver.IBLInvitation) error {
+						if inv.Email != "ada@example.com" || inv.Source != "terraform" || inv.Metadata["cohort"] != "2027-spring" || !inv.Active {
+							return fmt.Errorf("server holds %+v", inv)
+						}
+						return nil
+					}),
+				),
+			},
+			{
+				// A refresh is one narrow GET.
+				PreConfig:    env.srv.ResetCounts,
+				RefreshState: true,
+				Check: resource.ComposeTestCheckFunc(
+					func(*terraform.State) error {
+						reqs := env.srv.Requests()
+						if len(reqs) != 1 {
+							return fmt.Errorf("refresh sent %d requests", len(reqs))
+						}
+						for _, want := range []string{"org=acme", "program_key=acme%2Bdata-science", "email=ada%40example.com"} {
+							if !strings.Contains(reqs[0].Query, want) {
+								return fmt.Errorf("refresh query %q lacks %s", reqs[0].Query, want)
+							}
+						}
+						return nil
+					},
+					env.requests(map[string]int{"GET": 1}),
+				),
+			},
+			{
+				Config: programConfig(env, base+`
+  source      = "terraform"
+  metadata    = jsonencode({ cohort = "2027-spring" })
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			updated(`
+  source      = "terraform"
+  metadata    = jsonencode({ cohort = "2027-fall", track = "ml" })
+`, func(inv mockserver.IBLInvitation) error {
+				if inv.Metadata["cohort"] != "2027-fall" || inv.Metadata["track"] != "ml" {
+					return fmt.Errorf("metadata %v", inv.Metadata)
+				}
+				return nil
+			}),
+			updated(`
+  source      = "hr-sync"
+  active      = false
+  redirect_to = "https://learn.example.com/welcome"
+  expired     = "2099-12-31T00:00:00Z"
+  metadata    = jsonencode({ cohort = "2027-fall", track = "ml" })
+  enrollment_config = jsonencode({ start_date = "2027-01-10" })
+`, func(inv mockserver.IBLInvitation) error {
+				if inv.Source != "hr-sync" || inv.Active || inv.RedirectTo != "https://learn.example.com/welcome" || inv.Expired == nil ||
+					inv.EnrollmentConfig["start_date"] != "2027-01-10" {
+					return fmt.Errorf("server holds %+v", inv)
+				}
+				return nil
+			}),
+			updated(`
+  metadata    = jsonencode({ cohort = "2027-fall", track = "ml" })
+`, func(inv mockserver.IBLInvitation) error {
+				// Removed arguments are cleared on the server.
+				if inv.Source != "" || !inv.Active || inv.RedirectTo != "" || inv.Expired != nil {
+					return fmt.Errorf("server holds %+v", inv)
+				}
+				return nil
+			}),
+			{
+				ResourceName: programAddr,
+				ImportState:  true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					return "acme/" + s.RootModule().Resources[programAddr].Primary.ID, nil
+				},
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts", "enrollment_config"},
+				PreConfig:               env.srv.ResetCounts,
+				// An import is one GET when the invitation is on the first page.
+				ImportStateCheck: func([]*terraform.InstanceState) error { return env.requests(map[string]int{"GET": 1})(nil) },
+			},
+			{
+				Config:   programConfig(env, base+`metadata = jsonencode({ track = "ml", cohort = "2027-fall" })`),
+				PlanOnly: true,
+			},
+			{
+				// Changing the user is a new invitation.
+				Config: programConfig(env, `
+  program_key = "acme+data-science"
+  email       = "grace@example.com"
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionReplace)},
+				},
+				Check: programOnServer(env, func(inv mockserver.IBLInvitation) error {
+					if inv.Email != "grace@example.com" {
+						return fmt.Errorf("server holds %+v", inv)
+					}
+					return nil
+				}),
+			},
+			{
+				// A destroy is a refresh, the DELETE, and a GET confirming it.
+				PreConfig: env.srv.ResetCounts,
+				Config:    env.providerConfig(),
+				Check:     env.requests(map[string]int{"GET": 2, "DELETE": 1}),
+			},
+		},
+	})
+}
+
+func TestAccProgramInvitation_validation(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	bad := func(body, want string) resource.TestStep {
+		return resource.TestStep{Config: programConfig(env, body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(env.srv.Requests()); n != 0 {
+				return fmt.Errorf("validation sent %d request(s) to the server", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			bad(`program_key = ""`+"\n"+`email = "a@example.com"`, `(?s)Attribute program_key string length must be at least 1`),
+			bad(`program_key = "acme+x y"`+"\n"+`email = "a@example.com"`, `(?s)Attribute program_key must not contain spaces`),
+			bad(`program_key = "acme+x"`, `(?s)At least one of these attributes must be configured: \[email,username\]`),
+			bad(`program_key = "acme+x"`+"\n"+`email = "not-an-email"`, `(?s)Attribute email must be an email address`),
+			bad(`program_key = "acme+x"`+"\n"+`username = ""`, `(?s)Attribute username string length must be at least 1`),
+			bad(`program_key = "acme+x"`+"\n"+`email = "a@example.com"`+"\n"+`source = ""`, `(?s)Attribute source string length must be at least 1`),
+			bad(`program_key = "acme+x"`+"\n"+`email = "a@example.com"`+"\n"+`redirect_to = "/relative"`, `(?s)redirect_to must be an absolute http or https URL`),
+			bad(`program_key = "acme+x"`+"\n"+`email = "a@example.com"`+"\n"+`expired = "2027-13-01"`, `(?s)Invalid RFC3339 String Value.*expired`),
+			bad(`program_key = "acme+x"`+"\n"+`email = "a@example.com"`+"\n"+`metadata = jsonencode("x")`, `(?s)metadata must be a JSON object`),
+			bad(`program_key = "acme+x"`+"\n"+`email = "a@example.com"`+"\n"+`enrollment_config = "[]"`, `(?s)enrollment_config must be a JSON object`),
+			bad(`program_key = "noprefix"`+"\n"+`email = "a@example.com"`, `(?s)org cannot be derived.*IBLAI_ORG`),
+			bad(`program_key = "acme+x"`+"\n"+`email = "a@example.com"`+"\n"+`org = ""`, `(?s)Attribute org string length must be at least 1`),
+		},
+	})
+}
+
+func TestAccProgramInvitation_driftAndErrors(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	var id string
+	cfg := programConfig(env, `
+  program_key = "acme+onboarding"
+  username    = "linus"
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             programDestroyed(env),
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: resource.TestCheckResourceAttrWith(programAddr, "id", func(v string) error { id = v; return nil })},
+			{
+				PreConfig: func() {
+					n, _ := strconv.Atoi(id)
+					if !env.srv.DeleteIBLInvitation(n) {
+						t.Fatalf("invitation %s not on the server", id)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionCreate)},
+				},
+				Check: programOnServer(env, func(inv mockserver.IBLInvitation) error {
+					if strconv.Itoa(inv.ID) == id || inv.Username != "linus" {
+						return fmt.Errorf("expected a new invitation for linus, got %+v", inv)
+					}
+					return nil
+				}),
+			},
+			{
+				// An unknown program: the server's 404 and message reach the user.
+				Config: programConfig(env, `
+  program_key = "acme+no-such-program"
+  username    = "linus"
+`),
+				ExpectError: regexp.MustCompile(`POST\s+/api/catalog/invitations/program/:\s+HTTP\s+404:\s+Program\s+acme\+no-such-program\s+not\s+found`),
+			},
+		},
+	})
+}
+
+func TestAccProgramInvitation_noopDelete(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{NoopDelete: true}})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		// The server ignored the DELETE: the invitation is left, but inactive.
+		CheckDestroy: func(*terraform.State) error {
+			all := env.srv.IBLInvitations()
+			if len(all) != 1 || all[0].Active {
+				return fmt.Errorf("want one deactivated invitation left, got %+v", all)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: programConfig(env, `
+  program_key = "acme+data-science"
+  email       = "ada@example.com"
+`),
+		}},
+	})
+}
+
+func TestAccProgramInvitation_alwaysCreateServer(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{AlwaysCreate: true}})
+	idDiffers := statecheck.CompareValue(compare.ValuesDiffer())
+	cfg := func(source string) string {
+		return programConfig(env, `program_key = "acme+data-science"`+"\n"+`email = "ada@example.com"`+"\n"+`source = "`+source+`"`)
+	}
+	noUpsert := func(source string) string {
+		env.iblExtra = "upsert = false"
+		defer func() { env.iblExtra = "" }()
+		return cfg(source)
+	}
+	sourceIs := func(want string) resource.TestCheckFunc {
+		return programOnServer(env, func(inv mockserver.IBLInvitation) error {
+			if inv.Source != want {
+				return fmt.Errorf("server holds %+v, want source %q", inv, want)
+			}
+			return nil
+		})
+	}
+	// Not told that the server always inserts, the provider notices, undoes
+	// the insert and says what to set. Nothing is left behind after destroy:
+	// the undo worked.
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             programDestroyed(env),
+		Steps: []resource.TestStep{
+			{Config: cfg("v1"), Check: sourceIs("v1")},
+			{Config: cfg("v2"), ExpectError: regexp.MustCompile(`(?s)does not update invitations in place.*Set upsert = false`)},
+		},
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             programDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				Config:            noUpsert("v1"),
+				ConfigStateChecks: []statecheck.StateCheck{idDiffers.AddStateValue(programAddr, tfjsonpath.New("id"))},
+			},
+			{
+				// With upsert = false a change is a replacement: one invitation, new id.
+				Config: noUpsert("v2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionReplace)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{idDiffers.AddStateValue(programAddr, tfjsonpath.New("id"))},
+				Check:             sourceIs("v2"),
+			},
+			{
+				// An ambiguous POST is reconciled, not repeated: still one row.
+				PreConfig: func() { env.srv.Script(mockserver.Fault{Method: "POST", Status: 502, CommitThenFail: true}) },
+				Config:    noUpsert("v3"),
+				Check:     sourceIs("v3"),
+			},
+		},
+	})
+}
+
+func TestAccProgramInvitation_serverVariants(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts mockserver.IBLOptions
+		// urlSuffix is appended to the mock URL (an API gateway prefix).
+		urlSuffix, extra string
+	}{
+		{"next-envelope-absolute-links", mockserver.IBLOptions{}, "", ""},
+		{"next-page-envelope-relative-links", mockserver.IBLOptions{NextPageEnvelope: true, RelativeLinks: true}, "", ""},
+		{"gateway-prefix-api-key-scheme", mockserver.IBLOptions{AuthScheme: "Api-Key"}, "/dm", `auth_scheme = "Api-Key"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newTestEnv(t, mockserver.Options{IBL: tc.opts})
+			env.iblExtra = tc.extra
+			// Older invitations fill several pages, so importing the new one
+			// walks pages with the variant's envelope and links.
+			env.srv.SeedIBL(250, "acme+onboarding")
+			cfg := strings.Replace(programConfig(env, `
+  program_key = "acme+data-science"
+  email       = "ada@example.com"
+`), fmt.Sprintf("url     = %q\n    api_key", env.url), fmt.Sprintf("url     = %q\n    api_key", env.url+tc.urlSuffix), 1)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				CheckDestroy: func(*terraform.State) error {
+					if n := len(env.srv.IBLInvitations()); n != 250 {
+						return fmt.Errorf("%d invitations left, want the 250 seeded", n)
+					}
+					return nil
+				},
+				Steps: []resource.TestStep{
+					{Config: cfg},
+					{
+						ResourceName: programAddr,
+						Config:       cfg,
+						ImportState:  true,
+						ImportStateIdFunc: func(s *terraform.State) (string, error) {
+							return "acme/" + s.RootModule().Resources[programAddr].Primary.ID, nil
+						},
+						ImportStateVerify:       true,
+						ImportStateVerifyIgnore: []string{"timeouts"},
+					},
+					{
+						// Import by the oldest id pages through all 250 at 100 a page.
+						PreConfig:          env.srv.ResetCounts,
+						ResourceName:       "invitations_program_invitation.seeded",
+						Config:             cfg + "\nresource \"invitations_program_invitation\" \"seeded\" {\n  program_key = \"acme+onboarding\"\n  email = \"learner1@example.com\"\n  source = \"import\"\n  metadata = jsonencode({ cohort = \"c1\", seq = 1 })\n}\n",
+						ImportState:        true,
+						ImportStateId:      "acme/1",
+						ImportStatePersist: false,
+						ImportStateCheck: func(states []*terraform.InstanceState) error {
+							if len(states) != 1 || states[0].Attributes["email"] != "learner1@example.com" {
+								return fmt.Errorf("imported %+v", states)
+							}
+							if n := env.srv.Count("GET", ""); n != 3 {
+								return fmt.Errorf("import of the oldest of 251 took %d requests, want 3", n)
+							}
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+func TestAccProgramInvitation_networkFaults(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	cfg := programConfig(env, `
+  program_key = "acme+data-science"
+  email       = "ada@example.com"
+  metadata    = "{\"b\": 2,  \"a\": 1}"
+  expired     = "2099-01-01T02:00:00+02:00"
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             programDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				// The POST took effect but the gateway answered 504: the
+				// provider finds it instead of posting again.
+				PreConfig: func() {
+					env.srv.ResetCounts()
+					env.srv.Script(mockserver.Fault{Method: "POST", Status: 504, CommitThenFail: true})
+				},
+				Config: cfg,
+				Check: resource.ComposeTestCheckFunc(
+					env.requests(map[string]int{"POST": 1, "GET": 1}),
+					programOnServer(env, func(mockserver.IBLInvitation) error { return nil }),
+					// The configuration's spellings are kept: JSON key order, offset.
+					resource.TestCheckResourceAttr(programAddr, "expired", "2099-01-01T02:00:00+02:00"),
+				),
+			},
+			{
+				PreConfig: func() {
+					env.srv.ResetCounts()
+					env.srv.Script(mockserver.Fault{Method: "GET", Status: 503, RetryAfter: "0"}, mockserver.Fault{Method: "GET", Status: 429, RetryAfter: "1"})
+				},
+				RefreshState: true,
+				Check:        env.requests(map[string]int{"GET": 3}),
+			},
+			{Config: cfg, PlanOnly: true},
+		},
+	})
+}
+
+func TestAccProgramInvitation_apiKeyNotLogged(t *testing.T) {
+	logFile := filepath.Join(t.TempDir(), "tf.log")
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_ACC_LOG_PATH", logFile)
+	env := newTestEnv(t, mockserver.Options{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             programDestroyed(env),
+		Steps: []resource.TestStep{
+			{Config: programConfig(env, `program_key = "acme+data-science"`+"\n"+`email = "ada@example.com"`)},
+			{Config: programConfig(env, `program_key = "acme+data-science"`+"\n"+`email = "ada@example.com"`+"\n"+`active = false`)},
+		},
+	})
+	raw, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := providerLines(string(raw))
+	for _, want := range []string{"ibl_http", "received response", "Api-Token ***"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log lacks %q", want)
+		}
+	}
+	if i := strings.Index(log, mockserver.IBLAdminKey); i >= 0 {
+		t.Errorf("the API key appears in the TRACE log: …%s…", log[max(0, i-200):min(len(log), i+80)])
+	}
+}
