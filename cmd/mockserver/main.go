@@ -23,14 +23,24 @@ import (
 func main() {
 	addr := flag.String("addr", envOr("MOCK_ADDR", "127.0.0.1:0"), "address to listen on (MOCK_ADDR); port 0 picks a free one")
 	seedAuthentik := flag.Int("seed-authentik", 0, "pre-create this many authentik invitations")
+	seedIBL := flag.Int("seed-ibl", 0, "pre-create this many ibl.ai program invitations (in acme+onboarding)")
+	iblScheme := flag.String("ibl-auth-scheme", "Api-Token", "Authorization prefix the ibl.ai part accepts (Api-Token or Api-Key)")
+	iblNextPage := flag.Bool("ibl-next-page-envelope", false, "answer lists with next_page/previous_page instead of next/previous")
+	iblRelative := flag.Bool("ibl-relative-links", false, "render pagination links as paths instead of absolute URLs")
+	iblNoopDelete := flag.Bool("ibl-noop-delete", false, "answer 200 to DELETE without deleting (a known server bug)")
+	iblAlwaysCreate := flag.Bool("ibl-always-create", false, "make every POST insert a new invitation (servers before create-or-update)")
 	latency := flag.Duration("latency", 0, "delay every answer by this much")
 	random5xx := flag.Float64("random-5xx", 0, "fail this fraction (0..1) of API requests with a random 500/502/503/504")
 	seed := flag.Uint64("seed", 1, "seed of the random faults")
 	envFile := flag.String("env-file", "", "also write the export lines to this file")
 	flag.Parse()
 
-	srv := mockserver.New(mockserver.Options{})
+	srv := mockserver.New(mockserver.Options{IBL: mockserver.IBLOptions{
+		AuthScheme: *iblScheme, NextPageEnvelope: *iblNextPage, RelativeLinks: *iblRelative,
+		NoopDelete: *iblNoopDelete, AlwaysCreate: *iblAlwaysCreate,
+	}})
 	srv.SeedAuthentik(*seedAuthentik, "seeded")
+	srv.SeedIBL(*seedIBL, "acme+onboarding")
 	srv.SetLatency(*latency)
 	if *random5xx > 0 {
 		srv.SetRandom5xx(*random5xx, "/api/", *seed)
@@ -41,14 +51,16 @@ func main() {
 		log.Fatalf("mockserver: %v", err)
 	}
 	base := "http://" + ln.Addr().String()
-	exports := fmt.Sprintf("export AUTHENTIK_URL=%s\nexport AUTHENTIK_TOKEN=%s\n", base, mockserver.AuthentikAdminToken)
+	exports := fmt.Sprintf("export AUTHENTIK_URL=%s\nexport AUTHENTIK_TOKEN=%s\nexport IBLAI_URL=%s\nexport IBLAI_API_KEY=%s\nexport IBLAI_ORG=%s\n",
+		base, mockserver.AuthentikAdminToken, base, mockserver.IBLAdminKey, mockserver.IBLDefaultOrg)
 	fmt.Print(exports)
 	if *envFile != "" {
 		if err := os.WriteFile(*envFile, []byte(exports), 0o600); err != nil {
 			log.Fatalf("mockserver: %v", err)
 		}
 	}
-	log.Printf("mockserver: listening on %s (read-only authentik token: %s); Ctrl-C stops it", base, mockserver.AuthentikReadOnlyToken)
+	log.Printf("mockserver: listening on %s (read-only credentials: authentik token %s, ibl.ai key %s); programs: %v; Ctrl-C stops it",
+		base, mockserver.AuthentikReadOnlyToken, mockserver.IBLReadOnlyKey, mockserver.DefaultPrograms())
 
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -1,6 +1,6 @@
 # The demo configuration `make demo` applies against the bundled mock
 # server. Connection settings come from the environment the mock prints
-# (AUTHENTIK_URL, AUTHENTIK_TOKEN).
+# (AUTHENTIK_URL, AUTHENTIK_TOKEN, IBLAI_URL, IBLAI_API_KEY, IBLAI_ORG).
 terraform {
   required_providers {
     invitations = {
@@ -22,6 +22,24 @@ resource "invitations_stage_invitation" "contractors" {
 resource "invitations_stage_invitation" "staff" {
   name       = "staff-onboarding"
   fixed_data = jsonencode({ department = "engineering", groups = ["staff"] })
+}
+
+resource "invitations_program_invitation" "ada" {
+  program_key = "acme+data-science"
+  email       = "ada@example.com"
+  source      = "terraform"
+  metadata    = jsonencode({ cohort = "2027-spring" })
+}
+
+resource "invitations_program_invitation" "grace" {
+  program_key = "acme+data-science"
+  username    = "grace"
+  redirect_to = "https://learn.acme.example/welcome"
+  expired     = "2099-06-30T23:59:59+02:00"
+}
+
+output "ada_invitation_id" {
+  value = invitations_program_invitation.ada.id
 }
 
 output "contractors_flow" {

@@ -1,0 +1,135 @@
+package mockserver
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func iblCall(t *testing.T, ts *httptest.Server, method, path, auth, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	_ = json.Unmarshal(raw, &out)
+	return resp.StatusCode, out
+}
+
+const admin = "Api-Token " + IBLAdminKey
+
+func TestIBLAuth(t *testing.T) {
+	_, ts := Start(t, Options{})
+	for _, tc := range []struct {
+		method, auth string
+		want         int
+	}{
+		{"GET", "", 401}, {"GET", "Api-Key " + IBLAdminKey, 401}, {"GET", "Api-Token nope", 401},
+		{"POST", "Api-Token " + IBLReadOnlyKey, 403}, {"DELETE", "Api-Token " + IBLReadOnlyKey, 403},
+		{"GET", "Api-Token " + IBLReadOnlyKey, 200}, {"GET", admin, 200},
+	} {
+		if status, _ := iblCall(t, ts, tc.method, iblPath, tc.auth, `{}`); status != tc.want {
+			t.Errorf("%s with %q: %d, want %d", tc.method, tc.auth, status, tc.want)
+		}
+	}
+	if status, _ := iblCall(t, ts, "GET", "/dm"+iblPath, admin, ""); status != 200 {
+		t.Errorf("behind the /dm prefix: %d", status)
+	}
+}
+
+func TestIBLUpsertAndValidation(t *testing.T) {
+	srv, ts := Start(t, Options{})
+	status, a := iblCall(t, ts, "POST", iblPath, admin, `{"program_key":"acme+data-science","email":"ada@example.com","metadata":{"x":1}}`)
+	if status != 200 || a["user_id"] != 456.0 || a["username"] != "ada" || a["active"] != true || a["started"] != nil {
+		t.Fatalf("create: %d %v", status, a)
+	}
+	status, b := iblCall(t, ts, "POST", iblPath, admin, `{"program_key":"acme+data-science","email":"ADA@example.com","active":false}`)
+	if status != 200 || b["id"] != a["id"] || b["active"] != false || b["metadata"].(map[string]any)["x"] != 1.0 {
+		t.Fatalf("upsert of the same program and user: %d %v", status, b)
+	}
+	if len(srv.IBLInvitations()) != 1 {
+		t.Fatal("upsert inserted")
+	}
+	for body, field := range map[string]string{
+		`{"email":"a@example.com"}`:                                                     "program_key",
+		`{"program_key":"acme+data-science","email":"nope"}`:                            "email",
+		`{"program_key":"acme+data-science"}`:                                           "non_field_errors",
+		`{"program_key":"acme+data-science","email":"a@example.com","redirect_to":"x"}`: "redirect_to",
+		`{"program_key":"acme+data-science","email":"a@example.com","expired":"x"}`:     "expired",
+		`{"program_key":"acme+data-science","email":"a@example.com","metadata":[]}`:     "metadata",
+		`{"program_key":"acme+data-science","email":"a@example.com","active":"yes"}`:    "active",
+	} {
+		status, out := iblCall(t, ts, "POST", iblPath, admin, body)
+		if status != 400 || out[field] == nil {
+			t.Errorf("%s: %d %v, want 400 naming %s", body, status, out, field)
+		}
+	}
+	if status, out := iblCall(t, ts, "POST", iblPath, admin, `{"program_key":"acme+nope","email":"a@example.com"}`); status != 404 || out["error"] == nil {
+		t.Errorf("unknown program: %d %v", status, out)
+	}
+}
+
+func TestIBLVariants(t *testing.T) {
+	srv, ts := Start(t, Options{IBL: IBLOptions{AlwaysCreate: true, NoopDelete: true, NextPageEnvelope: true, RelativeLinks: true}})
+	iblCall(t, ts, "POST", iblPath, admin, `{"program_key":"acme+data-science","email":"ada@example.com"}`)
+	iblCall(t, ts, "POST", iblPath, admin, `{"program_key":"acme+data-science","email":"ada@example.com"}`)
+	if n := len(srv.IBLInvitations()); n != 2 {
+		t.Fatalf("always-create made %d rows", n)
+	}
+	if status, _ := iblCall(t, ts, "DELETE", iblPath+"?id=1&org=acme", admin, ""); status != 200 || len(srv.IBLInvitations()) != 2 {
+		t.Fatalf("no-op delete: %d, %d rows", status, len(srv.IBLInvitations()))
+	}
+	_, page := iblCall(t, ts, "GET", iblPath+"?page_size=1", admin, "")
+	if page["next_page"] != iblPath+"?page=2&page_size=1" || page["next"] != nil {
+		t.Fatalf("envelope %v", page)
+	}
+}
+
+func TestIBLListFiltersSortAndDelete(t *testing.T) {
+	srv, ts := Start(t, Options{})
+	srv.SeedIBL(30, "acme+onboarding")
+	srv.SeedIBL(10, "globex+leadership")
+	_, out := iblCall(t, ts, "GET", iblPath+"?org=acme&cohort=c1&page_size=100", admin, "")
+	res := out["results"].([]any)
+	if len(res) != 15 || out["count"] != 15.0 {
+		t.Fatalf("unknown parameter as metadata filter: %d results", len(res))
+	}
+	if res[0].(map[string]any)["id"].(float64) < res[1].(map[string]any)["id"].(float64) {
+		t.Fatal("default sort is not -id")
+	}
+	_, out = iblCall(t, ts, "GET", iblPath+"?org=acme&page_size=5", admin, "")
+	if next, _ := out["next"].(string); !strings.HasPrefix(next, "http://") || !strings.Contains(next, "page=2") || out["previous"] != nil {
+		t.Fatalf("links: next %v, previous %v", out["next"], out["previous"])
+	}
+	_, out = iblCall(t, ts, "GET", iblPath+"?active=false&sort=email&page_size=100", admin, "")
+	for _, r := range out["results"].([]any) {
+		if r.(map[string]any)["active"] != false {
+			t.Fatal("active filter let an active one through")
+		}
+	}
+	if status, _ := iblCall(t, ts, "GET", iblPath+"?sort=nope", admin, ""); status != 400 {
+		t.Fatalf("unknown sort field: %d", status)
+	}
+	if status, _ := iblCall(t, ts, "GET", iblPath+"?page=9", admin, ""); status != 404 {
+		t.Fatalf("page past the end: %d", status)
+	}
+	if status, _ := iblCall(t, ts, "DELETE", iblPath+"?id=1&org=globex", admin, ""); status != 404 {
+		t.Fatalf("delete in the wrong org: %d", status)
+	}
+	if status, _ := iblCall(t, ts, "DELETE", iblPath, admin, `{"id": 1, "org": "acme"}`); status != 200 || len(srv.IBLInvitations()) != 39 {
+		t.Fatalf("delete with a JSON body: %d", status)
+	}
+	if status, _ := iblCall(t, ts, "DELETE", iblPath+"?org=acme", admin, ""); status != 400 {
+		t.Fatalf("delete without id: %d", status)
+	}
+}
