@@ -36,7 +36,10 @@ provider_installation {
   dev_overrides {
     "$address" = "$work/bin"
   }
-  direct {}
+  # Nothing else is installed from anywhere: no registry is ever asked.
+  filesystem_mirror {
+    path = "$work/empty-mirror"
+  }
 }
 EOT
 export TF_CLI_CONFIG_FILE="$work/terraformrc"

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -87,6 +88,12 @@ func (e *testEnv) requests(want map[string]int) func(*terraform.State) error {
 func TestMain(m *testing.M) {
 	// Terraform must never phone home from tests.
 	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
+	// Nor ask a registry for anything, when run without make.
+	if _, err := os.Stat(os.Getenv("TF_CLI_CONFIG_FILE")); err != nil {
+		if abs, err := filepath.Abs("../../scripts/offline.tfrc"); err == nil {
+			_ = os.Setenv("TF_CLI_CONFIG_FILE", abs)
+		}
+	}
 	// Settings from the developer's shell must not leak into the tests.
 	for _, v := range []string{EnvIBLURL, EnvIBLAPIKey, EnvIBLOrg, EnvAuthentikURL, EnvAuthentikToken, EnvAuthentikInsecure} {
 		_ = os.Unsetenv(v)
