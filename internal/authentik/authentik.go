@@ -153,6 +153,12 @@ func New(instanceURL string, c *client.Client) *Client {
 	return &Client{http: c, InstanceURL: strings.TrimRight(instanceURL, "/")}
 }
 
+// InviteURL is the enrollment link of an invitation bound to a flow; it
+// carries the invite token.
+func (c *Client) InviteURL(flowSlug, pk string) string {
+	return fmt.Sprintf("%s/if/flow/%s/?itoken=%s", c.InstanceURL, url.PathEscape(flowSlug), url.QueryEscape(pk))
+}
+
 // Get retrieves one invitation.
 func (c *Client) Get(ctx context.Context, pk string) (*Invitation, error) {
 	var inv Invitation

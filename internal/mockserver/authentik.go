@@ -349,14 +349,24 @@ func (s *Server) akSendEmail(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// akOrderings are the fields DRF's OrderingFilter allows by default: the
+// serializer's model-backed fields (the viewset names none of its own).
 var akOrderings = map[string]func(a, b *akInvitation) int{
-	"name":    func(a, b *akInvitation) int { return strings.Compare(a.Name, b.Name) },
-	"pk":      func(a, b *akInvitation) int { return strings.Compare(a.PK, b.PK) },
-	"expires": func(a, b *akInvitation) int { return compareTimePtr(a.Expires, b.Expires) },
-	"created_by__username": func(a, b *akInvitation) int {
-		return strings.Compare(a.CreatedBy.Username, b.CreatedBy.Username)
-	},
+	"name":       func(a, b *akInvitation) int { return strings.Compare(a.Name, b.Name) },
+	"pk":         func(a, b *akInvitation) int { return strings.Compare(a.PK, b.PK) },
+	"expires":    func(a, b *akInvitation) int { return compareTimePtr(a.Expires, b.Expires) },
+	"created_by": func(a, b *akInvitation) int { return a.CreatedBy.PK - b.CreatedBy.PK },
 	"single_use": func(a, b *akInvitation) int { return boolCmp(a.SingleUse, b.SingleUse) },
+	"flow": func(a, b *akInvitation) int {
+		return strings.Compare(derefPtr(a.Flow), derefPtr(b.Flow))
+	},
+}
+
+func derefPtr(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
 
 func boolCmp(a, b bool) int {
@@ -446,8 +456,13 @@ func (s *Server) akList(w http.ResponseWriter, r *http.Request) {
 	s.paginateAuthentik(w, q, items)
 }
 
+// akMatchesSearch follows the viewset's search_fields: name,
+// created_by__username, expires and flow__slug.
 func (s *Server) akMatchesSearch(inv *akInvitation, term string) bool {
 	fields := []string{inv.Name, inv.CreatedBy.Username}
+	if inv.Expires != nil {
+		fields = append(fields, inv.Expires.UTC().Format("2006-01-02 15:04:05"))
+	}
 	if inv.Flow != nil {
 		if f, ok := s.flowByPK(*inv.Flow); ok {
 			fields = append(fields, f.Slug)
@@ -464,7 +479,7 @@ func (s *Server) akMatchesSearch(inv *akInvitation, term string) bool {
 // paginateAuthentik answers authentik's envelope, where next and previous
 // are page numbers and 0 means none.
 func (s *Server) paginateAuthentik(w http.ResponseWriter, q map[string][]string, items []*akInvitation) {
-	size := 20
+	size := 100 // authentik's PAGE_SIZE
 	if v := first(q, "page_size"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err == nil && n > 0 {

@@ -372,7 +372,10 @@ func (p *invitationsProvider) Resources(_ context.Context) []func() resource.Res
 }
 
 func (p *invitationsProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewStageInvitationsDataSource,
+		NewProgramInvitationsDataSource,
+	}
 }
 
 // RegistryAddress is the provider's address in the Terraform registry; the

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
@@ -338,10 +339,16 @@ func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadReq
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	inv, err := r.client.Get(ctx, state.ID.ValueString())
-	if client.IsNotFound(err) {
-		r.gone(ctx, &state, resp)
-		return
+	var inv *authentik.Invitation
+	var err error
+	if name, byName := strings.CutPrefix(state.ID.ValueString(), importByNamePrefix); byName {
+		inv, err = r.findByName(ctx, name)
+	} else {
+		inv, err = r.client.Get(ctx, state.ID.ValueString())
+		if client.IsNotFound(err) {
+			r.gone(ctx, &state, resp)
+			return
+		}
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Reading the authentik invitation failed", describe(err))
@@ -352,6 +359,20 @@ func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	resp.Diagnostics.Append(r.setState(ctx, &state, inv)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// findByName resolves an import by name; the name must be unique.
+func (r *stageInvitationResource) findByName(ctx context.Context, name string) (*authentik.Invitation, error) {
+	found, err := r.client.FindByName(ctx, name)
+	switch {
+	case err != nil:
+		return nil, err
+	case len(found) == 0:
+		return nil, fmt.Errorf("no authentik invitation is named %q", name)
+	case len(found) > 1:
+		return nil, fmt.Errorf("%d authentik invitations are named %q: import the one you want by its UUID", len(found), name)
+	}
+	return &found[0], nil
 }
 
 // gone handles an invitation authentik no longer has. One that was used or
@@ -439,13 +460,28 @@ func (r *stageInvitationResource) Delete(ctx context.Context, req resource.Delet
 	}
 }
 
+// importByNamePrefix marks an import ID that names the invitation instead
+// of giving its UUID, which is the invite token: Terraform prints import IDs
+// in its output, so bulk imports use names.
+const importByNamePrefix = "name:"
+
 func (r *stageInvitationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !uuidRE.MatchString(req.ID) {
+	name, byName := strings.CutPrefix(req.ID, importByNamePrefix)
+	if !uuidRE.MatchString(req.ID) && (!byName || !authentikNameRE.MatchString(name)) {
 		resp.Diagnostics.AddError("Invalid import ID",
-			"An authentik invitation is imported by its UUID (pk), e.g. terraform import invitations_stage_invitation.example 3fa85f64-5717-4562-b3fc-2c963f66afa6.")
+			"An authentik invitation is imported by its UUID (pk), e.g. 3fa85f64-5717-4562-b3fc-2c963f66afa6, or by its name as name:<name>, "+
+				"e.g. name:contractors-2027, when no other invitation has that name. Got: "+redactImportID(req.ID))
 		return
 	}
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// redactImportID keeps an invite token out of a diagnostic.
+func redactImportID(id string) string {
+	if uuidRE.MatchString(id) {
+		return "(a UUID)"
+	}
+	return id
 }
 
 func (r *stageInvitationResource) ready(diags *diag.Diagnostics) bool {
@@ -516,7 +552,7 @@ func (r *stageInvitationResource) setState(_ context.Context, m *stageInvitation
 	m.InviteURL = types.StringNull()
 	if inv.FlowObj != nil && inv.FlowObj.Slug != "" {
 		m.FlowSlug = types.StringValue(inv.FlowObj.Slug)
-		m.InviteURL = types.StringValue(fmt.Sprintf("%s/if/flow/%s/?itoken=%s", r.client.InstanceURL, inv.FlowObj.Slug, inv.PK))
+		m.InviteURL = types.StringValue(r.client.InviteURL(inv.FlowObj.Slug, inv.PK))
 	}
 	m.CreatedBy = types.StringNull()
 	if inv.CreatedBy != nil {

@@ -1,0 +1,183 @@
+package provider
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
+)
+
+func dataConfig(env *testEnv, kind, body string) string {
+	return env.providerConfig() + fmt.Sprintf("\ndata %q \"test\" {\n%s\n}\n", kind, body)
+}
+
+func listSize(addr string, n int) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("invitations"), knownvalue.ListSizeExact(n))
+}
+
+func total(addr string, n int64) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("total_count"), knownvalue.Int64Exact(n))
+}
+
+func TestAccStageInvitationsDataSource(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	env.srv.SeedAuthentik(45, "bulk")
+	const addr = "data.invitations_stage_invitations.test"
+	step := func(body string, checks ...statecheck.StateCheck) resource.TestStep {
+		return resource.TestStep{Config: dataConfig(env, "invitations_stage_invitations", body), ConfigStateChecks: checks}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			step(``, listSize(addr, 45), total(addr, 45),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("invitations").AtSliceIndex(0).AtMapKey("created_by"), knownvalue.StringExact("akadmin"))),
+			step(`name = "bulk-7"`, listSize(addr, 1),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("invitations").AtSliceIndex(0).AtMapKey("import_id"), knownvalue.StringExact("name:bulk-7")),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("ids").AtSliceIndex(0), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`)))),
+			step(`search = "bulk-1"`, listSize(addr, 11)),
+			step("search = \"bulk\"\nordering = \"name\"\nmax_results = 3", listSize(addr, 3), total(addr, 45),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("invitations").AtSliceIndex(1).AtMapKey("name"), knownvalue.StringExact("bulk-10"))),
+			step(`ordering = "-name"`, statecheck.ExpectKnownValue(addr, tfjsonpath.New("invitations").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("bulk-9"))),
+			step("flow_slug = \"contractor-enrollment\"\ncreated_by_username = \"akadmin\"",
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("invitations").AtSliceIndex(0).AtMapKey("flow_slug"), knownvalue.StringExact("contractor-enrollment")),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("invite_urls").AtSliceIndex(0), knownvalue.StringRegexp(regexp.MustCompile(`/if/flow/contractor-enrollment/\?itoken=`)))),
+			step(`created_by_username = "nobody"`, listSize(addr, 0), total(addr, 0)),
+		},
+	})
+}
+
+func TestAccProgramInvitationsDataSource(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	env.iblExtra = `org = "acme"`
+	env.srv.SeedIBL(30, "acme+onboarding")
+	env.srv.SeedIBL(10, "globex+leadership")
+	const addr = "data.invitations_program_invitations.test"
+	step := func(body string, checks ...statecheck.StateCheck) resource.TestStep {
+		return resource.TestStep{Config: dataConfig(env, "invitations_program_invitations", body), ConfigStateChecks: checks}
+	}
+	first := tfjsonpath.New("invitations").AtSliceIndex(0)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			// org defaults to the provider's.
+			step(``, listSize(addr, 30), total(addr, 30),
+				statecheck.ExpectKnownValue(addr, first.AtMapKey("id"), knownvalue.StringExact("30")),
+				statecheck.ExpectKnownValue(addr, first.AtMapKey("import_id"), knownvalue.StringExact("acme/30"))),
+			step(`org = "globex"`, listSize(addr, 10),
+				statecheck.ExpectKnownValue(addr, first.AtMapKey("program_key"), knownvalue.StringExact("globex+leadership"))),
+			step("metadata = { cohort = \"c0\" }\nactive = false", total(addr, 7)),
+			step("source = \"csv\"\nsort = \"id\"\nmax_results = 2", listSize(addr, 2), total(addr, 10),
+				statecheck.ExpectKnownValue(addr, first.AtMapKey("email"), knownvalue.StringExact("learner2@example.com")),
+				statecheck.ExpectKnownValue(addr, first.AtMapKey("metadata"), knownvalue.StringExact(`{"cohort":"c0","seq":2}`))),
+			step(`email = "learner7@example.com"`, listSize(addr, 1)),
+			step(`program_key = "acme+data-science"`, listSize(addr, 0), total(addr, 0)),
+		},
+	})
+	// Only documented parameters and the metadata keys asked for were sent.
+	allowed := map[string]bool{"program_key": true, "org": true, "email": true, "username": true, "source": true,
+		"active": true, "sort": true, "page": true, "page_size": true, "cohort": true}
+	for _, r := range env.srv.Requests() {
+		q, _ := url.ParseQuery(r.Query)
+		for k := range q {
+			if !allowed[k] {
+				t.Errorf("sent an unexpected parameter %q (%s): the server would read it as a metadata filter", k, r.Query)
+			}
+		}
+	}
+}
+
+func TestAccDataSources_validation(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	bad := func(kind, body, want string) resource.TestStep {
+		return resource.TestStep{Config: dataConfig(env, kind, body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+	}
+	const st, pr = "invitations_stage_invitations", "invitations_program_invitations"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(env.srv.Requests()); n != 0 {
+				return fmt.Errorf("validation sent %d request(s)", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			bad(st, `ordering = "created"`, `(?s)Attribute ordering value must be one of`),
+			bad(st, `search = ""`, `(?s)Attribute search string length must be at least 1`),
+			bad(st, `name = "a b"`, `(?s)Attribute name must contain only letters`),
+			bad(st, `expires = "tomorrow"`, `(?s)Invalid RFC3339 String Value`),
+			bad(st, `max_results = 0`, `(?s)Attribute max_results value must be at least 1`),
+			bad(pr, `sort = "name"`, `(?s)Attribute sort value must be one of`),
+			bad(pr, `email = "nope"`, `(?s)Attribute email must be an email address`),
+			bad(pr, `program_key = ""`, `(?s)Attribute program_key string length must be at least 1`),
+			bad(pr, `metadata = { email = "x" }`, `(?s)metadata.*value must be none of`),
+			bad(pr, `metadata = { cohort = "" }`, `(?s)metadata\["cohort"\] string length must be at least 1`),
+		},
+	})
+}
+
+// pages checks a listing's requests: every listing asked for pages 1..want
+// of the given size, in order, and never a page past the last.
+func pages(env *testEnv, prefix string, size, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		var listings, requests int
+		for _, r := range env.srv.Requests() {
+			if !strings.HasPrefix(r.Path, prefix) || r.Method != "GET" {
+				continue
+			}
+			q, _ := url.ParseQuery(r.Query)
+			if q.Get("page_size") != fmt.Sprint(size) {
+				return fmt.Errorf("page_size %q, want %d", q.Get("page_size"), size)
+			}
+			if p := q.Get("page"); p == "" || p == "1" {
+				listings++
+			}
+			requests++
+		}
+		if listings == 0 || requests != listings*want {
+			return fmt.Errorf("%d listings took %d requests, want %d each", listings, requests, want)
+		}
+		return nil
+	}
+}
+
+// TestAccDataSources_pagingBudget lists 2,500 invitations of each kind:
+// ceil(2500 / page size) requests a listing, none past the last page.
+func TestAccDataSources_pagingBudget(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{NextPageEnvelope: true}})
+	n := 2500
+	if v := os.Getenv("PAGING_N"); v != "" {
+		n, _ = strconv.Atoi(v)
+	}
+	env.srv.SeedAuthentik(n, "many")
+	env.srv.SeedIBL(n, "acme+onboarding")
+	cfg := env.providerConfig() + `
+data "invitations_stage_invitations" "all" {}
+data "invitations_program_invitations" "all" { org = "acme" }
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: env.srv.ResetCounts,
+			Config:    cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				listSize("data.invitations_stage_invitations.all", 2500), total("data.invitations_stage_invitations.all", 2500),
+				listSize("data.invitations_program_invitations.all", 2500), total("data.invitations_program_invitations.all", 2500),
+			},
+			Check: resource.ComposeTestCheckFunc(
+				pages(env, "/api/v3/", 1000, 3),
+				pages(env, "/api/catalog/", 100, 25),
+			),
+		}},
+	})
+}

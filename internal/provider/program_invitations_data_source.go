@@ -1,0 +1,195 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
+)
+
+var _ datasource.DataSourceWithConfigure = &programInvitationsDataSource{}
+
+// programSortFields are the invitation fields the list can be sorted by.
+var programSortFields = []string{"id", "created", "started", "expired", "email", "username", "source", "active"}
+
+// NewProgramInvitationsDataSource returns the invitations_program_invitations data source.
+func NewProgramInvitationsDataSource() datasource.DataSource { return &programInvitationsDataSource{} }
+
+type programInvitationsDataSource struct {
+	client     *ibl.Client
+	defaultOrg string
+}
+
+type programInvitationsModel struct {
+	ProgramKey  types.String       `tfsdk:"program_key"`
+	Org         types.String       `tfsdk:"org"`
+	Email       types.String       `tfsdk:"email"`
+	Username    types.String       `tfsdk:"username"`
+	Source      types.String       `tfsdk:"source"`
+	Active      types.Bool         `tfsdk:"active"`
+	Sort        types.String       `tfsdk:"sort"`
+	Metadata    types.Map          `tfsdk:"metadata"`
+	MaxResults  types.Int64        `tfsdk:"max_results"`
+	Invitations []programItemModel `tfsdk:"invitations"`
+	TotalCount  types.Int64        `tfsdk:"total_count"`
+}
+
+type programItemModel struct {
+	ID         types.String         `tfsdk:"id"`
+	ImportID   types.String         `tfsdk:"import_id"`
+	Org        types.String         `tfsdk:"org"`
+	ProgramKey types.String         `tfsdk:"program_key"`
+	Email      types.String         `tfsdk:"email"`
+	Username   types.String         `tfsdk:"username"`
+	UserID     types.Int64          `tfsdk:"user_id"`
+	Active     types.Bool           `tfsdk:"active"`
+	Source     types.String         `tfsdk:"source"`
+	RedirectTo types.String         `tfsdk:"redirect_to"`
+	Expired    timetypes.RFC3339    `tfsdk:"expired"`
+	Created    types.String         `tfsdk:"created"`
+	Started    types.String         `tfsdk:"started"`
+	Metadata   jsontypes.Normalized `tfsdk:"metadata"`
+}
+
+func (d *programInvitationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_program_invitations"
+}
+
+func (d *programInvitationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	notEmpty := stringvalidator.LengthAtLeast(1)
+	sorts := make([]string, 0, 2*len(programSortFields))
+	for _, f := range programSortFields {
+		sorts = append(sorts, f, "-"+f)
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists ibl.ai program invitations with the API's filters, at the largest page size, stopping at the last page. " +
+			"Only the documented filters are sent: the server reads any other query parameter as a metadata filter.",
+		Attributes: map[string]schema.Attribute{
+			"program_key": schema.StringAttribute{MarkdownDescription: "Only invitations to this program.", Optional: true, Validators: []validator.String{notEmpty}},
+			"org": schema.StringAttribute{
+				MarkdownDescription: "Only invitations of this platform organization. Defaults to the provider's `ibl.org`; with neither, every org the key may see.",
+				Optional:            true, Validators: []validator.String{notEmpty},
+			},
+			"email":    schema.StringAttribute{MarkdownDescription: "Only invitations for this email address.", Optional: true, Validators: []validator.String{stringvalidator.RegexMatches(emailRE, "must be an email address such as ada@example.com")}},
+			"username": schema.StringAttribute{MarkdownDescription: "Only invitations for this username.", Optional: true, Validators: []validator.String{notEmpty}},
+			"source":   schema.StringAttribute{MarkdownDescription: "Only invitations from this source.", Optional: true, Validators: []validator.String{notEmpty}},
+			"active":   schema.BoolAttribute{MarkdownDescription: "Only active (`true`) or inactive (`false`) invitations.", Optional: true},
+			"sort": schema.StringAttribute{
+				MarkdownDescription: "Field to sort by, `-` first for descending: one of `id`, `created`, `started`, `expired`, `email`, `username`, `source`, `active`. Defaults to the server's `-id`.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(sorts...)},
+			},
+			"metadata": schema.MapAttribute{
+				MarkdownDescription: "Only invitations whose metadata has these values, e.g. `{ cohort = \"2027-spring\" }`. Keys that are also filter names (`email`, `page`, ...) cannot be used.",
+				Optional:            true,
+				ElementType:         types.StringType,
+				Validators: []validator.Map{
+					mapvalidator.KeysAre(notEmpty, stringvalidator.NoneOf(ibl.ReservedParams...)),
+					mapvalidator.ValueStringsAre(notEmpty),
+				},
+			},
+			"max_results": schema.Int64Attribute{
+				MarkdownDescription: "Stop after this many invitations; by default every matching invitation is listed.",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"total_count": schema.Int64Attribute{
+				MarkdownDescription: "How many invitations match the filters on the server, even when `max_results` cut the list short.",
+				Computed:            true,
+			},
+			"invitations": schema.ListNestedAttribute{
+				MarkdownDescription: "The matching invitations, in the requested order.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":          schema.StringAttribute{Computed: true, MarkdownDescription: "The invitation's numeric id."},
+					"import_id":   schema.StringAttribute{Computed: true, MarkdownDescription: "`<org>/<id>`, ready for `terraform import` or an `import` block."},
+					"org":         schema.StringAttribute{Computed: true, MarkdownDescription: "Platform organization (the part of `program_key` before `+`)."},
+					"program_key": schema.StringAttribute{Computed: true, MarkdownDescription: "Key of the program."},
+					"email":       schema.StringAttribute{Computed: true, MarkdownDescription: "Email address of the invited user, or null."},
+					"username":    schema.StringAttribute{Computed: true, MarkdownDescription: "Username of the invited user, or null."},
+					"user_id":     schema.Int64Attribute{Computed: true, MarkdownDescription: "Id of the platform user, or null."},
+					"active":      schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the invitation can be used."},
+					"source":      schema.StringAttribute{Computed: true, MarkdownDescription: "Source of the invitation, or null."},
+					"redirect_to": schema.StringAttribute{Computed: true, MarkdownDescription: "Redirect URL after acceptance, or null."},
+					"expired":     schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the invitation expires (RFC 3339), or null."},
+					"created":     schema.StringAttribute{Computed: true, MarkdownDescription: "When the invitation was created (RFC 3339)."},
+					"started":     schema.StringAttribute{Computed: true, MarkdownDescription: "When the user started the program (RFC 3339), or null."},
+					"metadata":    schema.StringAttribute{Computed: true, CustomType: jsontypes.NormalizedType{}, MarkdownDescription: "Metadata, as a JSON object."},
+				}},
+			},
+		},
+	}
+}
+
+func (d *programInvitationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	data, ok := req.ProviderData.(*providerData)
+	if !ok || data == nil {
+		return
+	}
+	if data.IBL == nil {
+		resp.Diagnostics.AddError("ibl.ai is not configured", "invitations_program_invitations needs ibl.ai: "+data.IBLMissing+".")
+		return
+	}
+	d.client = data.IBL
+	d.defaultOrg = data.IBLOrg
+}
+
+func (d *programInvitationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m programInvitationsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.client == nil {
+		resp.Diagnostics.AddError("ibl.ai is not configured", "Set ibl.url and ibl.api_key (or IBLAI_URL and IBLAI_API_KEY).")
+		return
+	}
+	f := ibl.Filter{
+		ProgramKey: m.ProgramKey.ValueString(), Org: m.Org.ValueString(), Email: m.Email.ValueString(),
+		Username: m.Username.ValueString(), Source: m.Source.ValueString(), Active: m.Active.ValueBoolPointer(),
+		Sort: m.Sort.ValueString(), Max: int(m.MaxResults.ValueInt64()),
+	}
+	if f.Org == "" {
+		f.Org = d.defaultOrg
+	}
+	if !m.Metadata.IsNull() {
+		resp.Diagnostics.Append(m.Metadata.ElementsAs(ctx, &f.Metadata, false)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	list, total, err := d.client.List(ctx, f)
+	if err != nil {
+		resp.Diagnostics.AddError("Listing ibl.ai program invitations failed", describe(err))
+		return
+	}
+	m.TotalCount = types.Int64Value(int64(total))
+	m.Invitations = make([]programItemModel, 0, len(list))
+	for _, inv := range list {
+		id := strconv.FormatInt(inv.ID, 10)
+		m.Invitations = append(m.Invitations, programItemModel{
+			ID: types.StringValue(id), ImportID: types.StringValue(fmt.Sprintf("%s/%s", inv.Org(), id)),
+			Org: types.StringValue(inv.Org()), ProgramKey: types.StringValue(inv.ProgramKey),
+			Email: types.StringPointerValue(inv.Email), Username: types.StringPointerValue(inv.Username),
+			UserID: types.Int64PointerValue(inv.UserID), Active: types.BoolValue(inv.Active),
+			Source: types.StringPointerValue(inv.Source), RedirectTo: types.StringPointerValue(inv.RedirectTo),
+			Expired: keepInstant(timetypes.NewRFC3339Null(), inv.Expired), Created: types.StringPointerValue(inv.Created),
+			Started: types.StringPointerValue(inv.Started), Metadata: jsontypes.NewNormalizedValue(string(orEmptyObject(inv.Metadata))),
+		})
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}

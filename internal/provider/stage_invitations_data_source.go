@@ -1,0 +1,201 @@
+package provider
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
+)
+
+var _ datasource.DataSourceWithConfigure = &stageInvitationsDataSource{}
+
+// stageOrderings are the fields authentik's invitation list can be ordered
+// by: DRF's defaults for the serializer, as the viewset names none.
+var stageOrderings = []string{"name", "expires", "pk", "created_by", "single_use", "flow"}
+
+// NewStageInvitationsDataSource returns the invitations_stage_invitations data source.
+func NewStageInvitationsDataSource() datasource.DataSource { return &stageInvitationsDataSource{} }
+
+type stageInvitationsDataSource struct {
+	client *authentik.Client
+}
+
+type stageInvitationsModel struct {
+	Name              types.String      `tfsdk:"name"`
+	FlowSlug          types.String      `tfsdk:"flow_slug"`
+	CreatedByUsername types.String      `tfsdk:"created_by_username"`
+	Search            types.String      `tfsdk:"search"`
+	Ordering          types.String      `tfsdk:"ordering"`
+	Expires           timetypes.RFC3339 `tfsdk:"expires"`
+	MaxResults        types.Int64       `tfsdk:"max_results"`
+	Invitations       []stageItemModel  `tfsdk:"invitations"`
+	IDs               []types.String    `tfsdk:"ids"`
+	InviteURLs        []types.String    `tfsdk:"invite_urls"`
+	TotalCount        types.Int64       `tfsdk:"total_count"`
+}
+
+type stageItemModel struct {
+	ImportID  types.String         `tfsdk:"import_id"`
+	Name      types.String         `tfsdk:"name"`
+	Expires   timetypes.RFC3339    `tfsdk:"expires"`
+	FixedData jsontypes.Normalized `tfsdk:"fixed_data"`
+	SingleUse types.Bool           `tfsdk:"single_use"`
+	Flow      types.String         `tfsdk:"flow"`
+	FlowSlug  types.String         `tfsdk:"flow_slug"`
+	CreatedBy types.String         `tfsdk:"created_by"`
+}
+
+func (d *stageInvitationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_stage_invitations"
+}
+
+func (d *stageInvitationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	notEmpty := stringvalidator.LengthAtLeast(1)
+	orderings := make([]string, 0, 2*len(stageOrderings))
+	for _, o := range stageOrderings {
+		orderings = append(orderings, o, "-"+o)
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists authentik stage invitations, with authentik's own filters, at the largest page size, " +
+			"stopping at the last page. The invitations' ids and links are invite tokens: they are kept apart, in the " +
+			"sensitive lists `ids` and `invite_urls`, in the same order as `invitations`.",
+		Attributes: map[string]schema.Attribute{
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Only the invitations with exactly this name.",
+				Optional:            true,
+				Validators:          []validator.String{notEmpty, stringvalidator.RegexMatches(authentikNameRE, "must contain only letters, digits, hyphens and underscores")},
+			},
+			"flow_slug": schema.StringAttribute{
+				MarkdownDescription: "Only the invitations bound to the flow with this slug.",
+				Optional:            true,
+				Validators:          []validator.String{notEmpty},
+			},
+			"created_by_username": schema.StringAttribute{
+				MarkdownDescription: "Only the invitations created by this user.",
+				Optional:            true,
+				Validators:          []validator.String{notEmpty},
+			},
+			"search": schema.StringAttribute{
+				MarkdownDescription: "Only the invitations whose name, creator's username, expiry or flow slug contains this text (authentik's search).",
+				Optional:            true,
+				Validators:          []validator.String{notEmpty},
+			},
+			"ordering": schema.StringAttribute{
+				MarkdownDescription: "Field to order by, `-` first for descending: one of `name`, `expires`, `pk`, `created_by`, `single_use`, `flow`. Defaults to authentik's `-expires`.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(orderings...)},
+			},
+			"expires": schema.StringAttribute{
+				MarkdownDescription: "Only the invitations expiring at exactly this instant (RFC 3339).",
+				Optional:            true,
+				CustomType:          timetypes.RFC3339Type{},
+			},
+			"max_results": schema.Int64Attribute{
+				MarkdownDescription: "Stop after this many invitations; by default every matching invitation is listed.",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"total_count": schema.Int64Attribute{
+				MarkdownDescription: "How many invitations match the filters on the server, even when `max_results` cut the list short.",
+				Computed:            true,
+			},
+			"invitations": schema.ListNestedAttribute{
+				MarkdownDescription: "The matching invitations, in the requested order.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"import_id":  schema.StringAttribute{Computed: true, MarkdownDescription: "`name:<name>`, to import the invitation with (`terraform import` or an `import` block) without its token showing in Terraform's output. Needs the name to be unique; otherwise import by `id`."},
+					"name":       schema.StringAttribute{Computed: true, MarkdownDescription: "Name of the invitation."},
+					"expires":    schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the invitation expires (RFC 3339), or null."},
+					"fixed_data": schema.StringAttribute{Computed: true, CustomType: jsontypes.NormalizedType{}, MarkdownDescription: "The invitation's fixed data, as a JSON object."},
+					"single_use": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the invitation is deleted once used."},
+					"flow":       schema.StringAttribute{Computed: true, MarkdownDescription: "UUID of the flow the invitation is bound to, or null."},
+					"flow_slug":  schema.StringAttribute{Computed: true, MarkdownDescription: "Slug of that flow, or null."},
+					"created_by": schema.StringAttribute{Computed: true, MarkdownDescription: "Username of the invitation's creator."},
+				}},
+			},
+			// Tokens live in whole-list sensitive attributes: Terraform's handling
+			// of a sensitive attribute inside each list element grows with the
+			// square of the list (18 s for 1,000 invitations, measured).
+			"ids": schema.ListAttribute{
+				MarkdownDescription: "The invitations' UUIDs, which are their invite tokens, in the order of `invitations`; sensitive.",
+				Computed:            true,
+				Sensitive:           true,
+				ElementType:         types.StringType,
+			},
+			"invite_urls": schema.ListAttribute{
+				MarkdownDescription: "The invitations' enrollment links (null where no flow is set), in the order of `invitations`; sensitive.",
+				Computed:            true,
+				Sensitive:           true,
+				ElementType:         types.StringType,
+			},
+		},
+	}
+}
+
+func (d *stageInvitationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	data, ok := req.ProviderData.(*providerData)
+	if !ok || data == nil {
+		return
+	}
+	if data.Authentik == nil {
+		resp.Diagnostics.AddError("authentik is not configured", "invitations_stage_invitations needs authentik: "+data.AuthentikMissing+".")
+		return
+	}
+	d.client = data.Authentik
+}
+
+func (d *stageInvitationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m stageInvitationsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.client == nil {
+		resp.Diagnostics.AddError("authentik is not configured", "Set authentik.url and authentik.token (or AUTHENTIK_URL and AUTHENTIK_TOKEN).")
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	list, total, err := d.client.List(ctx, authentik.ListFilter{
+		Name: m.Name.ValueString(), FlowSlug: m.FlowSlug.ValueString(), CreatedByUsername: m.CreatedByUsername.ValueString(),
+		Search: m.Search.ValueString(), Ordering: m.Ordering.ValueString(), Expires: m.Expires.ValueString(),
+		Max: int(m.MaxResults.ValueInt64()),
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Listing authentik invitations failed", describe(err))
+		return
+	}
+	m.TotalCount = types.Int64Value(int64(total))
+	m.Invitations = make([]stageItemModel, 0, len(list))
+	m.IDs = make([]types.String, 0, len(list))
+	m.InviteURLs = make([]types.String, 0, len(list))
+	for _, inv := range list {
+		link := types.StringNull()
+		item := stageItemModel{
+			ImportID: types.StringValue(importByNamePrefix + inv.Name), Name: types.StringValue(inv.Name),
+			Expires: keepInstant(timetypes.NewRFC3339Null(), inv.Expires), FixedData: jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData))),
+			SingleUse: types.BoolValue(inv.SingleUse), Flow: types.StringPointerValue(inv.Flow),
+			FlowSlug: types.StringNull(), CreatedBy: types.StringNull(),
+		}
+		if inv.FlowObj != nil && inv.FlowObj.Slug != "" {
+			item.FlowSlug = types.StringValue(inv.FlowObj.Slug)
+			link = types.StringValue(d.client.InviteURL(inv.FlowObj.Slug, inv.PK))
+		}
+		if inv.CreatedBy != nil {
+			item.CreatedBy = types.StringValue(inv.CreatedBy.Username)
+		}
+		m.Invitations = append(m.Invitations, item)
+		m.IDs = append(m.IDs, types.StringValue(inv.PK))
+		m.InviteURLs = append(m.InviteURLs, link)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
