@@ -1,0 +1,36 @@
+# Recipe 2: generate one import block per invitation, then let Terraform
+# write the configuration:
+#
+#   terraform apply        # reads the data sources, writes the output
+#   terraform output -raw import_blocks > imports.tf
+#   terraform plan -generate-config-out=generated.tf
+#   terraform apply
+#
+# Afterwards the data sources and this output can be removed.
+
+data "invitations_stage_invitations" "legacy" {
+  search = "legacy"
+}
+
+data "invitations_program_invitations" "onboarding" {
+  program_key = "acme+onboarding"
+}
+
+output "import_blocks" {
+  value = join("\n", concat(
+    [for i in data.invitations_stage_invitations.legacy.invitations : <<-EOT
+      import {
+        to = invitations_stage_invitation.stage_${replace(lower(i.name), "/[^a-z0-9_]/", "_")}
+        id = "${i.import_id}"
+      }
+    EOT
+    ],
+    [for i in data.invitations_program_invitations.onboarding.invitations : <<-EOT
+      import {
+        to = invitations_program_invitation.program_${replace(lower(i.org), "/[^a-z0-9_]/", "_")}_${i.id}
+        id = "${i.import_id}"
+      }
+    EOT
+    ],
+  ))
+}

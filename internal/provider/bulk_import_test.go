@@ -1,0 +1,182 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
+)
+
+// TestAccBulkImport runs the bulk import guide's two recipes as a user
+// would: the real Terraform CLI, the provider built from this tree (through
+// dev_overrides), the guide's own example files, and the mock server
+// pre-filled with invitations of both kinds. The plugin-testing harness
+// cannot take part: its state shim rejects for_each instances.
+func TestAccBulkImport(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	tf, err := exec.LookPath("terraform")
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		tf, err = p, nil
+	}
+	if err != nil {
+		t.Fatal("terraform not found on PATH")
+	}
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-invitations"), "../..")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	rc := filepath.Join(bin, "terraformrc")
+	cliConfig := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    %q = %q
+  }
+  filesystem_mirror {
+    path = %q
+  }
+}
+`, RegistryAddress, bin, filepath.Join(bin, "empty-mirror"))
+	if err := os.WriteFile(rc, []byte(cliConfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, recipe := range []string{"data-sources", "generated"} {
+		t.Run(recipe, func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t, mockserver.Options{})
+			env.srv.SeedAuthentik(12, "legacy")
+			env.srv.SeedAuthentik(3, "other") // not matched by the filter
+			env.srv.SeedIBL(15, "acme+onboarding")
+			env.srv.SeedIBL(4, "acme+data-science")
+
+			dir := t.TempDir()
+			for _, src := range []string{"../../examples/guides/bulk-import/provider.tf", "../../examples/guides/bulk-import/" + recipe + "/main.tf"} {
+				raw, err := os.ReadFile(src)
+				if err != nil {
+					t.Fatal(err)
+				}
+				raw = []byte(strings.ReplaceAll(string(raw), `source = "invitations-dev/invitations"`, fmt.Sprintf("source = %q", RegistryAddress)))
+				if err := os.WriteFile(filepath.Join(dir, filepath.Base(filepath.Dir(src))+"-"+filepath.Base(src)), raw, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			run := func(args ...string) (string, int) {
+				cmd := exec.Command(tf, append(args, "-no-color")...)
+				cmd.Dir = dir
+				cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+					"AUTHENTIK_URL="+env.url, "AUTHENTIK_TOKEN="+mockserver.AuthentikAdminToken,
+					"IBLAI_URL="+env.url, "IBLAI_API_KEY="+mockserver.IBLAdminKey, "IBLAI_ORG=acme")
+				out, err := cmd.CombinedOutput()
+				code := 0
+				var exit *exec.ExitError
+				if errors.As(err, &exit) {
+					code = exit.ExitCode()
+				} else if err != nil {
+					t.Fatal(err)
+				}
+				return string(out), code
+			}
+			must := func(args ...string) string {
+				out, code := run(args...)
+				if code != 0 {
+					t.Fatalf("terraform %s: exit %d\n%s", strings.Join(args, " "), code, out)
+				}
+				return out
+			}
+
+			if recipe == "generated" {
+				must("apply", "-auto-approve")
+				blocks := must("output", "-raw", "import_blocks")
+				if err := os.WriteFile(filepath.Join(dir, "imports.tf"), []byte(blocks), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				must("plan", "-generate-config-out=generated.tf")
+				if _, err := os.Stat(filepath.Join(dir, "generated.tf")); err != nil {
+					t.Fatalf("no configuration was generated: %v", err)
+				}
+			}
+			out := must("apply", "-auto-approve")
+			if !strings.Contains(out, "27 imported, 0 added, 0 changed, 0 destroyed") {
+				t.Fatalf("apply did not import the 27 invitations:\n%s", out)
+			}
+			// Terraform prints import IDs: none may be an invite token.
+			for _, inv := range env.srv.AuthentikInvitations() {
+				if strings.Contains(out, inv.PK) {
+					t.Fatalf("an invite token appears in the apply output")
+				}
+			}
+			for _, r := range env.srv.Requests() {
+				if r.Method != "GET" {
+					t.Fatalf("importing sent %s %s", r.Method, r.Path)
+				}
+			}
+			if out, code := run("plan", "-detailed-exitcode"); code != 0 {
+				t.Fatalf("the plan after import is not empty (exit %d):\n%s", code, out)
+			}
+			if a, p := len(env.srv.AuthentikInvitations()), len(env.srv.IBLInvitations()); a != 15 || p != 19 {
+				t.Fatalf("server holds %d and %d invitations, want 15 and 19", a, p)
+			}
+			// Managed now: destroy removes exactly the imported ones.
+			must("destroy", "-auto-approve")
+			if a, p := len(env.srv.AuthentikInvitations()), len(env.srv.IBLInvitations()); a != 3 || p != 4 {
+				t.Fatalf("after destroy the server holds %d and %d invitations, want the 3 and 4 not imported", a, p)
+			}
+		})
+	}
+}
+
+func TestAccStageInvitation_importByName(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		// Destroy removed the managed one; the other of the same name is left.
+		CheckDestroy: func(*terraform.State) error {
+			if left := env.srv.AuthentikInvitations(); len(left) != 1 || left[0].FixedData["seed"] == nil {
+				return fmt.Errorf("want only the seeded namesake left, got %+v", left)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{Config: stageConfig(env, "name = \"dup-1\"\nflow = \""+flowDefault+"\"")},
+			{
+				// The import ID carries no token, so Terraform's output shows none.
+				ResourceName:            stageAddr,
+				ImportState:             true,
+				ImportStateId:           "name:dup-1",
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				// A second invitation with the name: import by name refuses to guess.
+				PreConfig:     func() { env.srv.SeedAuthentik(1, "dup") },
+				ResourceName:  stageAddr,
+				ImportState:   true,
+				ImportStateId: "name:dup-1",
+				ExpectError:   regexp.MustCompile(`(?s)2 authentik invitations are named "dup-1": import the one you want by its\s+UUID`),
+			},
+			{
+				ResourceName:  stageAddr,
+				ImportState:   true,
+				ImportStateId: "name:nobody-has-this",
+				ExpectError:   regexp.MustCompile(`no authentik invitation is named "nobody-has-this"`),
+			},
+			{
+				ResourceName:  stageAddr,
+				ImportState:   true,
+				ImportStateId: "not a uuid",
+				ExpectError:   regexp.MustCompile(`(?s)imported by its UUID.*or by its name as name:<name>`),
+			},
+		},
+	})
+}
