@@ -51,3 +51,23 @@ output "contractors_invite_url" {
   value       = invitations_stage_invitation.contractors.invite_url
   sensitive   = true
 }
+
+# Both data sources read what the resources above created.
+data "invitations_stage_invitations" "all" {
+  ordering   = "name"
+  depends_on = [invitations_stage_invitation.contractors, invitations_stage_invitation.staff]
+}
+
+data "invitations_program_invitations" "data_science" {
+  program_key = "acme+data-science"
+  sort        = "id"
+  depends_on  = [invitations_program_invitation.ada, invitations_program_invitation.grace]
+}
+
+output "stage_invitation_names" {
+  value = [for i in data.invitations_stage_invitations.all.invitations : i.name]
+}
+
+output "program_invitation_import_ids" {
+  value = [for i in data.invitations_program_invitations.data_science.invitations : i.import_id]
+}

@@ -42,7 +42,7 @@ func TestRedactInviteTokens(t *testing.T) {
 	}
 }
 
-func newClient(t *testing.T, url string) *Client {
+func newClient(t testing.TB, url string) *Client {
 	t.Helper()
 	instance, api, err := NormalizeURL(url)
 	if err != nil {

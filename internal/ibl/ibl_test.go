@@ -13,7 +13,7 @@ import (
 	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
 )
 
-func newClient(t *testing.T, base, scheme string) *Client {
+func newClient(t testing.TB, base, scheme string) *Client {
 	t.Helper()
 	hc, err := client.New(client.Config{BaseURL: base, Authorization: scheme + " " + mockserver.IBLAdminKey,
 		RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond, MaxRetries: 2})
