@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -32,6 +33,7 @@ func main() {
 	latency := flag.Duration("latency", 0, "delay every answer by this much")
 	random5xx := flag.Float64("random-5xx", 0, "fail this fraction (0..1) of API requests with a random 500/502/503/504")
 	seed := flag.Uint64("seed", 1, "seed of the random faults")
+	faults := flag.String("faults", "", `scripted faults, as a JSON list of {"Method","PathPrefix","Status","RetryAfter","Body","Drop","CommitThenFail","Delay"}, each used once by the first request it matches; e.g. [{"Method":"POST","Status":429,"RetryAfter":"2"}] (POST /_mock/faults takes the same list at run time)`)
 	envFile := flag.String("env-file", "", "also write the export lines to this file")
 	flag.Parse()
 
@@ -42,6 +44,13 @@ func main() {
 	srv.SeedAuthentik(*seedAuthentik, "seeded")
 	srv.SeedIBL(*seedIBL, "acme+onboarding")
 	srv.SetLatency(*latency)
+	if *faults != "" {
+		var list []mockserver.Fault
+		if err := json.Unmarshal([]byte(*faults), &list); err != nil {
+			log.Fatalf("mockserver: -faults: %v", err)
+		}
+		srv.Script(list...)
+	}
 	if *random5xx > 0 {
 		srv.SetRandom5xx(*random5xx, "/api/", *seed)
 	}
