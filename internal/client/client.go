@@ -171,7 +171,7 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (*Response, error) 
 		}
 		return nil, &TransportError{Method: r.Method, Path: display, Err: redactedError{err, c.redact}, Attempts: attempts(ctx)}
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	if readErr != nil {
 		return nil, &TransportError{Method: r.Method, Path: display, Err: redactedError{readErr, c.redact}, Attempts: attempts(ctx)}

@@ -116,15 +116,15 @@ type iblStore struct {
 
 func newIBLStore() *iblStore { return &iblStore{} }
 
-// iblPath tells whether p is the program invitation endpoint, directly or
-// behind the API gateway's /dm prefix.
-func (s *Server) iblPath(p string) (string, bool) {
+// isIBLPath tells whether p is the program invitation endpoint, directly
+// or behind the API gateway's /dm prefix.
+func isIBLPath(p string) bool {
 	for _, prefix := range []string{"", "/dm"} {
 		if p == prefix+iblPath || p == prefix+strings.TrimSuffix(iblPath, "/") {
-			return prefix, true
+			return true
 		}
 	}
-	return "", false
+	return false
 }
 
 func (s *Server) iblAuth(w http.ResponseWriter, r *http.Request) bool {
@@ -146,7 +146,7 @@ func (s *Server) iblAuth(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-func (s *Server) serveIBL(w http.ResponseWriter, r *http.Request, prefix string) {
+func (s *Server) serveIBL(w http.ResponseWriter, r *http.Request) {
 	if !s.iblAuth(w, r) {
 		return
 	}

@@ -119,11 +119,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.serveAuthentik(w, r, strings.TrimPrefix(p, authentikPrefix))
 	case strings.HasPrefix(p, "/_mock/"):
 		s.serveControl(w, r, strings.TrimPrefix(p, "/_mock/"))
+	case isIBLPath(p):
+		s.serveIBL(w, r)
 	default:
-		if rest, ok := s.iblPath(p); ok {
-			s.serveIBL(w, r, rest)
-			return
-		}
 		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Not found."})
 	}
 }

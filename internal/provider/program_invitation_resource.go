@@ -423,7 +423,7 @@ func programChanged(plan, state programInvitationModel) bool {
 		cfgEq, _ = plan.EnrollmentConfig.StringSemanticEquals(context.Background(), state.EnrollmentConfig)
 	}
 	return !plan.Active.Equal(state.Active) || !plan.Source.Equal(state.Source) || !plan.RedirectTo.Equal(state.RedirectTo) ||
-		!sameOptionalInstant(plan.Expired, state.Expired) || !(metaEq || plan.Metadata.Equal(state.Metadata)) || !cfgEq
+		!sameOptionalInstant(plan.Expired, state.Expired) || (!metaEq && !plan.Metadata.Equal(state.Metadata)) || !cfgEq
 }
 
 func (r *programInvitationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
@@ -141,12 +139,4 @@ func TestProviderSchemaDescriptions(t *testing.T) {
 	if len(missing) > 0 {
 		t.Fatalf("attributes without a description: %v", missing)
 	}
-}
-
-// checkFunc runs a plain function as a state check, for checks that look at
-// the mock server rather than at state.
-type checkFunc func() error
-
-func (f checkFunc) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = f()
 }

@@ -279,7 +279,7 @@ func (r *stageInvitationResource) Create(ctx context.Context, req resource.Creat
 		resp.Diagnostics.AddError("Creating the authentik invitation failed", describe(err))
 		return
 	}
-	resp.Diagnostics.Append(r.setState(ctx, &plan, inv)...)
+	r.setState(&plan, inv)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
@@ -357,7 +357,7 @@ func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadReq
 	if state.Reissue.IsNull() {
 		state.Reissue = types.BoolValue(false) // after import
 	}
-	resp.Diagnostics.Append(r.setState(ctx, &state, inv)...)
+	r.setState(&state, inv)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
@@ -440,7 +440,7 @@ func (r *stageInvitationResource) Update(ctx context.Context, req resource.Updat
 		resp.Diagnostics.AddError("Updating the authentik invitation failed", describe(err))
 		return
 	}
-	resp.Diagnostics.Append(r.setState(ctx, &plan, inv)...)
+	r.setState(&plan, inv)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
@@ -532,8 +532,7 @@ func stageRequest(plan stageInvitationModel, state *stageInvitationModel) authen
 // setState copies what authentik returned into the model. Values that are
 // equal to what the model holds (the same instant, the same JSON, the same
 // UUID in other case) keep the model's spelling, so plans stay empty.
-func (r *stageInvitationResource) setState(_ context.Context, m *stageInvitationModel, inv *authentik.Invitation) diag.Diagnostics {
-	var diags diag.Diagnostics
+func (r *stageInvitationResource) setState(m *stageInvitationModel, inv *authentik.Invitation) {
 	m.ID = types.StringValue(inv.PK)
 	m.Name = types.StringValue(inv.Name)
 	m.Expires = keepInstant(m.Expires, inv.Expires)
@@ -562,5 +561,4 @@ func (r *stageInvitationResource) setState(_ context.Context, m *stageInvitation
 	if m.Reissue.IsNull() || m.Reissue.IsUnknown() {
 		m.Reissue = types.BoolValue(false)
 	}
-	return diags
 }
