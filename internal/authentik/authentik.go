@@ -202,25 +202,9 @@ func (c *Client) Delete(ctx context.Context, pk string) error {
 // List returns every invitation matching the filter, page by page at the
 // largest page size, and the total the server counted.
 func (c *Client) List(ctx context.Context, f ListFilter) ([]Invitation, int, error) {
-	size := MaxPageSize
-	if f.PageSize > 0 {
-		size = f.PageSize
-	}
-	if f.Max > 0 && f.Max < size {
-		size = f.Max
-	}
-	q := url.Values{}
-	set := func(k, v string) {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	set("name", f.Name)
-	set("created_by__username", f.CreatedByUsername)
-	set("expires", f.Expires)
-	set("flow__slug", f.FlowSlug)
-	set("search", f.Search)
-	set("ordering", f.Ordering)
+	size := client.PageSize(MaxPageSize, f.PageSize, f.Max)
+	q := client.Query("name", f.Name, "created_by__username", f.CreatedByUsername, "expires", f.Expires,
+		"flow__slug", f.FlowSlug, "search", f.Search, "ordering", f.Ordering)
 	q.Set("page_size", strconv.Itoa(size))
 
 	var out []Invitation

@@ -171,25 +171,9 @@ func (c *Client) Delete(ctx context.Context, org string, id int64) error {
 // List returns the invitations matching f, page by page at the largest page
 // size, and the count the server reported.
 func (c *Client) List(ctx context.Context, f Filter) ([]Invitation, int, error) {
-	size := MaxPageSize
-	if f.PageSize > 0 {
-		size = f.PageSize
-	}
-	if f.Max > 0 && f.Max < size {
-		size = f.Max
-	}
-	q := url.Values{}
-	set := func(k, v string) {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	set("program_key", f.ProgramKey)
-	set("org", f.Org)
-	set("email", f.Email)
-	set("username", f.Username)
-	set("source", f.Source)
-	set("sort", f.Sort)
+	size := client.PageSize(MaxPageSize, f.PageSize, f.Max)
+	q := client.Query("program_key", f.ProgramKey, "org", f.Org, "email", f.Email,
+		"username", f.Username, "source", f.Source, "sort", f.Sort)
 	if f.Active != nil {
 		q.Set("active", strconv.FormatBool(*f.Active))
 	}
@@ -266,22 +250,17 @@ func (c *Client) Find(ctx context.Context, org, programKey, email, username stri
 	if email == "" {
 		f.Username = username
 	}
-	all, _, err := c.List(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	for i := range all {
-		if all[i].ID == id {
-			return &all[i], nil
-		}
-	}
-	return nil, nil
+	return c.findID(ctx, f, id)
 }
 
 // FindInOrg looks an invitation up by id alone (import), paging the org's
 // invitations newest first and stopping once ids fall below it.
 func (c *Client) FindInOrg(ctx context.Context, org string, id int64) (*Invitation, error) {
-	all, _, err := c.List(ctx, Filter{Org: org, Sort: "-id", Until: id})
+	return c.findID(ctx, Filter{Org: org, Sort: "-id", Until: id}, id)
+}
+
+func (c *Client) findID(ctx context.Context, f Filter, id int64) (*Invitation, error) {
+	all, _, err := c.List(ctx, f)
 	if err != nil {
 		return nil, err
 	}

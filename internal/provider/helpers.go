@@ -7,9 +7,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
@@ -73,4 +76,17 @@ func describe(err error) string {
 		return err.Error() + "\n\nauthentik answers 403 both to a missing or invalid token and to a token whose user lacks permission on invitations: check the token and its user's permissions."
 	}
 	return err.Error()
+}
+
+// jsonObjectAttribute is an optional JSON object argument compared as JSON,
+// defaulting to {} as the APIs do.
+func jsonObjectAttribute(description string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description,
+		Optional:            true,
+		Computed:            true,
+		CustomType:          jsontypes.NormalizedType{},
+		Default:             stringdefault.StaticString("{}"),
+		Validators:          []validator.String{jsonObject()},
+	}
 }

@@ -21,7 +21,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -135,14 +134,7 @@ func (r *programInvitationResource) Schema(ctx context.Context, _ resource.Schem
 				Optional:            true,
 				CustomType:          timetypes.RFC3339Type{},
 			},
-			"metadata": schema.StringAttribute{
-				MarkdownDescription: "Free-form metadata, as a JSON object (`jsonencode({...})`), compared as JSON. Data sources can filter on its keys. Defaults to `{}`.",
-				Optional:            true,
-				Computed:            true,
-				CustomType:          jsontypes.NormalizedType{},
-				Default:             stringdefault.StaticString("{}"),
-				Validators:          []validator.String{jsonObject()},
-			},
+			"metadata": jsonObjectAttribute("Free-form metadata, as a JSON object (`jsonencode({...})`), compared as JSON. Data sources can filter on its keys. Defaults to `{}`."),
 			"enrollment_config": schema.StringAttribute{
 				MarkdownDescription: "Enrollment configuration (dates and the like) as a JSON object, for servers that support it. The API accepts it but never returns it, so changes made outside Terraform are not detected and import leaves it unset.",
 				Optional:            true,

@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -96,14 +95,7 @@ func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaR
 				Optional:            true,
 				CustomType:          timetypes.RFC3339Type{},
 			},
-			"fixed_data": schema.StringAttribute{
-				MarkdownDescription: "Data the invitation fixes in the enrollment flow's context, as a JSON object (`jsonencode({...})`); compared as JSON, so key order and spacing do not matter. Defaults to `{}`.",
-				Optional:            true,
-				Computed:            true,
-				CustomType:          jsontypes.NormalizedType{},
-				Default:             stringdefault.StaticString("{}"),
-				Validators:          []validator.String{jsonObject()},
-			},
+			"fixed_data": jsonObjectAttribute("Data the invitation fixes in the enrollment flow's context, as a JSON object (`jsonencode({...})`); compared as JSON, so key order and spacing do not matter. Defaults to `{}`."),
 			"single_use": schema.BoolAttribute{
 				MarkdownDescription: "Whether authentik deletes the invitation once it has been used. Defaults to `false`.",
 				Optional:            true,

@@ -1,0 +1,28 @@
+package client
+
+import "net/url"
+
+// PageSize is the page size a listing asks for: the API's largest unless
+// overridden, and no more than the listing will keep.
+func PageSize(largest, override, limit int) int {
+	size := largest
+	if override > 0 {
+		size = override
+	}
+	if limit > 0 && limit < size {
+		size = limit
+	}
+	return size
+}
+
+// Query builds query parameters from name and value pairs, leaving out
+// empty values: a filter that is not set is not sent.
+func Query(pairs ...string) url.Values {
+	q := url.Values{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] != "" {
+			q.Set(pairs[i], pairs[i+1])
+		}
+	}
+	return q
+}
