@@ -4,12 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -89,4 +93,25 @@ func jsonObjectAttribute(description string) schema.StringAttribute {
 		Default:             stringdefault.StaticString("{}"),
 		Validators:          []validator.String{jsonObject()},
 	}
+}
+
+// addWriteError reports a failed create or update. A validation answer
+// (400) whose fields are the resource's own arguments is reported on those
+// arguments, so Terraform points at the line in the configuration.
+func addWriteError(diags *diag.Diagnostics, summary string, err error, arguments ...string) {
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && len(apiErr.Fields) > 0 {
+		onArgument := false
+		for _, name := range arguments {
+			if msgs, ok := apiErr.Fields[name]; ok {
+				diags.AddAttributeError(path.Root(name), summary,
+					fmt.Sprintf("The server rejected %s: %s\n\n(%s %s: HTTP 400)", name, strings.Join(msgs, " "), apiErr.Method, apiErr.Path))
+				onArgument = true
+			}
+		}
+		if onArgument {
+			return
+		}
+	}
+	diags.AddError(summary, describe(err))
 }

@@ -37,6 +37,9 @@ var (
 	_ resource.ResourceWithConfigValidators = &programInvitationResource{}
 )
 
+// programArguments are the arguments sent to ibl.ai, by their API names.
+var programArguments = []string{"program_key", "email", "username", "active", "source", "redirect_to", "expired", "metadata", "enrollment_config"}
+
 var (
 	emailRE      = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 	programKeyRE = regexp.MustCompile(`^\S+$`)
@@ -250,7 +253,7 @@ func (r *programInvitationResource) Create(ctx context.Context, req resource.Cre
 
 	inv, err := r.post(ctx, plan, upsertBody(plan, nil))
 	if err != nil {
-		resp.Diagnostics.AddError("Creating the ibl.ai program invitation failed", describe(err))
+		addWriteError(&resp.Diagnostics, "Creating the ibl.ai program invitation failed", err, programArguments...)
 		return
 	}
 	setProgramState(&plan, inv)
@@ -388,7 +391,7 @@ func (r *programInvitationResource) Update(ctx context.Context, req resource.Upd
 	}
 	inv, err := r.post(ctx, plan, upsertBody(plan, &state))
 	if err != nil {
-		resp.Diagnostics.AddError("Updating the ibl.ai program invitation failed", describe(err))
+		addWriteError(&resp.Diagnostics, "Updating the ibl.ai program invitation failed", err, programArguments...)
 		return
 	}
 	if oldID := state.ID.ValueString(); strconv.FormatInt(inv.ID, 10) != oldID {

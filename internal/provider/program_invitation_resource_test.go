@@ -67,7 +67,15 @@ func TestAccProgramInvitation_lifecycle(t *testing.T) {
 			PreConfig: env.srv.ResetCounts,
 			Config:    programConfig(env, base+body),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionUpdate)},
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionUpdate),
+					// What an update cannot change is shown, not "(known after apply)".
+					plancheck.ExpectKnownValue(programAddr, tfjsonpath.New("id"), knownvalue.NotNull()),
+					plancheck.ExpectKnownValue(programAddr, tfjsonpath.New("org"), knownvalue.StringExact("acme")),
+					plancheck.ExpectKnownValue(programAddr, tfjsonpath.New("created"), knownvalue.NotNull()),
+					plancheck.ExpectKnownValue(programAddr, tfjsonpath.New("user_id"), knownvalue.Int64Exact(456)),
+					plancheck.ExpectKnownValue(programAddr, tfjsonpath.New("username"), knownvalue.StringExact("ada")),
+				},
 			},
 			ConfigStateChecks: []statecheck.StateCheck{idSame.AddStateValue(programAddr, tfjsonpath.New("id"))},
 			// An update is one refresh and one create-or-update POST.

@@ -68,6 +68,19 @@ func TestAccStageInvitation_validation(t *testing.T) {
 	})
 }
 
+func TestAccStageInvitation_serverValidation(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			// A well-formed UUID of a flow the server does not have: only the
+			// server can tell, and the error points at the argument.
+			Config:      stageConfig(env, "name = \"x\"\nflow = \"11111111-2222-4333-8444-555555555555\""),
+			ExpectError: regexp.MustCompile(`(?s)on terraform_plugin_test.tf line \d+, in resource "invitations_stage_invitation" "test":.*flow = "11111111.*The server rejected flow: Invalid pk.*does not exist.*HTTP 400`),
+		}},
+	})
+}
+
 func TestAccStageInvitation_unconfiguredPlatform(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,

@@ -42,6 +42,9 @@ const (
 
 var authentikNameRE = regexp.MustCompile(`^[-a-zA-Z0-9_]+$`)
 
+// stageArguments are the arguments sent to authentik, by their API names.
+var stageArguments = []string{"name", "expires", "fixed_data", "single_use", "flow"}
+
 // NewStageInvitationResource returns the invitations_stage_invitation resource.
 func NewStageInvitationResource() resource.Resource { return &stageInvitationResource{} }
 
@@ -268,7 +271,7 @@ func (r *stageInvitationResource) Create(ctx context.Context, req resource.Creat
 		inv, err = r.reconcileCreate(ctx, plan, body, err)
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Creating the authentik invitation failed", describe(err))
+		addWriteError(&resp.Diagnostics, "Creating the authentik invitation failed", err, stageArguments...)
 		return
 	}
 	r.setState(&plan, inv)
@@ -429,7 +432,7 @@ func (r *stageInvitationResource) Update(ctx context.Context, req resource.Updat
 	}
 	inv, err := r.client.Patch(ctx, state.ID.ValueString(), stageRequest(plan, &state))
 	if err != nil {
-		resp.Diagnostics.AddError("Updating the authentik invitation failed", describe(err))
+		addWriteError(&resp.Diagnostics, "Updating the authentik invitation failed", err, stageArguments...)
 		return
 	}
 	r.setState(&plan, inv)

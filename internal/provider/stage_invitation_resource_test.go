@@ -63,7 +63,13 @@ func TestAccStageInvitation_lifecycle(t *testing.T) {
 			PreConfig: env.srv.ResetCounts,
 			Config:    stageConfig(env, body),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionUpdate)},
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionUpdate),
+					// What an update cannot change is shown, not "(known after apply)".
+					plancheck.ExpectKnownValue(stageAddr, tfjsonpath.New("id"), knownvalue.NotNull()),
+					plancheck.ExpectKnownValue(stageAddr, tfjsonpath.New("created_by"), knownvalue.StringExact("akadmin")),
+					plancheck.ExpectKnownValue(stageAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				},
 			},
 			ConfigStateChecks: append(stateChecks, idSame.AddStateValue(stageAddr, tfjsonpath.New("id"))),
 			// An update is one refresh and one PATCH.
