@@ -175,7 +175,7 @@ func (r *programInvitationResource) Configure(_ context.Context, req resource.Co
 	if !ok || data == nil {
 		return
 	}
-	if data.IBL == nil {
+	if data.IBL == nil && !data.IBLUnknown {
 		resp.Diagnostics.AddError("ibl.ai is not configured", "invitations_program_invitation needs ibl.ai: "+data.IBLMissing+".")
 		return
 	}

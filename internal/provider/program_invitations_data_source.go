@@ -138,7 +138,7 @@ func (d *programInvitationsDataSource) Configure(_ context.Context, req datasour
 	if !ok || data == nil {
 		return
 	}
-	if data.IBL == nil {
+	if data.IBL == nil && !data.IBLUnknown {
 		resp.Diagnostics.AddError("ibl.ai is not configured", "invitations_program_invitations needs ibl.ai: "+data.IBLMissing+".")
 		return
 	}

@@ -193,6 +193,9 @@ type providerData struct {
 	AuthentikMissing string
 	IBL              *ibl.Client
 	IBLMissing       string
+	// AuthentikUnknown and IBLUnknown are set while settings depend on
+	// values not known until apply: plans go ahead without a client.
+	AuthentikUnknown, IBLUnknown bool
 	// IBLOrg is the default platform organization, possibly empty.
 	IBLOrg string
 	// IBLUpsert is false for servers whose POST always inserts.
@@ -227,6 +230,7 @@ func (p *invitationsProvider) Configure(ctx context.Context, req provider.Config
 	}
 	switch {
 	case ak.URL.IsUnknown() || ak.Token.IsUnknown():
+		data.AuthentikUnknown = true
 		data.AuthentikMissing = "the authentik settings are not known yet"
 	case akURL == "":
 		data.AuthentikMissing = "authentik.url is not set: set it in the provider block or the " + EnvAuthentikURL + " environment variable"
@@ -268,6 +272,7 @@ func (p *invitationsProvider) Configure(ctx context.Context, req provider.Config
 	}
 	switch {
 	case ic.URL.IsUnknown() || ic.APIKey.IsUnknown() || ic.Org.IsUnknown():
+		data.IBLUnknown = true
 		data.IBLMissing = "the ibl settings are not known yet"
 	case iblURL == "":
 		data.IBLMissing = "ibl.url is not set: set it in the provider block or the " + EnvIBLURL + " environment variable"

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -81,6 +82,36 @@ resource "invitations_stage_invitation" "test" { name = "denied" }
 `,
 			// The status and the server's message, and no token.
 			ExpectError: regexp.MustCompile(`(?s)POST /api/v3/stages/invitation/invitations/: HTTP 403: You do not have.*permission.*authentik answers 403`),
+		}},
+	})
+}
+
+func TestAccProvider_settingsKnownOnlyAtApply(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             stageDestroyed(env),
+		Steps: []resource.TestStep{{
+			// The URL comes from another resource: unknown while planning,
+			// which must not stop the plan.
+			Config: `
+resource "terraform_data" "authentik_url" {
+  input = "` + env.url + `"
+}
+provider "invitations" {
+  authentik = {
+    url   = terraform_data.authentik_url.output
+    token = "` + mockserver.AuthentikAdminToken + `"
+  }
+}
+resource "invitations_stage_invitation" "test" { name = "deferred" }
+`,
+			Check: stageOnServer(env, func(inv mockserver.AuthentikInvitation) error {
+				if inv.Name != "deferred" {
+					return fmt.Errorf("server holds %+v", inv)
+				}
+				return nil
+			}),
 		}},
 	})
 }

@@ -148,7 +148,7 @@ func (r *stageInvitationResource) Configure(_ context.Context, req resource.Conf
 		return
 	}
 	r.now = data.Now
-	if data.Authentik == nil {
+	if data.Authentik == nil && !data.AuthentikUnknown {
 		resp.Diagnostics.AddError("authentik is not configured", "invitations_stage_invitation needs authentik: "+data.AuthentikMissing+".")
 		return
 	}

@@ -146,7 +146,7 @@ func (d *stageInvitationsDataSource) Configure(_ context.Context, req datasource
 	if !ok || data == nil {
 		return
 	}
-	if data.Authentik == nil {
+	if data.Authentik == nil && !data.AuthentikUnknown {
 		resp.Diagnostics.AddError("authentik is not configured", "invitations_stage_invitations needs authentik: "+data.AuthentikMissing+".")
 		return
 	}
