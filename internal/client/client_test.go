@@ -3,6 +3,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
@@ -282,5 +283,36 @@ func TestNewRejectsBadSettings(t *testing.T) {
 	}
 	if _, err := New(Config{BaseURL: "https://x", CACertPEM: []byte("nope")}); err == nil {
 		t.Error("accepted a CA bundle without certificates")
+	}
+}
+
+func TestTLSTrustAndInsecure(t *testing.T) {
+	var n atomic.Int32
+	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		fmt.Fprint(w, `{}`)
+	}))
+	defer ts.Close()
+	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
+
+	// An unknown certificate fails at once: retrying cannot fix it.
+	c := newTestClient(t, ts.URL, nil)
+	_, err := c.Do(context.Background(), Request{Kind: Read, Method: "GET", Path: "/"}, nil)
+	var te *TransportError
+	if !errors.As(err, &te) || te.Attempts != 1 || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("untrusted certificate: %v", err)
+	}
+	// Trusted through the CA bundle.
+	c = newTestClient(t, ts.URL, func(c *Config) { c.CACertPEM = caPEM })
+	if _, err := c.Do(context.Background(), Request{Kind: Read, Method: "GET", Path: "/"}, nil); err != nil {
+		t.Fatalf("with the CA bundle: %v", err)
+	}
+	// Or not verified at all, when the user opts in.
+	c = newTestClient(t, ts.URL, func(c *Config) { c.Insecure = true })
+	if _, err := c.Do(context.Background(), Request{Kind: Read, Method: "GET", Path: "/"}, nil); err != nil {
+		t.Fatalf("insecure: %v", err)
+	}
+	if n.Load() != 2 {
+		t.Fatalf("server saw %d requests, want 2", n.Load())
 	}
 }

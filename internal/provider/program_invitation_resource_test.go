@@ -390,6 +390,11 @@ func TestAccProgramInvitation_serverVariants(t *testing.T) {
 					if n := len(env.srv.IBLInvitations()); n != 250 {
 						return fmt.Errorf("%d invitations left, want the 250 seeded", n)
 					}
+					for _, r := range env.srv.Requests() {
+						if strings.Contains(r.Path, "/api/catalog/") && !strings.HasPrefix(r.Path, tc.urlSuffix+"/api/catalog/") {
+							return fmt.Errorf("request to %s, not below the configured prefix %q", r.Path, tc.urlSuffix)
+						}
+					}
 					return nil
 				},
 				Steps: []resource.TestStep{
