@@ -6,6 +6,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -288,10 +290,12 @@ func TestNewRejectsBadSettings(t *testing.T) {
 
 func TestTLSTrustAndInsecure(t *testing.T) {
 	var n atomic.Int32
-	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		fmt.Fprint(w, `{}`)
 	}))
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0) // the rejected handshake is expected
+	ts.StartTLS()
 	defer ts.Close()
 	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw})
 
