@@ -101,9 +101,6 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// BaseURL returns the API root.
-func (c *Client) BaseURL() *url.URL { u := *c.base; return &u }
-
 // Request describes one API call.
 type Request struct {
 	Kind   Kind

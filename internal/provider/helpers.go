@@ -53,8 +53,6 @@ func keepInstant(current timetypes.RFC3339, server *string) timetypes.RFC3339 {
 	return current
 }
 
-func equalFoldUUID(a, b string) bool { return strings.EqualFold(a, b) }
-
 func orEmptyObject(raw json.RawMessage) json.RawMessage {
 	if len(raw) == 0 || string(raw) == "null" {
 		return json.RawMessage("{}")

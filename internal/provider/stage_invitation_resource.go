@@ -312,7 +312,7 @@ func matchesPlan(plan stageInvitationModel, inv authentik.Invitation) bool {
 	if inv.Name != plan.Name.ValueString() || inv.SingleUse != plan.SingleUse.ValueBool() {
 		return false
 	}
-	if (inv.Flow == nil) != plan.Flow.IsNull() || (inv.Flow != nil && !equalFoldUUID(*inv.Flow, plan.Flow.ValueString())) {
+	if (inv.Flow == nil) != plan.Flow.IsNull() || (inv.Flow != nil && !strings.EqualFold(*inv.Flow, plan.Flow.ValueString())) {
 		return false
 	}
 	if (inv.Expires == nil) != plan.Expires.IsNull() || (inv.Expires != nil && !sameInstant(*inv.Expires, plan.Expires.ValueString())) {
@@ -539,7 +539,7 @@ func (r *stageInvitationResource) setState(m *stageInvitationModel, inv *authent
 	switch {
 	case inv.Flow == nil:
 		m.Flow = types.StringNull()
-	case m.Flow.IsNull() || m.Flow.IsUnknown() || !equalFoldUUID(m.Flow.ValueString(), *inv.Flow):
+	case m.Flow.IsNull() || m.Flow.IsUnknown() || !strings.EqualFold(m.Flow.ValueString(), *inv.Flow):
 		m.Flow = types.StringValue(*inv.Flow)
 	}
 	m.FlowSlug = types.StringNull()
