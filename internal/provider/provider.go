@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
@@ -58,15 +59,15 @@ func New(version string) func() provider.Provider {
 }
 
 type providerModel struct {
-	IBL            *iblConfigModel       `tfsdk:"ibl"`
-	Authentik      *authentikConfigModel `tfsdk:"authentik"`
-	MaxRetries     types.Int64           `tfsdk:"max_retries"`
-	RetryWaitMin   timetypes.GoDuration  `tfsdk:"retry_wait_min"`
-	RetryWaitMax   timetypes.GoDuration  `tfsdk:"retry_wait_max"`
-	RequestTimeout timetypes.GoDuration  `tfsdk:"request_timeout"`
-	Headers        types.Map             `tfsdk:"headers"`
-	CABundle       types.String          `tfsdk:"ca_bundle"`
-	Insecure       types.Bool            `tfsdk:"insecure"`
+	IBL            types.Object         `tfsdk:"ibl"`
+	Authentik      types.Object         `tfsdk:"authentik"`
+	MaxRetries     types.Int64          `tfsdk:"max_retries"`
+	RetryWaitMin   timetypes.GoDuration `tfsdk:"retry_wait_min"`
+	RetryWaitMax   timetypes.GoDuration `tfsdk:"retry_wait_max"`
+	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
+	Headers        types.Map            `tfsdk:"headers"`
+	CABundle       types.String         `tfsdk:"ca_bundle"`
+	Insecure       types.Bool           `tfsdk:"insecure"`
 }
 
 type iblConfigModel struct {
@@ -217,9 +218,14 @@ func (p *invitationsProvider) Configure(ctx context.Context, req provider.Config
 	data := &providerData{Now: p.now}
 
 	// authentik
+	// A whole block may be unknown until apply (built from another
+	// resource's attributes): then that platform waits, like a setting.
 	var ak authentikConfigModel
-	if cfg.Authentik != nil {
-		ak = *cfg.Authentik
+	if !cfg.Authentik.IsNull() && !cfg.Authentik.IsUnknown() {
+		resp.Diagnostics.Append(cfg.Authentik.As(ctx, &ak, basetypes.ObjectAsOptions{})...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	akURL := stringOrEnv(ak.URL, EnvAuthentikURL)
 	akToken := stringOrEnv(ak.Token, EnvAuthentikToken)
@@ -229,7 +235,7 @@ func (p *invitationsProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 	switch {
-	case ak.URL.IsUnknown() || ak.Token.IsUnknown():
+	case cfg.Authentik.IsUnknown() || ak.URL.IsUnknown() || ak.Token.IsUnknown():
 		data.AuthentikUnknown = true
 		data.AuthentikMissing = "the authentik settings are not known yet"
 	case akURL == "":
@@ -259,8 +265,11 @@ func (p *invitationsProvider) Configure(ctx context.Context, req provider.Config
 
 	// ibl.ai
 	var ic iblConfigModel
-	if cfg.IBL != nil {
-		ic = *cfg.IBL
+	if !cfg.IBL.IsNull() && !cfg.IBL.IsUnknown() {
+		resp.Diagnostics.Append(cfg.IBL.As(ctx, &ic, basetypes.ObjectAsOptions{})...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	iblURL := stringOrEnv(ic.URL, EnvIBLURL)
 	iblKey := stringOrEnv(ic.APIKey, EnvIBLAPIKey)
@@ -271,7 +280,7 @@ func (p *invitationsProvider) Configure(ctx context.Context, req provider.Config
 		scheme = "Api-Token"
 	}
 	switch {
-	case ic.URL.IsUnknown() || ic.APIKey.IsUnknown() || ic.Org.IsUnknown():
+	case cfg.IBL.IsUnknown() || ic.URL.IsUnknown() || ic.APIKey.IsUnknown() || ic.Org.IsUnknown():
 		data.IBLUnknown = true
 		data.IBLMissing = "the ibl settings are not known yet"
 	case iblURL == "":

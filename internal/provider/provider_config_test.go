@@ -87,31 +87,39 @@ resource "invitations_stage_invitation" "test" { name = "denied" }
 }
 
 func TestAccProvider_settingsKnownOnlyAtApply(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             stageDestroyed(env),
-		Steps: []resource.TestStep{{
-			// The URL comes from another resource: unknown while planning,
-			// which must not stop the plan.
-			Config: `
-resource "terraform_data" "authentik_url" {
-  input = "` + env.url + `"
+	for name, block := range map[string]string{
+		// One setting comes from another resource...
+		"setting": `authentik = {
+    url   = terraform_data.settings.output.url
+    token = "` + mockserver.AuthentikAdminToken + `"
+  }`,
+		// ...or the whole block does.
+		"block": `authentik = terraform_data.settings.output`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			env := newTestEnv(t, mockserver.Options{})
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				CheckDestroy:             stageDestroyed(env),
+				Steps: []resource.TestStep{{
+					// Unknown while planning, which must not stop the plan.
+					Config: `
+resource "terraform_data" "settings" {
+  input = { url = "` + env.url + `", token = "` + mockserver.AuthentikAdminToken + `", insecure = false }
 }
 provider "invitations" {
-  authentik = {
-    url   = terraform_data.authentik_url.output
-    token = "` + mockserver.AuthentikAdminToken + `"
-  }
+  ` + block + `
 }
 resource "invitations_stage_invitation" "test" { name = "deferred" }
 `,
-			Check: stageOnServer(env, func(inv mockserver.AuthentikInvitation) error {
-				if inv.Name != "deferred" {
-					return fmt.Errorf("server holds %+v", inv)
-				}
-				return nil
-			}),
-		}},
-	})
+					Check: stageOnServer(env, func(inv mockserver.AuthentikInvitation) error {
+						if inv.Name != "deferred" {
+							return fmt.Errorf("server holds %+v", inv)
+						}
+						return nil
+					}),
+				}},
+			})
+		})
+	}
 }
