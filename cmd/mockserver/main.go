@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -25,6 +26,7 @@ func main() {
 	addr := flag.String("addr", envOr("MOCK_ADDR", "127.0.0.1:0"), "address to listen on (MOCK_ADDR); port 0 picks a free one")
 	seedAuthentik := flag.Int("seed-authentik", 0, "pre-create this many authentik invitations")
 	seedIBL := flag.Int("seed-ibl", 0, "pre-create this many ibl.ai program invitations (in acme+onboarding)")
+	iblPrograms := flag.String("ibl-programs", strings.Join(mockserver.DefaultPrograms(), ","), "comma-separated program keys (org+program) the ibl.ai part knows; POSTs for others get 404")
 	iblScheme := flag.String("ibl-auth-scheme", "Api-Token", "Authorization prefix the ibl.ai part accepts (Api-Token or Api-Key)")
 	iblNextPage := flag.Bool("ibl-next-page-envelope", false, "answer lists with next_page/previous_page instead of next/previous")
 	iblRelative := flag.Bool("ibl-relative-links", false, "render pagination links as paths instead of absolute URLs")
@@ -38,6 +40,7 @@ func main() {
 	flag.Parse()
 
 	srv := mockserver.New(mockserver.Options{IBL: mockserver.IBLOptions{
+		Programs:   strings.Split(*iblPrograms, ","),
 		AuthScheme: *iblScheme, NextPageEnvelope: *iblNextPage, RelativeLinks: *iblRelative,
 		NoopDelete: *iblNoopDelete, AlwaysCreate: *iblAlwaysCreate,
 	}})
@@ -68,8 +71,8 @@ func main() {
 			log.Fatalf("mockserver: %v", err)
 		}
 	}
-	log.Printf("mockserver: listening on %s (read-only credentials: authentik token %s, ibl.ai key %s); programs: %v; Ctrl-C stops it",
-		base, mockserver.AuthentikReadOnlyToken, mockserver.IBLReadOnlyKey, mockserver.DefaultPrograms())
+	log.Printf("mockserver: listening on %s (read-only credentials: authentik token %s, ibl.ai key %s); programs: %s; Ctrl-C stops it",
+		base, mockserver.AuthentikReadOnlyToken, mockserver.IBLReadOnlyKey, *iblPrograms)
 
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
