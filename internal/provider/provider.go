@@ -177,7 +177,7 @@ func (p *invitationsProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"ca_bundle": schema.StringAttribute{
 				MarkdownDescription: "PEM certificates to trust in addition to the system's, e.g. `file(\"ca.pem\")`.",
 				Optional:            true,
-				Validators:          notEmpty,
+				Validators:          []validator.String{pemCertificates()},
 			},
 			"insecure": schema.BoolAttribute{
 				MarkdownDescription: "Skip TLS certificate verification for every platform. Only for tests; never in production. Proxies are taken from `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`.",

@@ -36,7 +36,7 @@ resource "invitations_stage_invitation" "test" { name = "x" }
 			withProvider(auth+`request_timeout = "-1s"`, `(?s)request_timeout must be greater than zero`),
 			withProvider(auth+`max_retries = 99`, `(?s)Attribute max_retries value must be between 0 and 20`),
 			withProvider(auth+`headers = { Authorization = "x" }`, `(?s)"Authorization" cannot be sent as an extra header`),
-			withProvider(auth+`ca_bundle = "not a certificate"`, `(?s)the CA bundle holds no PEM certificate`),
+			withProvider(auth+`ca_bundle = "not a certificate"`, `(?s)Invalid CA bundle.*ca_bundle must hold PEM certificates`),
 			withProvider(`ibl = { url = "https://x", auth_scheme = "Basic" }`+"\n"+auth, `(?s)auth_scheme value must be one of`),
 		},
 	})

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -62,5 +63,24 @@ func (v jsonObjectValidator) ValidateString(ctx context.Context, req validator.S
 	if err := json.Unmarshal([]byte(req.ConfigValue.ValueString()), &obj); err != nil || obj == nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid JSON object",
 			fmt.Sprintf("%s %s.", req.Path, v.Description(ctx)))
+	}
+}
+
+// pemValidator requires at least one PEM certificate.
+type pemValidator struct{}
+
+func pemCertificates() validator.String { return pemValidator{} }
+
+func (pemValidator) Description(context.Context) string {
+	return "must hold PEM certificates (-----BEGIN CERTIFICATE-----)"
+}
+func (v pemValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v pemValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if !x509.NewCertPool().AppendCertsFromPEM([]byte(req.ConfigValue.ValueString())) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid CA bundle", fmt.Sprintf("%s %s; use file(\"ca.pem\") to read a file.", req.Path, v.Description(ctx)))
 	}
 }
