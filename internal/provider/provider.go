@@ -216,63 +216,75 @@ func (p *invitationsProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 	data := &providerData{Now: p.now}
-
-	// authentik
-	// A whole block may be unknown until apply (built from another
-	// resource's attributes): then that platform waits, like a setting.
-	var ak authentikConfigModel
-	if !cfg.Authentik.IsNull() && !cfg.Authentik.IsUnknown() {
-		resp.Diagnostics.Append(cfg.Authentik.As(ctx, &ak, basetypes.ObjectAsOptions{})...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
-	akURL := stringOrEnv(ak.URL, EnvAuthentikURL)
-	akToken := stringOrEnv(ak.Token, EnvAuthentikToken)
-	akInsecure, err := boolOrEnv(ak.Insecure, EnvAuthentikInsecure)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("authentik").AtName("insecure"), "Invalid "+EnvAuthentikInsecure, err.Error())
+	if !p.configureAuthentik(ctx, cfg.Authentik, shared, data, resp) || !p.configureIBL(ctx, cfg.IBL, shared, data, resp) {
 		return
 	}
+
+	resp.ResourceData = data
+	resp.DataSourceData = data
+	tflog.Debug(ctx, "configured provider", map[string]any{"authentik": data.Authentik != nil, "ibl": data.IBL != nil})
+}
+
+// configureAuthentik sets up the authentik client, or says why there is none.
+// A whole block may be unknown until apply (built from another resource's
+// attributes): then the platform waits, like a single unknown setting.
+func (p *invitationsProvider) configureAuthentik(ctx context.Context, block types.Object, shared client.Config, data *providerData, resp *provider.ConfigureResponse) bool {
+	var ak authentikConfigModel
+	if !block.IsNull() && !block.IsUnknown() {
+		resp.Diagnostics.Append(block.As(ctx, &ak, basetypes.ObjectAsOptions{})...)
+		if resp.Diagnostics.HasError() {
+			return false
+		}
+	}
+	baseURL := stringOrEnv(ak.URL, EnvAuthentikURL)
+	token := stringOrEnv(ak.Token, EnvAuthentikToken)
+	insecure, err := boolOrEnv(ak.Insecure, EnvAuthentikInsecure)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("authentik").AtName("insecure"), "Invalid "+EnvAuthentikInsecure, err.Error())
+		return false
+	}
 	switch {
-	case cfg.Authentik.IsUnknown() || ak.URL.IsUnknown() || ak.Token.IsUnknown():
+	case block.IsUnknown() || ak.URL.IsUnknown() || ak.Token.IsUnknown():
 		data.AuthentikUnknown = true
 		data.AuthentikMissing = "the authentik settings are not known yet"
-	case akURL == "":
+	case baseURL == "":
 		data.AuthentikMissing = "authentik.url is not set: set it in the provider block or the " + EnvAuthentikURL + " environment variable"
-	case akToken == "":
+	case token == "":
 		data.AuthentikMissing = "authentik.token is not set: set it in the provider block or the " + EnvAuthentikToken + " environment variable"
 	default:
-		instance, api, err := authentik.NormalizeURL(akURL)
+		instance, api, err := authentik.NormalizeURL(baseURL)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("authentik").AtName("url"), "Invalid authentik URL", err.Error())
-			return
+			return false
 		}
 		c := shared
 		c.BaseURL = api
-		c.Authorization = "Bearer " + akToken
-		c.Secrets = []string{akToken}
+		c.Authorization = "Bearer " + token
+		c.Secrets = []string{token}
 		c.Redact = authentik.RedactInviteTokens
-		c.Insecure = c.Insecure || akInsecure
+		c.Insecure = c.Insecure || insecure
 		c.Subsystem = "authentik_http"
 		hc, err := client.New(c)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("authentik"), "Invalid authentik settings", err.Error())
-			return
+			return false
 		}
 		data.Authentik = authentik.New(instance, hc)
 	}
+	return true
+}
 
-	// ibl.ai
+// configureIBL sets up the ibl.ai client, or says why there is none.
+func (p *invitationsProvider) configureIBL(ctx context.Context, block types.Object, shared client.Config, data *providerData, resp *provider.ConfigureResponse) bool {
 	var ic iblConfigModel
-	if !cfg.IBL.IsNull() && !cfg.IBL.IsUnknown() {
-		resp.Diagnostics.Append(cfg.IBL.As(ctx, &ic, basetypes.ObjectAsOptions{})...)
+	if !block.IsNull() && !block.IsUnknown() {
+		resp.Diagnostics.Append(block.As(ctx, &ic, basetypes.ObjectAsOptions{})...)
 		if resp.Diagnostics.HasError() {
-			return
+			return false
 		}
 	}
-	iblURL := stringOrEnv(ic.URL, EnvIBLURL)
-	iblKey := stringOrEnv(ic.APIKey, EnvIBLAPIKey)
+	baseURL := stringOrEnv(ic.URL, EnvIBLURL)
+	key := stringOrEnv(ic.APIKey, EnvIBLAPIKey)
 	data.IBLOrg = stringOrEnv(ic.Org, EnvIBLOrg)
 	data.IBLUpsert = ic.Upsert.IsNull() || ic.Upsert.IsUnknown() || ic.Upsert.ValueBool()
 	scheme := ic.AuthScheme.ValueString()
@@ -280,30 +292,27 @@ func (p *invitationsProvider) Configure(ctx context.Context, req provider.Config
 		scheme = "Api-Token"
 	}
 	switch {
-	case cfg.IBL.IsUnknown() || ic.URL.IsUnknown() || ic.APIKey.IsUnknown() || ic.Org.IsUnknown():
+	case block.IsUnknown() || ic.URL.IsUnknown() || ic.APIKey.IsUnknown() || ic.Org.IsUnknown():
 		data.IBLUnknown = true
 		data.IBLMissing = "the ibl settings are not known yet"
-	case iblURL == "":
+	case baseURL == "":
 		data.IBLMissing = "ibl.url is not set: set it in the provider block or the " + EnvIBLURL + " environment variable"
-	case iblKey == "":
+	case key == "":
 		data.IBLMissing = "ibl.api_key is not set: set it in the provider block or the " + EnvIBLAPIKey + " environment variable"
 	default:
 		c := shared
-		c.BaseURL = strings.TrimRight(iblURL, "/")
-		c.Authorization = scheme + " " + iblKey
-		c.Secrets = []string{iblKey}
+		c.BaseURL = strings.TrimRight(baseURL, "/")
+		c.Authorization = scheme + " " + key
+		c.Secrets = []string{key}
 		c.Subsystem = "ibl_http"
 		hc, err := client.New(c)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("ibl").AtName("url"), "Invalid ibl settings", err.Error())
-			return
+			return false
 		}
 		data.IBL = ibl.New(hc)
 	}
-
-	resp.ResourceData = data
-	resp.DataSourceData = data
-	tflog.Debug(ctx, "configured provider", map[string]any{"authentik": data.Authentik != nil, "ibl": data.IBL != nil})
+	return true
 }
 
 // sharedConfig reads the settings every platform client shares.
