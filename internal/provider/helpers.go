@@ -60,6 +60,13 @@ func orEmptyObject(raw json.RawMessage) json.RawMessage {
 	return raw
 }
 
+// Default operation timeouts, retries included; the timeouts attribute
+// overrides them per resource.
+const (
+	defaultWriteTimeout = 5 * time.Minute
+	defaultReadTimeout  = 2 * time.Minute
+)
+
 // timeoutsAttribute is the timeouts library's attribute with a description.
 func timeoutsAttribute(ctx context.Context) schema.Attribute {
 	a := timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
