@@ -105,12 +105,7 @@ func TestAccDataSources_validation(t *testing.T) {
 	const st, pr = "invitations_stage_invitations", "invitations_program_invitations"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(env.srv.Requests()); n != 0 {
-				return fmt.Errorf("validation sent %d request(s)", n)
-			}
-			return nil
-		},
+		CheckDestroy:             noRequests(env),
 		Steps: []resource.TestStep{
 			bad(st, `ordering = "created"`, `(?s)Attribute ordering value must be one of`),
 			bad(st, `search = ""`, `(?s)Attribute search string length must be at least 1`),

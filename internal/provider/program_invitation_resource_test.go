@@ -220,12 +220,7 @@ func TestAccProgramInvitation_validation(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(env.srv.Requests()); n != 0 {
-				return fmt.Errorf("validation sent %d request(s) to the server", n)
-			}
-			return nil
-		},
+		CheckDestroy:             noRequests(env),
 		Steps: []resource.TestStep{
 			bad(`program_key = ""`+"\n"+`email = "a@example.com"`, `(?s)Attribute program_key string length must be at least 1`),
 			bad(`program_key = "acme+x y"`+"\n"+`email = "a@example.com"`, `(?s)Attribute program_key must not contain spaces`),

@@ -140,3 +140,14 @@ func TestProviderSchemaDescriptions(t *testing.T) {
 		t.Fatalf("attributes without a description: %v", missing)
 	}
 }
+
+// noRequests checks that nothing reached the server: validation happens at
+// plan time, before any API call.
+func noRequests(e *testEnv) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		if n := len(e.srv.Requests()); n != 0 {
+			return fmt.Errorf("validation sent %d request(s) to the server", n)
+		}
+		return nil
+	}
+}

@@ -48,12 +48,7 @@ func TestAccStageInvitation_validation(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		// Every rule is enforced at plan time: not one request reached the server.
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(env.srv.Requests()); n != 0 {
-				return fmt.Errorf("validation sent %d request(s) to the server", n)
-			}
-			return nil
-		},
+		CheckDestroy: noRequests(env),
 		Steps: []resource.TestStep{
 			bad(`name = ""`, `(?s)Attribute name string length must be between 1 and 50`),
 			bad(`name = "`+strings.Repeat("a", 51)+`"`, `(?s)Attribute name string length must be between 1 and 50`),
