@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
 )
@@ -102,22 +103,23 @@ type ListFilter struct {
 	PageSize int
 }
 
-// Page is one page of the list envelope; next and previous are page numbers,
-// 0 when there is none.
+// page is one page of the list envelope; next and previous are page numbers,
+// 0 when there is none. Pointers tell a missing part from an empty one.
 type page struct {
-	Pagination struct {
+	Pagination *struct {
 		Next       int `json:"next"`
 		Previous   int `json:"previous"`
 		Count      int `json:"count"`
 		Current    int `json:"current"`
 		TotalPages int `json:"total_pages"`
 	} `json:"pagination"`
-	Results []Invitation `json:"results"`
+	Results *[]Invitation `json:"results"`
 }
 
 // Client talks to one authentik instance.
 type Client struct {
-	http *client.Client
+	http     *client.Client
+	redactor *Redactor
 	// InstanceURL is the authentik URL without the API path, for links.
 	InstanceURL string
 }
@@ -138,19 +140,45 @@ func NormalizeURL(raw string) (instance, api string, err error) {
 	return instance, u.String(), nil
 }
 
-var invitationPathRE = regexp.MustCompile(`(?i)(invitations/)[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}`)
-var pkFieldRE = regexp.MustCompile(`("pk"\s*:\s*)"[0-9a-fA-F-]{32,36}"`)
+var (
+	invitationPathRE = regexp.MustCompile(`(?i)(invitations/)[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}`)
+	anyUUIDRE        = regexp.MustCompile(`(?i)\b[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\b`)
+	uuidRE           = regexp.MustCompile(`(?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$`)
+)
 
-// RedactInviteTokens hides invitation identifiers, which are invite tokens,
-// in paths and bodies that reach logs or errors.
-func RedactInviteTokens(s string) string {
-	s = invitationPathRE.ReplaceAllString(s, "${1}{invite_uuid}")
-	return pkFieldRE.ReplaceAllString(s, `${1}"***"`)
+// Redactor hides invite tokens in anything that reaches a log or an error.
+// An invitation's pk is its invite token, and a server may echo one in any
+// message, so every UUID is masked except the flows', which are no secret
+// and which a user needs to read in a validation error.
+type Redactor struct {
+	flows sync.Map // lower-case flow UUID -> struct{}
 }
 
-// New returns a client for the instance at instanceURL, whose API base is apiURL.
-func New(instanceURL string, c *client.Client) *Client {
-	return &Client{http: c, InstanceURL: strings.TrimRight(instanceURL, "/")}
+// NewRedactor returns a redactor that knows no flow yet.
+func NewRedactor() *Redactor { return &Redactor{} }
+
+// KnownFlow records a flow UUID, which is then shown as it is.
+func (r *Redactor) KnownFlow(pk string) {
+	if pk != "" {
+		r.flows.Store(strings.ToLower(pk), struct{}{})
+	}
+}
+
+// Redact masks invite tokens in s.
+func (r *Redactor) Redact(s string) string {
+	s = invitationPathRE.ReplaceAllString(s, "${1}{invite_uuid}")
+	return anyUUIDRE.ReplaceAllStringFunc(s, func(u string) string {
+		if _, ok := r.flows.Load(strings.ToLower(u)); ok {
+			return u
+		}
+		return "***"
+	})
+}
+
+// New returns a client for the instance at instanceURL over c, whose
+// configuration redacts with redactor.
+func New(instanceURL string, c *client.Client, redactor *Redactor) *Client {
+	return &Client{http: c, redactor: redactor, InstanceURL: strings.TrimRight(instanceURL, "/")}
 }
 
 // InviteURL is the enrollment link of an invitation bound to a flow; it
@@ -159,22 +187,34 @@ func (c *Client) InviteURL(flowSlug, pk string) string {
 	return fmt.Sprintf("%s/if/flow/%s/?itoken=%s", c.InstanceURL, url.PathEscape(flowSlug), url.QueryEscape(pk))
 }
 
-// Get retrieves one invitation.
+// Get retrieves one invitation. An answer about another invitation, or
+// without one, is an error: it must never reach state.
 func (c *Client) Get(ctx context.Context, pk string) (*Invitation, error) {
 	var inv Invitation
-	_, err := c.http.Do(ctx, client.Request{Kind: client.Read, Method: http.MethodGet, Path: invitationsPath + url.PathEscape(pk) + "/"}, &inv)
+	res, err := c.http.Do(ctx, client.Request{Kind: client.Read, Method: http.MethodGet, Path: invitationsPath + url.PathEscape(pk) + "/"}, &inv)
 	if err != nil {
 		return nil, err
+	}
+	if err := c.check(res, &inv); err != nil {
+		return nil, err
+	}
+	if !strings.EqualFold(strings.ReplaceAll(inv.PK, "-", ""), strings.ReplaceAll(pk, "-", "")) {
+		return nil, res.Malformed("the server answered with another invitation than the one asked for")
 	}
 	return &inv, nil
 }
 
 // Create posts a new invitation. It is never repeated once it may have
-// reached the server: the caller reconciles an ambiguous failure.
+// reached the server: the caller reconciles an ambiguous failure, a 2xx
+// without a usable invitation included.
 func (c *Client) Create(ctx context.Context, req InvitationRequest) (*Invitation, error) {
+	c.knowFlows(req.Flow)
 	var inv Invitation
-	_, err := c.http.Do(ctx, client.Request{Kind: client.Create, Method: http.MethodPost, Path: invitationsPath, Body: req}, &inv)
+	res, err := c.http.Do(ctx, client.Request{Kind: client.Create, Method: http.MethodPost, Path: invitationsPath, Body: req}, &inv)
 	if err != nil {
+		return nil, err
+	}
+	if err := c.check(res, &inv); err != nil {
 		return nil, err
 	}
 	return &inv, nil
@@ -182,12 +222,38 @@ func (c *Client) Create(ctx context.Context, req InvitationRequest) (*Invitation
 
 // Patch updates the fields set in req.
 func (c *Client) Patch(ctx context.Context, pk string, req InvitationRequest) (*Invitation, error) {
+	c.knowFlows(req.Flow)
 	var inv Invitation
-	_, err := c.http.Do(ctx, client.Request{Kind: client.Idempotent, Method: http.MethodPatch, Path: invitationsPath + url.PathEscape(pk) + "/", Body: req}, &inv)
+	res, err := c.http.Do(ctx, client.Request{Kind: client.Idempotent, Method: http.MethodPatch, Path: invitationsPath + url.PathEscape(pk) + "/", Body: req}, &inv)
 	if err != nil {
 		return nil, err
 	}
+	if err := c.check(res, &inv); err != nil {
+		return nil, err
+	}
 	return &inv, nil
+}
+
+// check refuses an invitation without a usable identity and records its
+// flow as one that may be shown.
+func (c *Client) check(res *client.Response, inv *Invitation) error {
+	if !uuidRE.MatchString(inv.PK) {
+		return res.Malformed("the invitation has no pk (UUID)")
+	}
+	if inv.Name == "" {
+		return res.Malformed("the invitation has no name")
+	}
+	c.knowFlows(inv.Flow)
+	if inv.FlowObj != nil {
+		c.knowFlows(&inv.FlowObj.PK)
+	}
+	return nil
+}
+
+func (c *Client) knowFlows(pk *string) {
+	if pk != nil && c.redactor != nil {
+		c.redactor.KnownFlow(*pk)
+	}
 }
 
 // Delete removes an invitation; one that is already gone is not an error.
@@ -200,7 +266,8 @@ func (c *Client) Delete(ctx context.Context, pk string) error {
 }
 
 // List returns every invitation matching the filter, page by page at the
-// largest page size, and the total the server counted.
+// largest page size, and the total the server counted. A page without its
+// envelope or results is an error, never an empty list.
 func (c *Client) List(ctx context.Context, f ListFilter) ([]Invitation, int, error) {
 	size := client.PageSize(MaxPageSize, f.PageSize, f.Max)
 	q := client.Query("name", f.Name, "created_by__username", f.CreatedByUsername, "expires", f.Expires,
@@ -213,11 +280,19 @@ func (c *Client) List(ctx context.Context, f ListFilter) ([]Invitation, int, err
 	for pageNo := 1; pageNo != 0; {
 		q.Set("page", strconv.Itoa(pageNo))
 		var p page
-		if _, err := c.http.Do(ctx, client.Request{Kind: client.Read, Method: http.MethodGet, Path: invitationsPath, Query: q}, &p); err != nil {
+		res, err := c.http.Do(ctx, client.Request{Kind: client.Read, Method: http.MethodGet, Path: invitationsPath, Query: q}, &p)
+		if err != nil {
 			return nil, 0, err
 		}
+		if p.Pagination == nil || p.Results == nil {
+			return nil, 0, res.Malformed("the list page has no pagination or no results")
+		}
 		total = p.Pagination.Count
-		for _, inv := range p.Results {
+		for i := range *p.Results {
+			inv := (*p.Results)[i]
+			if err := c.check(res, &inv); err != nil {
+				return nil, 0, err
+			}
 			// An invitation deleted meanwhile shifts later ones back a page;
 			// one seen twice is skipped rather than listed twice.
 			if seen[inv.PK] {

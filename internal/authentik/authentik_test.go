@@ -2,6 +2,7 @@ package authentik
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -34,10 +35,12 @@ func TestNormalizeURL(t *testing.T) {
 	}
 }
 
-func TestRedactInviteTokens(t *testing.T) {
-	in := `GET /api/v3/stages/invitation/invitations/3fa85f64-5717-4562-b3fc-2c963f66afa6/ {"pk": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "flow": "0b4cf3a3-5ad1-4d38-8f5b-0d1c5c3c7f10"}`
-	out := RedactInviteTokens(in)
-	if strings.Contains(out, "3fa85f64") || !strings.Contains(out, "invitations/{invite_uuid}/") || !strings.Contains(out, "0b4cf3a3") {
+func TestRedactorMasksEveryUUIDButFlows(t *testing.T) {
+	r := NewRedactor()
+	r.KnownFlow("0B4CF3A3-5AD1-4D38-8F5B-0D1C5C3C7F10")
+	in := `GET /api/v3/stages/invitation/invitations/3fa85f64-5717-4562-b3fc-2c963f66afa6/ {"pk": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "flow": "0b4cf3a3-5ad1-4d38-8f5b-0d1c5c3c7f10"} name: "9d2f0c1a5e7b4c3d8a9b0c1d2e3f4a5b" is taken`
+	out := r.Redact(in)
+	if strings.Contains(out, "3fa85f64") || strings.Contains(out, "9d2f0c1a") || !strings.Contains(out, "invitations/{invite_uuid}/") || !strings.Contains(out, "0b4cf3a3") {
 		t.Fatalf("redacted to %s", out)
 	}
 }
@@ -53,7 +56,7 @@ func newClient(t testing.TB, url string) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(instance, hc)
+	return New(instance, hc, NewRedactor())
 }
 
 func TestListPagesAndFilters(t *testing.T) {
@@ -125,5 +128,39 @@ func TestCreateGetPatchDelete(t *testing.T) {
 	}
 	if len(srv.AuthentikInvitations()) != 0 {
 		t.Fatal("left on the server")
+	}
+}
+
+func TestUnusableAnswersNeverPassAsInvitations(t *testing.T) {
+	const pk = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+	for name, tc := range map[string]struct {
+		method, body string
+		call         func(*Client) error
+	}{
+		"get answering {}": {"GET", `{}`, func(c *Client) error { _, err := c.Get(context.Background(), pk); return err }},
+		"get answering another pk": {"GET", `{"pk":"11111111-2222-4333-8444-555555555555","name":"x"}`,
+			func(c *Client) error { _, err := c.Get(context.Background(), pk); return err }},
+		"create answering {}":       {"POST", `{}`, func(c *Client) error { _, err := c.Create(context.Background(), InvitationRequest{}); return err }},
+		"create answering null":     {"POST", `null`, func(c *Client) error { _, err := c.Create(context.Background(), InvitationRequest{}); return err }},
+		"list page {}":              {"GET", `{}`, func(c *Client) error { _, _, err := c.List(context.Background(), ListFilter{}); return err }},
+		"list page null":            {"GET", `null`, func(c *Client) error { _, _, err := c.List(context.Background(), ListFilter{}); return err }},
+		"list page without results": {"GET", `{"pagination":{"next":0,"count":3}}`, func(c *Client) error { _, _, err := c.List(context.Background(), ListFilter{}); return err }},
+		"list item without pk":      {"GET", `{"pagination":{"next":0,"count":1},"results":[{"name":"x"}]}`, func(c *Client) error { _, _, err := c.List(context.Background(), ListFilter{}); return err }},
+	} {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != tc.method {
+				w.WriteHeader(405)
+				return
+			}
+			fmt.Fprint(w, tc.body)
+		}))
+		err := tc.call(newClient(t, ts.URL))
+		var me *client.MalformedResponseError
+		if !errors.As(err, &me) {
+			t.Errorf("%s: got %v", name, err)
+		} else if strings.Contains(err.Error(), "11111111") {
+			t.Errorf("%s: the error shows an invitation's pk: %v", name, err)
+		}
+		ts.Close()
 	}
 }

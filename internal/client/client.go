@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -42,21 +43,24 @@ type Config struct {
 	UserAgent      string
 	// Subsystem is the tflog subsystem requests are logged under.
 	Subsystem string
+	// URLSetting names the setting that holds BaseURL, for errors.
+	URLSetting string
 }
 
 // Client sends requests to one platform's API.
 type Client struct {
-	base   *url.URL
-	rc     *retryablehttp.Client
-	cfg    Config
-	redact func(string) string
+	base    *url.URL
+	rc      *retryablehttp.Client
+	cfg     Config
+	secrets []string
+	redact  func(string) string
 }
 
 // New builds a client; it fails on a malformed base URL or CA bundle.
 func New(cfg Config) (*Client, error) {
 	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
-	if err != nil || base.Scheme == "" || base.Host == "" {
-		return nil, fmt.Errorf("invalid base URL %q: must be an absolute http(s) URL", cfg.BaseURL)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("invalid base URL %q: must be an absolute http or https URL", redactUserInfo(cfg.BaseURL))
 	}
 	if cfg.RetryWaitMin <= 0 {
 		cfg.RetryWaitMin = time.Second
@@ -86,10 +90,11 @@ func New(cfg Config) (*Client, error) {
 	}
 
 	c := &Client{base: base, cfg: cfg}
+	c.secrets = collectSecrets(cfg, base)
 	c.redact = c.buildRedactor()
 
 	rc := retryablehttp.NewClient()
-	rc.HTTPClient = &http.Client{Transport: &logTransport{next: transport, c: c}, Timeout: cfg.RequestTimeout}
+	rc.HTTPClient = &http.Client{Transport: &logTransport{next: transport, c: c}, Timeout: cfg.RequestTimeout, CheckRedirect: c.checkRedirect}
 	rc.Logger = nil // logging happens in logTransport, with the request's context
 	rc.RetryMax = cfg.MaxRetries
 	rc.RetryWaitMin = cfg.RetryWaitMin
@@ -114,13 +119,22 @@ type Request struct {
 
 // Response is a successful answer.
 type Response struct {
+	Method     string
+	Path       string // redacted
 	StatusCode int
 	Header     http.Header
 	Body       []byte
 }
 
+// Malformed reports a 2xx answer the caller cannot use (an object without
+// its identity, a page without results).
+func (r *Response) Malformed(reason string) error {
+	return &MalformedResponseError{Method: r.Method, Path: r.Path, Status: r.StatusCode, Reason: reason}
+}
+
 // Do sends the request with the retry policy of its kind. A non-2xx answer
-// becomes an *APIError; out, when not nil, receives the decoded JSON body.
+// becomes an *APIError; out, when not nil, receives the decoded JSON body,
+// and a 2xx answer whose body does not decode is a *MalformedResponseError.
 func (c *Client) Do(ctx context.Context, r Request, out any) (*Response, error) {
 	u, err := c.resolve(r.Path)
 	if err != nil {
@@ -141,10 +155,10 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (*Response, error) 
 		}
 		body = b
 	}
-	ctx = withKind(ctx, r.Kind)
+	ctx, cl := withCall(ctx, r.Kind)
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, u.String(), body)
 	if err != nil {
-		return nil, err
+		return nil, redactedError{err, c.redact}
 	}
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
@@ -162,26 +176,73 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (*Response, error) 
 
 	display := c.redact(u.Path)
 	resp, err := c.rc.Do(req)
-	if err != nil && resp == nil {
+	if err != nil {
+		if resp != nil {
+			_ = resp.Body.Close()
+		}
+		var redirect *RedirectError
+		if errors.As(err, &redirect) {
+			return nil, redirect
+		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			err = ctxErr
 		}
-		return nil, &TransportError{Method: r.Method, Path: display, Err: redactedError{err, c.redact}, Attempts: attempts(ctx)}
+		return nil, &TransportError{Method: r.Method, Path: display, Err: redactedError{err, c.redact},
+			Attempts: int(cl.attempts.Load()), MaybeSent: cl.unresolved.Load()}
 	}
 	defer func() { _ = resp.Body.Close() }()
 	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	if readErr != nil {
-		return nil, &TransportError{Method: r.Method, Path: display, Err: redactedError{readErr, c.redact}, Attempts: attempts(ctx)}
+		return nil, &TransportError{Method: r.Method, Path: display, Err: redactedError{readErr, c.redact},
+			Attempts: int(cl.attempts.Load()), MaybeSent: true}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, newAPIError(r.Method, display, resp, raw, c.redact)
 	}
-	if out != nil && len(bytes.TrimSpace(raw)) > 0 {
+	res := &Response{Method: r.Method, Path: display, StatusCode: resp.StatusCode, Header: resp.Header, Body: raw}
+	if out != nil {
+		if len(bytes.TrimSpace(raw)) == 0 {
+			return nil, res.Malformed("the body is empty")
+		}
 		if err := json.Unmarshal(raw, out); err != nil {
-			return nil, fmt.Errorf("%s %s: decoding the %d response: %w", r.Method, display, resp.StatusCode, err)
+			return nil, res.Malformed(c.redact(err.Error()))
 		}
 	}
-	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: raw}, nil
+	return res, nil
+}
+
+// checkRedirect follows a redirect only for a read, and only to the
+// configured scheme, host and port: the Authorization header and every
+// configured header go wherever a redirect leads, and a write must not be
+// repeated at an address nobody configured.
+func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	first := via[0]
+	target := *req.URL
+	target.User, target.RawQuery, target.Fragment = nil, "", ""
+	e := &RedirectError{Method: first.Method, Path: c.redact(first.URL.Path), Target: c.redact(target.String()),
+		Origin: origin(c.base), Setting: c.cfg.URLSetting}
+	switch {
+	case first.Method != http.MethodGet && first.Method != http.MethodHead:
+		e.Reason = "only reads follow redirects, so the " + first.Method + " was not sent there"
+		e.Setting = ""
+	case origin(req.URL) != origin(c.base):
+		e.Reason = "credentials are only sent to " + e.Origin + ", the configured scheme, host and port"
+	case len(via) >= 10:
+		e.Reason = "stopped after 10 redirects"
+		e.Setting = ""
+	default:
+		return nil
+	}
+	return e
+}
+
+// origin is scheme://host:port with the scheme's default port made explicit.
+func origin(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + ":" + port
 }
 
 // resolve joins a relative path to the base URL, keeping the base's own
@@ -206,7 +267,7 @@ func (c *Client) resolve(p string) (*url.URL, error) {
 
 func (c *Client) buildRedactor() func(string) string {
 	var pairs []string
-	for _, s := range c.secrets() {
+	for _, s := range c.secrets {
 		pairs = append(pairs, s, "***")
 	}
 	repl := strings.NewReplacer(pairs...)
@@ -218,4 +279,46 @@ func (c *Client) buildRedactor() func(string) string {
 		}
 		return s
 	}
+}
+
+// minSecretLen is the shortest value masked wherever it appears: shorter
+// ones would mangle every message and are no secret anyway.
+const minSecretLen = 4
+
+// collectSecrets lists what is masked in logs and errors: the credential,
+// every configured header value, and the base URL's user info.
+func collectSecrets(cfg Config, base *url.URL) []string {
+	all := append([]string{cfg.Authorization}, cfg.Secrets...)
+	if _, token, ok := strings.Cut(cfg.Authorization, " "); ok {
+		all = append(all, token)
+	}
+	for _, v := range cfg.Headers {
+		all = append(all, v)
+	}
+	if base.User != nil {
+		all = append(all, base.User.String())
+		if p, ok := base.User.Password(); ok {
+			all = append(all, p, url.QueryEscape(p), url.PathEscape(p))
+		}
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range all {
+		if len(s) >= minSecretLen && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	// Longest first, so that a secret containing another is masked whole.
+	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
+}
+
+// redactUserInfo hides a password in a URL that is about to be shown.
+func redactUserInfo(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	return u.Redacted()
 }

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -55,30 +56,38 @@ func scripted(t *testing.T, statuses ...int) (*httptest.Server, *atomic.Int32) {
 func TestRetryPolicyPerKind(t *testing.T) {
 	refused := &net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
 	reset := &net.OpError{Op: "read", Err: os.NewSyscallError("read", syscall.ECONNRESET)}
+	badHeader := &url.Error{Op: "Get", URL: "http://x", Err: errors.New(`net/http: invalid header field value for "X-A"`)}
+	badScheme := &url.Error{Op: "Get", URL: "ftp://x", Err: errors.New(`unsupported protocol scheme "ftp"`)}
+	redirect := &url.Error{Op: "Get", URL: "http://x", Err: &RedirectError{}}
 	cases := []struct {
 		kind   Kind
 		status int
 		err    error
+		sent   bool
 		want   bool
 	}{
-		{Read, 500, nil, true}, {Read, 502, nil, true}, {Read, 503, nil, true}, {Read, 504, nil, true}, {Read, 429, nil, true},
-		{Read, 404, nil, false}, {Read, 400, nil, false}, {Read, 0, reset, true},
-		{Idempotent, 500, nil, false}, {Idempotent, 502, nil, true}, {Idempotent, 429, nil, true}, {Idempotent, 0, reset, true},
-		{Upsert, 504, nil, true}, {Upsert, 500, nil, false},
-		// A create is repeated only when it provably did not take effect.
-		{Create, 429, nil, true}, {Create, 503, nil, true}, {Create, 0, refused, true},
-		{Create, 500, nil, false}, {Create, 502, nil, false}, {Create, 504, nil, false}, {Create, 0, reset, false},
-		{Create, 0, errors.New("EOF"), false},
+		{Read, 500, nil, true, true}, {Read, 502, nil, true, true}, {Read, 503, nil, true, true}, {Read, 504, nil, true, true}, {Read, 429, nil, true, true},
+		{Read, 404, nil, true, false}, {Read, 400, nil, true, false}, {Read, 0, reset, true, true},
+		{Idempotent, 500, nil, true, false}, {Idempotent, 502, nil, true, true}, {Idempotent, 429, nil, true, true}, {Idempotent, 0, reset, true, true},
+		{Upsert, 504, nil, true, true}, {Upsert, 500, nil, true, false},
+		// A create is repeated only when the server rejected it or it never left.
+		{Create, 429, nil, true, true}, {Create, 0, refused, false, true}, {Create, 0, errors.New("dns: no such host"), false, true},
+		{Create, 500, nil, true, false}, {Create, 502, nil, true, false}, {Create, 503, nil, true, false}, {Create, 504, nil, true, false},
+		{Create, 0, reset, true, false}, {Create, 0, errors.New("EOF"), true, false},
+		// Errors no retry can mend are never retried, whatever the kind.
+		{Read, 0, badHeader, false, false}, {Read, 0, badScheme, false, false}, {Read, 0, redirect, true, false},
+		{Create, 0, badHeader, false, false},
 	}
 	for _, tc := range cases {
-		ctx := withKind(context.Background(), tc.kind)
+		ctx, cl := withCall(context.Background(), tc.kind)
+		cl.sent.Store(tc.sent)
 		var resp *http.Response
 		if tc.err == nil {
 			resp = &http.Response{StatusCode: tc.status, Header: http.Header{}}
 		}
 		got, _ := checkRetry(ctx, resp, tc.err)
 		if got != tc.want {
-			t.Errorf("kind %d, status %d, err %v: retry=%v, want %v", tc.kind, tc.status, tc.err, got, tc.want)
+			t.Errorf("kind %d, status %d, err %v, sent %v: retry=%v, want %v", tc.kind, tc.status, tc.err, tc.sent, got, tc.want)
 		}
 	}
 }
@@ -152,18 +161,132 @@ func TestDoGivesUpWithTheLastAnswer(t *testing.T) {
 }
 
 func TestDoNeverRepeatsAnAmbiguousCreate(t *testing.T) {
-	for _, status := range []int{500, 502, 504} {
+	// Every 5xx leaves the outcome unknown, 503 included: a gateway may
+	// answer it after the backend committed.
+	for _, status := range []int{500, 502, 503, 504} {
 		ts, n := scripted(t, status)
 		c := newTestClient(t, ts.URL, nil)
 		_, err := c.Do(context.Background(), Request{Kind: Create, Method: "POST", Path: "/x/", Body: map[string]int{"a": 1}}, nil)
-		if n.Load() != 1 || !IsAmbiguous(err) {
-			t.Errorf("status %d: %d requests, ambiguous=%v (%v)", status, n.Load(), IsAmbiguous(err), err)
+		if n.Load() != 1 || !MayHaveTakenEffect(err) || !WorthRepeating(err) {
+			t.Errorf("status %d: %d requests, may have taken effect=%v (%v)", status, n.Load(), MayHaveTakenEffect(err), err)
 		}
 	}
-	ts, n := scripted(t, 429, 503)
+	// A 429 is a rejection: sent again, as often as it takes.
+	ts, n := scripted(t, 429, 429)
 	c := newTestClient(t, ts.URL, nil)
 	if _, err := c.Do(context.Background(), Request{Kind: Create, Method: "POST", Path: "/x/", Body: map[string]int{}}, nil); err != nil || n.Load() != 3 {
-		t.Errorf("429 then 503 then 200: %d requests, %v", n.Load(), err)
+		t.Errorf("429, 429, 200: %d requests, %v", n.Load(), err)
+	}
+	// Other 4xx prove nothing happened, and are not repeated.
+	ts, n = scripted(t, 400)
+	c = newTestClient(t, ts.URL, nil)
+	_, err := c.Do(context.Background(), Request{Kind: Create, Method: "POST", Path: "/x/", Body: map[string]int{}}, nil)
+	if n.Load() != 1 || MayHaveTakenEffect(err) {
+		t.Errorf("400: %d requests, may have taken effect=%v", n.Load(), MayHaveTakenEffect(err))
+	}
+}
+
+func TestDoRejectsUnusable2xxBodies(t *testing.T) {
+	for name, body := range map[string]string{"empty": "", "not JSON": "<html>ok</html>", "wrong shape": `["a"]`} {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(201)
+			fmt.Fprint(w, body)
+		}))
+		c := newTestClient(t, ts.URL, nil)
+		var out struct{ ID int }
+		_, err := c.Do(context.Background(), Request{Kind: Create, Method: "POST", Path: "/x/", Body: map[string]int{}}, &out)
+		var me *MalformedResponseError
+		if !errors.As(err, &me) || me.Status != 201 || !MayHaveTakenEffect(err) {
+			t.Errorf("%s body: %v", name, err)
+		}
+		ts.Close()
+	}
+}
+
+func TestDoCancelledWriteKnowsWhetherItLeft(t *testing.T) {
+	// Cancelled while the server holds the answer: the request was sent.
+	held := make(chan struct{})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Hold") != "" {
+			_, _ = io.ReadAll(r.Body) // the server notices a gone client only once the body is read
+			close(held)
+			<-r.Context().Done()
+			return
+		}
+		w.Header().Set("Retry-After", "30")
+		w.WriteHeader(429)
+	}))
+	defer ts.Close()
+	c := newTestClient(t, ts.URL, func(c *Config) { c.RetryWaitMax = time.Minute; c.Headers = map[string]string{"X-Hold": "yes!"} })
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-held; cancel() }()
+	_, err := c.Do(ctx, Request{Kind: Create, Method: "POST", Path: "/x/", Body: map[string]int{}}, nil)
+	if !errors.Is(err, context.Canceled) || !MayHaveTakenEffect(err) {
+		t.Errorf("cancelled while held: %v, may have taken effect=%v", err, MayHaveTakenEffect(err))
+	}
+	// Cancelled while waiting out a 429: the server had refused it.
+	c = newTestClient(t, ts.URL, func(c *Config) { c.RetryWaitMax = time.Minute })
+	ctx, cancel = context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err = c.Do(ctx, Request{Kind: Create, Method: "POST", Path: "/x/", Body: map[string]int{}}, nil)
+	if !errors.Is(err, context.DeadlineExceeded) || MayHaveTakenEffect(err) {
+		t.Errorf("cancelled after a 429: %v, may have taken effect=%v", err, MayHaveTakenEffect(err))
+	}
+}
+
+func TestRedirectsKeepCredentialsHome(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Add(1)
+		fmt.Fprint(w, `{}`)
+	}))
+	defer other.Close()
+	var home atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		home.Add(1)
+		switch r.URL.Path {
+		case "/same/":
+			http.Redirect(w, r, "/landing/", http.StatusFound)
+		case "/landing/":
+			if r.Header.Get("Authorization") == "" {
+				w.WriteHeader(403)
+			}
+			fmt.Fprint(w, `{}`)
+		default:
+			http.Redirect(w, r, other.URL+"/steal/?itoken=abc", http.StatusTemporaryRedirect)
+		}
+	}))
+	defer ts.Close()
+	c := newTestClient(t, ts.URL, func(c *Config) {
+		c.Headers = map[string]string{"X-Api-Secret": "header-secret"}
+		c.URLSetting = "authentik.url"
+	})
+	// Same scheme, host and port: followed, credentials kept.
+	if _, err := c.Do(context.Background(), Request{Kind: Read, Method: "GET", Path: "/same/"}, nil); err != nil {
+		t.Fatalf("same-origin redirect: %v", err)
+	}
+	// Another port: refused before anything is sent there, and not retried.
+	home.Store(0)
+	_, err := c.Do(context.Background(), Request{Kind: Read, Method: "GET", Path: "/away/"}, nil)
+	var re *RedirectError
+	if !errors.As(err, &re) || !strings.Contains(err.Error(), "set authentik.url") || !strings.Contains(err.Error(), other.URL+"/steal/") ||
+		strings.Contains(err.Error(), "itoken") || home.Load() != 1 {
+		t.Errorf("redirect to another port: %v (%d requests)", err, home.Load())
+	}
+	// A write is never redirected, not even to the same origin.
+	home.Store(0)
+	_, err = c.Do(context.Background(), Request{Kind: Create, Method: "POST", Path: "/same/", Body: map[string]int{}}, nil)
+	if !errors.As(err, &re) || !strings.Contains(err.Error(), "only reads follow redirects") || home.Load() != 1 || WorthRepeating(err) {
+		t.Errorf("redirected POST: %v (%d requests)", err, home.Load())
+	}
+	if elsewhere.Load() != 0 {
+		t.Errorf("the other server received %d requests", elsewhere.Load())
+	}
+	// From https to http on the same host: another scheme and port.
+	u, _ := url.Parse("https://api.example.com/x")
+	v, _ := url.Parse("http://api.example.com/x")
+	if origin(u) == origin(v) {
+		t.Error("https and http share an origin")
 	}
 }
 
@@ -234,32 +357,47 @@ func TestResolveKeepsPrefixAndHost(t *testing.T) {
 
 func TestSecretsNeverLoggedOrInErrors(t *testing.T) {
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// A server that echoes the credential back in its error.
-		w.WriteHeader(403)
+		// A server that echoes the credentials back, in its message and in a field error.
+		w.WriteHeader(400)
 		fmt.Fprintf(w, `{"detail": "bad token %s"}`, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
 	}))
 	defer ts.Close()
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(400)
+		fmt.Fprintf(w, `{"name": ["%s is not %s"]}`, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), r.Header.Get("X-Api-Secret"))
+	}))
+	defer echo.Close()
 	var buf bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &buf)
 	t.Setenv("TF_LOG_PROVIDER_INVITATIONS_HTTP", "TRACE")
-	c := newTestClient(t, ts.URL, func(c *Config) {
-		c.Redact = func(s string) string { return strings.ReplaceAll(s, "invite-1234", "{invite}") }
-	})
-	_, err := c.Do(ctx, Request{Kind: Idempotent, Method: "PATCH", Path: "/inv/invite-1234/", Body: map[string]string{"x": "y"}}, nil)
-	if err == nil {
-		t.Fatal("want an error")
-	}
-	logs := buf.String()
-	if !strings.Contains(logs, "received response") || !strings.Contains(logs, "Bearer ***") {
-		t.Fatalf("expected request logs, got %s", logs)
-	}
-	for _, secret := range []string{"s3cr3t-token", "invite-1234"} {
-		if strings.Contains(logs, secret) || strings.Contains(err.Error(), secret) {
-			t.Errorf("%q leaked: error %q, logs %s", secret, err, logs)
+	secrets := []string{"s3cr3t-token", "invite-1234", "header-secret", "hunter22"}
+	for _, base := range []string{ts.URL, echo.URL} {
+		u, _ := url.Parse(base)
+		u.User = url.UserPassword("admin", "hunter22")
+		c := newTestClient(t, u.String(), func(c *Config) {
+			c.Redact = func(s string) string { return strings.ReplaceAll(s, "invite-1234", "{invite}") }
+			c.Headers = map[string]string{"X-Api-Secret": "header-secret"}
+		})
+		_, err := c.Do(ctx, Request{Kind: Idempotent, Method: "PATCH", Path: "/inv/invite-1234/", Body: map[string]string{"x": "y"}}, nil)
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) {
+			t.Fatalf("want an API error, got %v", err)
+		}
+		shown := err.Error() + fmt.Sprint(apiErr.Fields)
+		for _, secret := range secrets {
+			if strings.Contains(shown, secret) {
+				t.Errorf("%q leaked into the error: %s", secret, shown)
+			}
 		}
 	}
-	if !strings.Contains(err.Error(), "PATCH /inv/{invite}/: HTTP 403: bad token ***") {
-		t.Errorf("error text %q", err)
+	logs := buf.String()
+	if !strings.Contains(logs, "received response") || !strings.Contains(logs, "Bearer ***") || !strings.Contains(logs, "X-Api-Secret: ***") {
+		t.Fatalf("expected request logs, got %s", logs)
+	}
+	for _, secret := range secrets {
+		if strings.Contains(logs, secret) {
+			t.Errorf("%q leaked into the logs: %s", secret, logs)
+		}
 	}
 }
 
@@ -282,6 +420,9 @@ func TestExtraHeadersAndUserAgent(t *testing.T) {
 func TestNewRejectsBadSettings(t *testing.T) {
 	if _, err := New(Config{BaseURL: "not a url"}); err == nil {
 		t.Error("accepted a relative base URL")
+	}
+	if _, err := New(Config{BaseURL: "ftp://user:hunter22@x"}); err == nil || strings.Contains(err.Error(), "hunter22") {
+		t.Errorf("ftp base URL: %v", err)
 	}
 	if _, err := New(Config{BaseURL: "https://x", CACertPEM: []byte("nope")}); err == nil {
 		t.Error("accepted a CA bundle without certificates")

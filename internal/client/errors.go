@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -44,12 +45,15 @@ func StatusOf(err error) int {
 func IsNotFound(err error) bool { return StatusOf(err) == http.StatusNotFound }
 
 // TransportError is a request that got no HTTP answer: connection refused,
-// reset, timed out. Whether a write took effect is unknown.
+// reset, timed out, cancelled.
 type TransportError struct {
 	Method   string
 	Path     string
 	Attempts int
-	Err      error
+	// MaybeSent tells that the last attempt reached a server connection, so a
+	// write may have taken effect; false proves it never left this machine.
+	MaybeSent bool
+	Err       error
 }
 
 func (e *TransportError) Error() string {
@@ -58,24 +62,80 @@ func (e *TransportError) Error() string {
 
 func (e *TransportError) Unwrap() error { return e.Err }
 
-// IsAmbiguous tells a failed write that may still have taken effect on the
-// server: no answer at all, or a gateway error after the request was sent.
-func IsAmbiguous(err error) bool {
+// MalformedResponseError is a 2xx answer the client cannot use: a body that
+// does not decode, or an object without its identity. For a write it proves
+// nothing about what the server did.
+type MalformedResponseError struct {
+	Method string
+	Path   string
+	Status int
+	Reason string
+}
+
+func (e *MalformedResponseError) Error() string {
+	return fmt.Sprintf("%s %s: HTTP %d with an unusable body: %s", e.Method, e.Path, e.Status, e.Reason)
+}
+
+// RedirectError is a redirect the client refused to follow: to another
+// scheme, host or port than the configured one (credentials would go
+// there), or of a request that is not a read.
+type RedirectError struct {
+	Method string
+	Path   string
+	// Target is where the server pointed, without user info or query.
+	Target string
+	// Origin is the configured scheme://host:port.
+	Origin string
+	// Setting names the configuration that holds the URL.
+	Setting string
+	Reason  string
+}
+
+func (e *RedirectError) Error() string {
+	hint := ""
+	if e.Setting != "" {
+		hint = fmt.Sprintf(" (if the API now lives there, set %s to that address)", e.Setting)
+	}
+	return fmt.Sprintf("%s %s: the server redirected to %s, which was refused: %s%s", e.Method, e.Path, e.Target, e.Reason, hint)
+}
+
+// MayHaveTakenEffect tells a failed write whose outcome is unknown: any 5xx
+// or 3xx answer, a 2xx the client could not use, a refused redirect, and a
+// request that reached a connection but got no answer. Only a 4xx and a
+// request that provably never left prove that nothing happened.
+func MayHaveTakenEffect(err error) bool {
 	var te *TransportError
-	if errors.As(err, &te) {
+	var me *MalformedResponseError
+	var re *RedirectError
+	switch {
+	case errors.As(err, &te):
+		return te.MaybeSent
+	case errors.As(err, &me), errors.As(err, &re):
 		return true
 	}
-	switch StatusOf(err) {
-	case http.StatusBadGateway, http.StatusGatewayTimeout, http.StatusInternalServerError:
-		return true
-	}
-	return false
+	status := StatusOf(err)
+	return status >= 500 || (status >= 300 && status < 400)
+}
+
+// WorthRepeating tells whether a write whose outcome was unknown, and that
+// turned out not to have taken effect, may be sent again: not when the
+// server redirected it (the same would happen again).
+func WorthRepeating(err error) bool {
+	var re *RedirectError
+	return MayHaveTakenEffect(err) && !errors.As(err, &re)
 }
 
 func newAPIError(method, path string, resp *http.Response, raw []byte, redact func(string) string) *APIError {
 	e := &APIError{Method: method, Path: path, StatusCode: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After")}
 	e.Message, e.Fields = parseMessage(raw)
+	// Servers echo what they were sent: the message can carry a credential.
 	e.Message = redact(e.Message)
+	for k, msgs := range e.Fields {
+		for i := range msgs {
+			msgs[i] = redact(msgs[i])
+		}
+		e.Fields[k] = msgs
+	}
 	return e
 }
 
@@ -146,3 +206,19 @@ type redactedError struct {
 
 func (e redactedError) Error() string { return e.redact(e.err.Error()) }
 func (e redactedError) Unwrap() error { return e.err }
+
+// Transient tells a failure that may go away by itself: no answer, a 429 or
+// 5xx, a 2xx that could not be used. A refused redirect, a 4xx and a
+// cancelled context are not.
+func Transient(err error) bool {
+	var te *TransportError
+	var me *MalformedResponseError
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return false
+	case errors.As(err, &te), errors.As(err, &me):
+		return true
+	}
+	status := StatusOf(err)
+	return status == http.StatusTooManyRequests || status >= 500
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"sort"
 	"strings"
 	"time"
@@ -24,16 +25,23 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// Belt and braces: the messages below are redacted already, and tflog
 	// masks the secrets again wherever a field or message might carry them.
 	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, sub, "authorization", "Authorization")
-	secrets := t.c.secrets()
-	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, sub, secrets...)
-	ctx = tflog.SubsystemMaskMessageStrings(ctx, sub, secrets...)
+	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, sub, t.c.secrets...)
+	ctx = tflog.SubsystemMaskMessageStrings(ctx, sub, t.c.secrets...)
 
-	attempt := countAttempt(req.Context())
-	fields := map[string]any{
-		"method":  req.Method,
-		"url":     t.c.redact(redactQuery(req.URL.String())),
-		"attempt": attempt,
-	}
+	// Whether this attempt reaches a connection decides whether a write that
+	// fails may have taken effect: without one it provably never left.
+	cl := callOf(req.Context())
+	attempt := int(cl.attempts.Add(1))
+	cl.sent.Store(false)
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) {
+			cl.sent.Store(true)
+			cl.unresolved.Store(true)
+		},
+	}))
+
+	display := t.c.redact(redactQuery(req.URL.Redacted()))
+	fields := map[string]any{"method": req.Method, "url": display, "attempt": attempt}
 	if req.Body != nil && req.GetBody != nil {
 		if b, err := req.GetBody(); err == nil {
 			raw, _ := io.ReadAll(b)
@@ -45,16 +53,14 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
-	fields = map[string]any{
-		"method":      req.Method,
-		"url":         t.c.redact(redactQuery(req.URL.String())),
-		"attempt":     attempt,
-		"duration_ms": time.Since(start).Milliseconds(),
-	}
+	fields = map[string]any{"method": req.Method, "url": display, "attempt": attempt, "duration_ms": time.Since(start).Milliseconds()}
 	if err != nil {
 		fields["error"] = t.c.redact(err.Error())
 		tflog.SubsystemDebug(ctx, sub, "request failed", fields)
 		return nil, err
+	}
+	if resp.StatusCode >= 400 && resp.StatusCode < 500 {
+		cl.unresolved.Store(false) // the server rejected it: nothing happened
 	}
 	fields["status"] = resp.StatusCode
 	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
@@ -70,29 +76,27 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-func (c *Client) secrets() []string {
-	var out []string
-	for _, s := range append([]string{c.cfg.Authorization}, c.cfg.Secrets...) {
-		if len(s) >= 4 {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// headerString renders request headers for the log, Authorization masked.
+// headerString renders request headers for the log: Authorization shows
+// its scheme only, configured headers are masked whole.
 func (c *Client) headerString(h http.Header) string {
 	keys := make([]string, 0, len(h))
 	for k := range h {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	configured := map[string]bool{}
+	for k := range c.cfg.Headers {
+		configured[http.CanonicalHeaderKey(k)] = true
+	}
 	var b strings.Builder
 	for _, k := range keys {
 		v := strings.Join(h[k], ",")
-		if strings.EqualFold(k, "Authorization") {
+		switch {
+		case strings.EqualFold(k, "Authorization"):
 			scheme, _, _ := strings.Cut(v, " ")
 			v = scheme + " ***"
+		case configured[k]:
+			v = "***"
 		}
 		b.WriteString(k + ": " + c.redact(v) + "\n")
 	}

@@ -2,15 +2,14 @@ package client
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"sync/atomic"
-	"syscall"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Kind says how a call may be retried.
@@ -23,39 +22,40 @@ const (
 	// 429, 502, 503 and 504, since repeating it cannot do more than once.
 	Idempotent
 	// Create is a POST that is not idempotent. It is repeated only when the
-	// first attempt provably did not take effect (connection refused, 429,
-	// 503); any other failure is returned for the caller to reconcile.
+	// server rejected it (429) or it provably never left this machine (no
+	// connection was made: refused, DNS, TLS handshake). Any other failure,
+	// every 5xx included, is returned for the caller to reconcile.
 	Create
 	// Upsert is a create-or-update POST keyed by its body: repeating it
 	// cannot duplicate anything, so it retries like Idempotent.
 	Upsert
 )
 
-type kindKey struct{}
-type attemptsKey struct{}
-
-func withKind(ctx context.Context, k Kind) context.Context {
-	ctx = context.WithValue(ctx, kindKey{}, k)
-	return context.WithValue(ctx, attemptsKey{}, new(atomic.Int32))
+// call is what the transport learns about one Do call, across its attempts.
+type call struct {
+	kind     Kind
+	attempts atomic.Int32
+	// sent is set when the current attempt got a connection: from then on
+	// the server may have acted on it.
+	sent atomic.Bool
+	// unresolved is set while the latest attempt that was sent has no
+	// answer proving it took no effect (a 4xx). A call that ends with it set
+	// may have taken effect.
+	unresolved atomic.Bool
 }
 
-func kindOf(ctx context.Context) Kind {
-	k, _ := ctx.Value(kindKey{}).(Kind)
-	return k
+type callKey struct{}
+
+func withCall(ctx context.Context, k Kind) (context.Context, *call) {
+	c := &call{kind: k}
+	return context.WithValue(ctx, callKey{}, c), c
 }
 
-func countAttempt(ctx context.Context) int {
-	if n, ok := ctx.Value(attemptsKey{}).(*atomic.Int32); ok {
-		return int(n.Add(1))
+func callOf(ctx context.Context) *call {
+	if c, ok := ctx.Value(callKey{}).(*call); ok {
+		return c
 	}
-	return 0
-}
-
-func attempts(ctx context.Context) int {
-	if n, ok := ctx.Value(attemptsKey{}).(*atomic.Int32); ok {
-		return int(n.Load())
-	}
-	return 0
+	return &call{}
 }
 
 // checkRetry is the retryablehttp policy: the call kind travels in the
@@ -64,37 +64,31 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
-	kind := kindOf(ctx)
+	c := callOf(ctx)
 	if err != nil {
-		if kind == Create {
-			return isConnRefused(err), nil
+		// Errors no retry can mend: a refused redirect, an unsupported
+		// scheme, an invalid header value, a certificate that does not verify.
+		var redirect *RedirectError
+		if errors.As(err, &redirect) {
+			return false, nil
 		}
-		return isTransient(err), nil
+		if retry, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err); !retry {
+			return false, nil
+		}
+		if c.kind == Create {
+			return !c.sent.Load(), nil
+		}
+		return true, nil
 	}
 	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+	case http.StatusTooManyRequests:
 		return true, nil
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		return kind != Create, nil
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return c.kind != Create, nil
 	case http.StatusInternalServerError:
-		return kind == Read, nil
+		return c.kind == Read, nil
 	}
 	return false, nil
-}
-
-// isConnRefused tells a connection that was never established, so a POST
-// cannot have reached the server.
-func isConnRefused(err error) bool {
-	return errors.Is(err, syscall.ECONNREFUSED)
-}
-
-// isTransient tells network failures worth another attempt from errors no
-// retry can fix: a certificate that does not verify fails the same way twice.
-func isTransient(err error) bool {
-	var verifyErr *tls.CertificateVerificationError
-	var unknownAuthority x509.UnknownAuthorityError
-	var hostnameErr x509.HostnameError
-	return !errors.As(err, &verifyErr) && !errors.As(err, &unknownAuthority) && !errors.As(err, &hostnameErr)
 }
 
 // backoff waits as the server asks (Retry-After in seconds or as an HTTP

@@ -41,8 +41,8 @@ func (i Invitation) Org() string {
 	return org
 }
 
-// Upsert is the create-or-update POST body. Nil pointers are left out;
-// the Null* flags send an explicit null to clear a value.
+// Upsert is the create-or-update POST body. Nil fields are left out: the
+// API's request schema has no nullable field, so a null is never sent.
 type Upsert struct {
 	ProgramKey       string
 	Email            *string
@@ -53,26 +53,16 @@ type Upsert struct {
 	Expired          *string
 	Metadata         json.RawMessage
 	EnrollmentConfig json.RawMessage
-
-	NullSource, NullRedirectTo, NullExpired bool
 }
 
 // MarshalJSON writes the fields that are set.
 func (u Upsert) MarshalJSON() ([]byte, error) {
 	m := map[string]any{"program_key": u.ProgramKey}
-	opt := func(k string, v *string, null bool) {
-		switch {
-		case null:
-			m[k] = nil
-		case v != nil:
+	for k, v := range map[string]*string{"email": u.Email, "username": u.Username, "source": u.Source, "redirect_to": u.RedirectTo, "expired": u.Expired} {
+		if v != nil {
 			m[k] = *v
 		}
 	}
-	opt("email", u.Email, false)
-	opt("username", u.Username, false)
-	opt("source", u.Source, u.NullSource)
-	opt("redirect_to", u.RedirectTo, u.NullRedirectTo)
-	opt("expired", u.Expired, u.NullExpired)
 	if u.Active != nil {
 		m["active"] = *u.Active
 	}
@@ -111,10 +101,10 @@ var ReservedParams = []string{"program_key", "org", "email", "username", "source
 // page accepts both envelopes: next/previous (the seed, live servers) and
 // next_page/previous_page (the 4.90 OpenAPI).
 type page struct {
-	Count    int          `json:"count"`
-	Next     *string      `json:"next"`
-	NextPage *string      `json:"next_page"`
-	Results  []Invitation `json:"results"`
+	Count    int           `json:"count"`
+	Next     *string       `json:"next"`
+	NextPage *string       `json:"next_page"`
+	Results  *[]Invitation `json:"results"`
 }
 
 func (p page) next() string {
@@ -150,10 +140,26 @@ func (c *Client) Update(ctx context.Context, u Upsert) (*Invitation, error) {
 
 func (c *Client) post(ctx context.Context, kind client.Kind, u Upsert) (*Invitation, error) {
 	var inv Invitation
-	if _, err := c.http.Do(ctx, client.Request{Kind: kind, Method: http.MethodPost, Path: invitationsPath, Body: u}, &inv); err != nil {
+	res, err := c.http.Do(ctx, client.Request{Kind: kind, Method: http.MethodPost, Path: invitationsPath, Body: u}, &inv)
+	if err != nil {
+		return nil, err
+	}
+	if err := check(res, &inv); err != nil {
 		return nil, err
 	}
 	return &inv, nil
+}
+
+// check refuses an invitation without a usable identity: it must never
+// reach state.
+func check(res *client.Response, inv *Invitation) error {
+	switch {
+	case inv.ID <= 0:
+		return res.Malformed("the invitation has no id")
+	case inv.ProgramKey == "":
+		return res.Malformed("the invitation has no program_key")
+	}
+	return nil
 }
 
 // Delete sends the documented DELETE with id and org as query parameters.
@@ -190,11 +196,18 @@ func (c *Client) List(ctx context.Context, f Filter) ([]Invitation, int, error) 
 			q.Set("page", strconv.Itoa(pageNo))
 		}
 		var p page
-		if _, err := c.http.Do(ctx, client.Request{Kind: client.Read, Method: http.MethodGet, Path: invitationsPath, Query: q}, &p); err != nil {
+		res, err := c.http.Do(ctx, client.Request{Kind: client.Read, Method: http.MethodGet, Path: invitationsPath, Query: q}, &p)
+		if err != nil {
 			return nil, 0, err
 		}
+		if p.Results == nil {
+			return nil, 0, res.Malformed("the list page has no results")
+		}
 		total = p.Count
-		for _, inv := range p.Results {
+		for _, inv := range *p.Results {
+			if err := check(res, &inv); err != nil {
+				return nil, 0, err
+			}
 			if f.Until > 0 && inv.ID < f.Until {
 				return out, total, nil
 			}
@@ -251,6 +264,17 @@ func (c *Client) Find(ctx context.Context, org, programKey, email, username stri
 		f.Username = username
 	}
 	return c.findID(ctx, f, id)
+}
+
+// FindUser lists the invitations of one user (email, else username) to a
+// program, newest first: on servers that upsert there is at most one.
+func (c *Client) FindUser(ctx context.Context, org, programKey, email, username string) ([]Invitation, error) {
+	f := Filter{Org: org, ProgramKey: programKey, Email: email, Sort: "-id"}
+	if email == "" {
+		f.Username = username
+	}
+	rows, _, err := c.List(ctx, f)
+	return rows, err
 }
 
 // FindInOrg looks an invitation up by id alone (import), paging the org's

@@ -2,6 +2,7 @@ package ibl
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -122,8 +123,9 @@ func TestCreateUpdateDelete(t *testing.T) {
 		t.Fatalf("create: %+v %v", inv, err)
 	}
 	off := false
-	again, err := c.Update(context.Background(), Upsert{ProgramKey: "acme+data-science", Email: &email, Active: &off, NullSource: true})
-	if err != nil || again.ID != inv.ID || again.Active || again.Source != nil {
+	// Fields left out keep their values: the update never sends a null.
+	again, err := c.Update(context.Background(), Upsert{ProgramKey: "acme+data-science", Email: &email, Active: &off})
+	if err != nil || again.ID != inv.ID || again.Active || again.Source == nil || *again.Source != "terraform" {
 		t.Fatalf("update: %+v %v", again, err)
 	}
 	if err := c.Delete(context.Background(), "acme", inv.ID); err != nil {
@@ -152,5 +154,40 @@ func TestFindInOrgStopsAtTheID(t *testing.T) {
 	srv.ResetCounts()
 	if inv, err := c.FindInOrg(context.Background(), "acme", 9999); err != nil || inv != nil || srv.Count("GET", "") != 1 {
 		t.Fatalf("an id above every other: %+v %v after %d requests", inv, err, srv.Count("GET", ""))
+	}
+}
+
+func TestUnusableAnswersNeverPassAsInvitations(t *testing.T) {
+	create := func(c *Client) error {
+		email := "ada@example.com"
+		_, err := c.Create(context.Background(), Upsert{ProgramKey: "acme+x", Email: &email})
+		return err
+	}
+	list := func(c *Client) error { _, _, err := c.List(context.Background(), Filter{}); return err }
+	for name, tc := range map[string]struct {
+		method, body string
+		call         func(*Client) error
+	}{
+		"create answering {}":         {"POST", `{}`, create},
+		"create answering id 0":       {"POST", `{"id":0,"program_key":"acme+x"}`, create},
+		"create answering text":       {"POST", `created`, create},
+		"list page {}":                {"GET", `{}`, list},
+		"list page null":              {"GET", `null`, list},
+		"list page with results null": {"GET", `{"count":2,"next":null,"results":null}`, list},
+		"list item without id":        {"GET", `{"count":1,"next":null,"results":[{"program_key":"acme+x"}]}`, list},
+	} {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != tc.method {
+				w.WriteHeader(405)
+				return
+			}
+			fmt.Fprint(w, tc.body)
+		}))
+		err := tc.call(newClient(t, ts.URL, "Api-Token"))
+		var me *client.MalformedResponseError
+		if !errors.As(err, &me) || !client.MayHaveTakenEffect(err) {
+			t.Errorf("%s: got %v", name, err)
+		}
+		ts.Close()
 	}
 }

@@ -243,7 +243,9 @@ func (s *Server) akValidate(body map[string]any, partial bool, inv *akInvitation
 	}
 	if v, ok := body["fixed_data"]; ok {
 		obj, isObj := v.(map[string]any)
-		if !isObj {
+		if v == nil {
+			errs["fixed_data"] = []string{"This field may not be null."}
+		} else if !isObj {
 			errs["fixed_data"] = []string{fmt.Sprintf("Expected a dictionary of items but got type \"%s\".", pyType(v))}
 		} else {
 			inv.FixedData = obj
@@ -251,7 +253,9 @@ func (s *Server) akValidate(body map[string]any, partial bool, inv *akInvitation
 	}
 	if v, ok := body["single_use"]; ok {
 		b, isBool := v.(bool)
-		if !isBool {
+		if v == nil {
+			errs["single_use"] = []string{"This field may not be null."}
+		} else if !isBool {
 			errs["single_use"] = []string{"Must be a valid boolean."}
 		} else {
 			inv.SingleUse = b

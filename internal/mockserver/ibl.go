@@ -362,6 +362,12 @@ func (s *Server) iblUpsert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	errs := map[string][]string{}
+	// No field of ProgramInvitationCreate is nullable: DRF refuses a null.
+	for k, v := range body {
+		if v == nil {
+			errs[k] = []string{"This field may not be null."}
+		}
+	}
 	str := func(k string) (*string, bool) {
 		v, present := body[k]
 		if !present || v == nil {
@@ -423,7 +429,7 @@ func (s *Server) iblUpsert(w http.ResponseWriter, r *http.Request) {
 		objects[k] = obj
 	}
 	var active *bool
-	if v, present := body["active"]; present {
+	if v, present := body["active"]; present && v != nil {
 		b, isBool := v.(bool)
 		if !isBool {
 			errs["active"] = []string{"Must be a valid boolean."}

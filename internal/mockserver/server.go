@@ -7,8 +7,10 @@
 package mockserver
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -86,9 +88,17 @@ func Start(t interface{ Cleanup(func()) }, opts Options) (*Server, *httptest.Ser
 
 // ServeHTTP records the request, applies any fault, and routes it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var body []byte
+	if r.Body != nil {
+		body, _ = io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
 	s.mu.Lock()
 	s.requests = append(s.requests, RecordedRequest{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone()})
-	f, delay := s.faults.next(r)
+	f, delay := s.faults.next(r, body)
+	if f == nil && s.faults.holdWrites && r.Method == http.MethodPost && !strings.HasPrefix(r.URL.Path, "/_mock/") {
+		f = &Fault{CommitThenFail: true, Hold: true}
+	}
 	s.mu.Unlock()
 
 	if delay > 0 {
@@ -98,18 +108,33 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if f != nil && !f.CommitThenFail {
-		f.respond(w)
-		return
-	}
-	if f != nil {
+	switch {
+	case f == nil:
+		s.route(w, r)
+	case f.CommitThenFail:
 		// The write takes effect; the client never learns it did.
-		rec := httptest.NewRecorder()
-		s.route(rec, r)
+		s.route(httptest.NewRecorder(), r)
+		s.hold(f, r)
 		f.respond(w)
+	default:
+		s.hold(f, r)
+		f.respond(w)
+	}
+}
+
+// hold waits, for a Hold fault, until the client has gone.
+func (s *Server) hold(f *Fault, r *http.Request) {
+	if !f.Hold {
 		return
 	}
-	s.route(w, r)
+	s.mu.Lock()
+	s.faults.held++
+	s.mu.Unlock()
+	<-r.Context().Done()
+	s.mu.Lock()
+	s.faults.held--
+	s.mu.Unlock()
+	f.Drop = true // nobody is listening any more
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {

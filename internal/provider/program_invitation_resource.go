@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -25,7 +24,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
 )
 
@@ -39,16 +37,12 @@ var (
 // programArguments are the arguments sent to ibl.ai, by their API names.
 var programArguments = []string{"program_key", "email", "username", "active", "source", "redirect_to", "expired", "metadata", "enrollment_config"}
 
-var (
-	emailRE      = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-	programKeyRE = regexp.MustCompile(`^\S+$`)
-)
-
 // NewProgramInvitationResource returns the invitations_program_invitation resource.
 func NewProgramInvitationResource() resource.Resource { return &programInvitationResource{} }
 
 type programInvitationResource struct {
 	client     *ibl.Client
+	owned      *ownership
 	defaultOrg string
 	// upsert is false for servers whose POST always inserts a new row:
 	// then a change cannot be made in place.
@@ -92,7 +86,7 @@ func (r *programInvitationResource) Schema(ctx context.Context, _ resource.Schem
 			"program_key": schema.StringAttribute{
 				MarkdownDescription: "Key of the program, such as `acme+data-science` (the org comes before `+`). Changing it creates a new invitation.",
 				Required:            true,
-				Validators:          []validator.String{notEmpty, stringvalidator.RegexMatches(programKeyRE, "must not contain spaces")},
+				Validators:          []validator.String{notEmpty, programKey()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"org": schema.StringAttribute{
@@ -105,7 +99,7 @@ func (r *programInvitationResource) Schema(ctx context.Context, _ resource.Schem
 				MarkdownDescription: "Email address of the invited user. At least one of `email` and `username` is required; the server may fill in the other. Changing it creates a new invitation.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(emailRE, "must be an email address such as ada@example.com")},
+				Validators:          []validator.String{emailAddress()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
 			"username": schema.StringAttribute{
@@ -122,23 +116,23 @@ func (r *programInvitationResource) Schema(ctx context.Context, _ resource.Schem
 				Default:             booldefault.StaticBool(true),
 			},
 			"source": schema.StringAttribute{
-				MarkdownDescription: "Where the invitation comes from, e.g. `terraform`; data sources can filter on it.",
+				MarkdownDescription: "Where the invitation comes from, e.g. `terraform`; data sources can filter on it. The API cannot clear it, so removing it replaces the invitation.",
 				Optional:            true,
 				Validators:          []validator.String{notEmpty},
 			},
 			"redirect_to": schema.StringAttribute{
-				MarkdownDescription: "URL the user is sent to after accepting the invitation.",
+				MarkdownDescription: "URL the user is sent to after accepting the invitation. The API cannot clear it, so removing it replaces the invitation.",
 				Optional:            true,
 				Validators:          []validator.String{httpURL()},
 			},
 			"expired": schema.StringAttribute{
-				MarkdownDescription: "When the invitation expires, as an RFC 3339 timestamp, compared as an instant (`Z` and `+00:00` are the same).",
+				MarkdownDescription: "When the invitation expires, as an RFC 3339 timestamp, compared as an instant (`Z` and `+00:00` are the same). The API cannot clear it, so removing it replaces the invitation.",
 				Optional:            true,
 				CustomType:          timetypes.RFC3339Type{},
 			},
 			"metadata": jsonObjectAttribute("Free-form metadata, as a JSON object (`jsonencode({...})`), compared as JSON. Data sources can filter on its keys. Defaults to `{}`."),
 			"enrollment_config": schema.StringAttribute{
-				MarkdownDescription: "Enrollment configuration (dates and the like) as a JSON object, for servers that support it. The API accepts it but never returns it, so changes made outside Terraform are not detected and import leaves it unset.",
+				MarkdownDescription: "Enrollment configuration (dates and the like) as a JSON object, for servers that support it. The API accepts it but never returns it, so changes made outside Terraform are not detected and import leaves it unset. The API cannot clear it, so removing it replaces the invitation.",
 				Optional:            true,
 				CustomType:          jsontypes.NormalizedType{},
 				Validators:          []validator.String{jsonObject()},
@@ -166,6 +160,7 @@ func (r *programInvitationResource) Schema(ctx context.Context, _ resource.Schem
 func (r *programInvitationResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		resourcevalidator.AtLeastOneOf(path.MatchRoot("email"), path.MatchRoot("username")),
+		positiveTimeouts{},
 	}
 }
 
@@ -179,6 +174,7 @@ func (r *programInvitationResource) Configure(_ context.Context, req resource.Co
 		return
 	}
 	r.client = data.IBL
+	r.owned = data.Owned
 	r.defaultOrg = data.IBLOrg
 	r.upsert = data.IBLUpsert
 }
@@ -230,6 +226,18 @@ func (r *programInvitationResource) ModifyPlan(ctx context.Context, req resource
 		if !state.Org.IsNull() && !state.Org.Equal(plan.Org) {
 			resp.RequiresReplace.Append(path.Root("org"))
 		}
+		// The API has no way to clear these (null is refused, and a POST
+		// without them keeps them): removing one means a new invitation.
+		for name, removed := range map[string]bool{
+			"source":            plan.Source.IsNull() && !state.Source.IsNull(),
+			"redirect_to":       plan.RedirectTo.IsNull() && !state.RedirectTo.IsNull(),
+			"expired":           plan.Expired.IsNull() && !state.Expired.IsNull(),
+			"enrollment_config": plan.EnrollmentConfig.IsNull() && !state.EnrollmentConfig.IsNull(),
+		} {
+			if removed {
+				resp.RequiresReplace.Append(path.Root(name))
+			}
+		}
 		if r.client != nil && !r.upsert && programChanged(plan, state) {
 			// The server cannot update in place (ibl.upsert = false).
 			resp.RequiresReplace.Append(path.Root("active"), path.Root("source"), path.Root("redirect_to"),
@@ -250,41 +258,139 @@ func (r *programInvitationResource) Create(ctx context.Context, req resource.Cre
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	inv, err := r.post(ctx, plan, upsertBody(plan, nil))
+	org, program, user := plan.Org.ValueString(), plan.ProgramKey.ValueString(), userLabel(plan)
+	// The server keeps one invitation per program and user, emails compared
+	// without regard to case: two resources for one user would share it.
+	if !r.owned.claim("ibl-user:" + org + "|" + program + "|" + strings.ToLower(user)) {
+		resp.Diagnostics.AddError("Two resources invite the same user",
+			fmt.Sprintf("Another invitations_program_invitation of this configuration already invites %s to %s. The server keeps one invitation per program and user "+
+				"and compares emails without regard to case, so both resources would hold, and destroy, the same invitation. Remove one of them.", user, program))
+		return
+	}
+	// Never take over an invitation this resource did not create: the
+	// create-or-update POST would silently rewrite it.
+	existing, err := r.client.FindUser(ctx, org, program, plan.Email.ValueString(), usernameFilter(plan))
+	if err != nil {
+		resp.Diagnostics.AddError("Checking for an existing ibl.ai program invitation failed", describe(err))
+		return
+	}
+	f := &programFinder{r: r, plan: plan, before: map[int64]bool{}}
+	for _, row := range existing {
+		if row.Active {
+			resp.Diagnostics.AddError("The program invitation already exists",
+				fmt.Sprintf("%s already has an active invitation to %s: program invitation %d, created %s. The provider does not take over an invitation it did not create. "+
+					"Bring it under management with an import (ID %s/%d), or delete it on the server, then apply again. "+
+					"If another resource of this configuration held it and is being destroyed in this apply (a rename), use a moved block instead, or apply again once it is gone.",
+					user, program, row.ID, deref(row.Created), org, row.ID))
+			return
+		}
+		f.before[row.ID] = true
+	}
+
+	body := upsertBody(plan)
+	res, err := createOnce(ctx, func(ctx context.Context) (*ibl.Invitation, error) { return r.client.Create(ctx, body) }, f.find)
 	if err != nil {
 		addWriteError(&resp.Diagnostics, "Creating the ibl.ai program invitation failed", err, programArguments...)
 		return
+	}
+	inv := res.Value
+	if !res.Adopted && !r.owned.claim(programOwnerKey(org, inv.ID)) {
+		resp.Diagnostics.AddError("The server answered with an invitation another resource holds",
+			fmt.Sprintf("Creating the invitation of %s to %s returned program invitation %d, which another resource of this configuration created or holds: "+
+				"the server sees both as the same user. Remove one of the two resources.", user, program, inv.ID))
+		return
+	}
+	if res.Attempts > 1 && !res.Adopted {
+		f.sweep(ctx, inv.ID)
+	}
+	switch {
+	case res.Interrupted:
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Program invitation %d was created as Terraform stopped", inv.ID),
+			fmt.Sprintf("Terraform stopped while creating the invitation of %s to %s, after the server had created it. It was found and is recorded in state.", user, program))
+	case res.Adopted:
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Program invitation %d: the create's outcome was unknown", inv.ID),
+			fmt.Sprintf("Creating the invitation of %s to %s failed without proof that nothing happened (%s). The provider looked before sending it again "+
+				"and found program invitation %d with every argument as configured; it is now managed by this resource.", user, program, res.Cause, inv.ID))
+	case f.before[inv.ID]:
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Program invitation %d was reactivated", inv.ID),
+			fmt.Sprintf("%s had an inactive invitation to %s (%d), such as one a server kept after a DELETE; the server's create-or-update reused it, and it is now managed by this resource.",
+				user, program, inv.ID))
 	}
 	setProgramState(&plan, inv)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
-// post sends the create-or-update POST once. When its outcome is unknown
-// it looks for the invitation before anything is sent again: a matching
-// one (the newest) is the result; otherwise the POST is sent once more.
-// Older servers insert a row per POST, so a blind retry could duplicate.
-func (r *programInvitationResource) post(ctx context.Context, plan programInvitationModel, body ibl.Upsert) (*ibl.Invitation, error) {
-	inv, err := r.client.Create(ctx, body)
-	if err == nil || !client.IsAmbiguous(err) {
-		return inv, err
+func programOwnerKey(org string, id int64) string {
+	return "ibl:" + org + ":" + strconv.FormatInt(id, 10)
+}
+
+// programFinder looks, after a create whose outcome is unknown, for the
+// invitation it may have made: a row of this program and user with every
+// argument as planned, held by no other resource of this run. On servers
+// that update in place, that is the one row of the user; on servers that
+// insert on every POST it is a row that did not exist before the create
+// (before), and when repeated attempts made several, one is kept and the
+// others deleted.
+type programFinder struct {
+	r      *programInvitationResource
+	plan   programInvitationModel
+	before map[int64]bool
+}
+
+func (f *programFinder) rows(ctx context.Context, exclude int64) ([]ibl.Invitation, error) {
+	p := f.plan
+	rows, err := f.r.client.FindUser(ctx, p.Org.ValueString(), p.ProgramKey.ValueString(), p.Email.ValueString(), usernameFilter(p))
+	if err != nil {
+		return nil, err
 	}
-	tflog.Warn(ctx, "the invitation POST failed ambiguously; looking for its effect before trying again", map[string]any{"error": err.Error()})
-	rows, _, listErr := r.client.List(ctx, ibl.Filter{Org: plan.Org.ValueString(), ProgramKey: plan.ProgramKey.ValueString(),
-		Email: plan.Email.ValueString(), Username: usernameFilter(plan), Sort: "-id"})
-	if listErr != nil {
-		return nil, fmt.Errorf("%w; looking for the invitation afterwards also failed: %w", err, listErr)
+	var out []ibl.Invitation
+	for _, row := range rows {
+		switch {
+		case row.ID == exclude, !programMatches(p, row), f.r.owned.isClaimed(programOwnerKey(p.Org.ValueString(), row.ID)),
+			f.before[row.ID] && !f.r.upsert:
+			continue
+		}
+		out = append(out, row)
 	}
-	for i := range rows {
-		if programMatches(plan, rows[i]) {
-			tflog.Info(ctx, "the ambiguous POST had taken effect", map[string]any{"id": rows[i].ID})
-			return &rows[i], nil
+	return out, nil
+}
+
+func (f *programFinder) find(ctx context.Context) (*ibl.Invitation, bool, error) {
+	matches, err := f.rows(ctx, 0)
+	if err != nil || len(matches) == 0 {
+		return nil, false, err
+	}
+	for _, extra := range matches[1:] {
+		if diags := f.r.remove(ctx, f.withID(extra.ID)); diags.HasError() {
+			return nil, false, fmt.Errorf("deleting duplicate program invitation %d that a repeated create made failed: %s", extra.ID, diags[0].Detail())
 		}
 	}
-	inv, err2 := r.client.Create(ctx, body)
-	if err2 != nil {
-		return nil, fmt.Errorf("%w; it had not taken effect, and the second attempt failed: %w", err, err2)
+	if !f.r.owned.claim(programOwnerKey(f.plan.Org.ValueString(), matches[0].ID)) {
+		return nil, false, nil
 	}
-	return inv, nil
+	return &matches[0], true, nil
+}
+
+// sweep deletes rows an earlier attempt made after the look-up that found
+// none (servers that insert on every POST only: the others update in place).
+func (f *programFinder) sweep(ctx context.Context, keep int64) {
+	if f.r.upsert {
+		return
+	}
+	extras, err := f.rows(ctx, keep)
+	if err != nil {
+		tflog.Warn(ctx, "checking for late duplicates failed", map[string]any{"error": err.Error()})
+		return
+	}
+	for _, extra := range extras {
+		f.r.remove(ctx, f.withID(extra.ID))
+	}
+}
+
+func (f *programFinder) withID(id int64) programInvitationModel {
+	m := f.plan
+	m.ID = types.StringValue(strconv.FormatInt(id, 10))
+	return m
 }
 
 // usernameFilter narrows by username only when there is no email to
@@ -388,7 +494,7 @@ func (r *programInvitationResource) Update(ctx context.Context, req resource.Upd
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		return
 	}
-	inv, err := r.post(ctx, plan, upsertBody(plan, &state))
+	inv, err := r.client.Update(ctx, upsertBody(plan))
 	if err != nil {
 		addWriteError(&resp.Diagnostics, "Updating the ibl.ai program invitation failed", err, programArguments...)
 		return
@@ -495,9 +601,9 @@ func (r *programInvitationResource) ImportState(ctx context.Context, req resourc
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("org"), org)...)
 }
 
-// upsertBody builds the POST body. For an update (state given) values the
-// configuration no longer sets are cleared with an explicit null.
-func upsertBody(plan programInvitationModel, state *programInvitationModel) ibl.Upsert {
+// upsertBody builds the POST body. It never carries a null: no field of the
+// API's request schema is nullable (removing a value replaces the invitation).
+func upsertBody(plan programInvitationModel) ibl.Upsert {
 	u := ibl.Upsert{
 		ProgramKey: plan.ProgramKey.ValueString(),
 		Active:     plan.Active.ValueBoolPointer(),
@@ -516,11 +622,6 @@ func upsertBody(plan programInvitationModel, state *programInvitationModel) ibl.
 	}
 	if !plan.EnrollmentConfig.IsNull() {
 		u.EnrollmentConfig = json.RawMessage(plan.EnrollmentConfig.ValueString())
-	}
-	if state != nil {
-		u.NullSource = plan.Source.IsNull() && !state.Source.IsNull()
-		u.NullRedirectTo = plan.RedirectTo.IsNull() && !state.RedirectTo.IsNull()
-		u.NullExpired = plan.Expired.IsNull() && !state.Expired.IsNull()
 	}
 	return u
 }

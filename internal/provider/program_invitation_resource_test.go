@@ -102,8 +102,9 @@ func TestAccProgramInvitation_lifecycle(t *testing.T) {
 					idSame.AddStateValue(programAddr, tfjsonpath.New("id")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					// A create is one POST and nothing else.
-					env.requests(map[string]int{"POST": 1}),
+					// A create is one narrow GET (no invitation of this user
+					// exists that it would take over) and one POST.
+					env.requests(map[string]int{"GET": 1, "POST": 1}),
 					programOnServer(env, func(inv mockserver.IBLInvitation) error {
 						if inv.Email != "ada@example.com" || inv.Source != "terraform" || inv.Metadata["cohort"] != "2027-spring" || !inv.Active {
 							return fmt.Errorf("server holds %+v", inv)
@@ -162,15 +163,22 @@ func TestAccProgramInvitation_lifecycle(t *testing.T) {
 				}
 				return nil
 			}),
-			updated(`
+			{
+				// The API cannot clear source, redirect_to, expired or
+				// enrollment_config: removing them is a visible replacement.
+				Config: programConfig(env, base+`
   metadata    = jsonencode({ cohort = "2027-fall", track = "ml" })
-`, func(inv mockserver.IBLInvitation) error {
-				// Removed arguments are cleared on the server.
-				if inv.Source != "" || !inv.Active || inv.RedirectTo != "" || inv.Expired != nil {
-					return fmt.Errorf("server holds %+v", inv)
-				}
-				return nil
-			}),
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionReplace)},
+				},
+				Check: programOnServer(env, func(inv mockserver.IBLInvitation) error {
+					if inv.Source != "" || !inv.Active || inv.RedirectTo != "" || inv.Expired != nil || inv.EnrollmentConfig != nil {
+						return fmt.Errorf("server holds %+v", inv)
+					}
+					return nil
+				}),
+			},
 			{
 				ResourceName: programAddr,
 				ImportState:  true,
@@ -223,9 +231,15 @@ func TestAccProgramInvitation_validation(t *testing.T) {
 		CheckDestroy:             noRequests(env),
 		Steps: []resource.TestStep{
 			bad(`program_key = ""`+"\n"+`email = "a@example.com"`, `(?s)Attribute program_key string length must be at least 1`),
-			bad(`program_key = "acme+x y"`+"\n"+`email = "a@example.com"`, `(?s)Attribute program_key must not contain spaces`),
+			bad(`program_key = "acme+x y"`+"\n"+`email = "a@example.com"`, `(?s)Attribute program_key must be a program key such as acme\+data-science`),
+			bad(`program_key = "acme+"`+"\n"+`email = "a@example.com"`, `(?s)program_key must be a program key.*no empty part`),
+			bad(`program_key = "+onboarding"`+"\n"+`email = "a@example.com"`, `(?s)program_key must be a program key.*no empty part`),
 			bad(`program_key = "acme+x"`, `(?s)At least one of these attributes must be configured: \[email,username\]`),
-			bad(`program_key = "acme+x"`+"\n"+`email = "not-an-email"`, `(?s)Attribute email must be an email address`),
+			bad(`program_key = "acme+x"`+"\n"+`email = "not-an-email"`, `(?s)email must be a single email address`),
+			bad(`program_key = "acme+x"`+"\n"+`email = "Ada Lovelace <ada@example.com>"`, `(?s)email must be a single email address.*without a\s+display name`),
+			bad(`program_key = "acme+x"`+"\n"+`email = "ada@example.com, grace@example.com"`, `(?s)email must be a single email address`),
+			bad(`program_key = "acme+x"`+"\n"+`email = "ada..l@example.com"`, `(?s)email must be a single email address`),
+			bad(`program_key = "acme+x"`+"\n"+`email = "a@example.com"`+"\n"+`timeouts = { create = "0s" }`, `(?s)timeouts.create must be longer than zero`),
 			bad(`program_key = "acme+x"`+"\n"+`username = ""`, `(?s)Attribute username string length must be at least 1`),
 			bad(`program_key = "acme+x"`+"\n"+`email = "a@example.com"`+"\n"+`source = ""`, `(?s)Attribute source string length must be at least 1`),
 			bad(`program_key = "acme+x"`+"\n"+`email = "a@example.com"`+"\n"+`redirect_to = "/relative"`, `(?s)redirect_to must be an absolute http or https URL`),
@@ -449,7 +463,8 @@ func TestAccProgramInvitation_networkFaults(t *testing.T) {
 				},
 				Config: cfg,
 				Check: resource.ComposeTestCheckFunc(
-					env.requests(map[string]int{"POST": 1, "GET": 1}),
+					// The check for an existing invitation, the POST, the look-up.
+					env.requests(map[string]int{"POST": 1, "GET": 2}),
 					programOnServer(env, func(mockserver.IBLInvitation) error { return nil }),
 					// The configuration's spellings are kept: JSON key order, offset.
 					resource.TestCheckResourceAttr(programAddr, "expired", "2099-01-01T02:00:00+02:00"),

@@ -82,7 +82,7 @@ func (d *programInvitationsDataSource) Schema(_ context.Context, _ datasource.Sc
 				MarkdownDescription: "Only invitations of this platform organization. Defaults to the provider's `ibl.org`; with neither, every org the key may see.",
 				Optional:            true, Validators: []validator.String{notEmpty},
 			},
-			"email":    schema.StringAttribute{MarkdownDescription: "Only invitations for this email address.", Optional: true, Validators: []validator.String{stringvalidator.RegexMatches(emailRE, "must be an email address such as ada@example.com")}},
+			"email":    schema.StringAttribute{MarkdownDescription: "Only invitations for this email address.", Optional: true, Validators: []validator.String{emailAddress()}},
 			"username": schema.StringAttribute{MarkdownDescription: "Only invitations for this username.", Optional: true, Validators: []validator.String{notEmpty}},
 			"source":   schema.StringAttribute{MarkdownDescription: "Only invitations from this source.", Optional: true, Validators: []validator.String{notEmpty}},
 			"active":   schema.BoolAttribute{MarkdownDescription: "Only active (`true`) or inactive (`false`) invitations.", Optional: true},

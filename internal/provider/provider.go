@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -106,10 +107,10 @@ func (p *invitationsProvider) Schema(_ context.Context, _ provider.SchemaRequest
 						Validators:          []validator.String{httpURL()},
 					},
 					"api_key": schema.StringAttribute{
-						MarkdownDescription: "Platform API key. Defaults to the `" + EnvIBLAPIKey + "` environment variable.",
+						MarkdownDescription: "Platform API key. Defaults to the `" + EnvIBLAPIKey + "` environment variable. White space around it (the newline `file()` keeps) is ignored.",
 						Optional:            true,
 						Sensitive:           true,
-						Validators:          notEmpty,
+						Validators:          []validator.String{credential()},
 					},
 					"org": schema.StringAttribute{
 						MarkdownDescription: "Default platform organization (tenant) for resources and data sources that do not set their own. Defaults to the `" + EnvIBLOrg + "` environment variable.",
@@ -138,10 +139,10 @@ func (p *invitationsProvider) Schema(_ context.Context, _ provider.SchemaRequest
 						Validators:          []validator.String{httpURL()},
 					},
 					"token": schema.StringAttribute{
-						MarkdownDescription: "API token of a user allowed to manage invitations. Defaults to the `" + EnvAuthentikToken + "` environment variable.",
+						MarkdownDescription: "API token of a user allowed to manage invitations. Defaults to the `" + EnvAuthentikToken + "` environment variable. White space around it (the newline `file()` keeps) is ignored.",
 						Optional:            true,
 						Sensitive:           true,
-						Validators:          notEmpty,
+						Validators:          []validator.String{credential()},
 					},
 					"insecure": schema.BoolAttribute{
 						MarkdownDescription: "Skip TLS certificate verification for authentik only (a self-signed test instance). Defaults to the `" + EnvAuthentikInsecure + "` environment variable, else `false`.",
@@ -170,9 +171,15 @@ func (p *invitationsProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				CustomType:          timetypes.GoDurationType{},
 			},
 			"headers": schema.MapAttribute{
-				MarkdownDescription: "Extra HTTP headers sent with every request (a gateway's routing header, say). They cannot replace `Authorization`.",
-				Optional:            true,
-				ElementType:         types.StringType,
+				MarkdownDescription: "Extra HTTP headers sent with every request (a gateway's routing header, say). They cannot replace `Authorization`. " +
+					"Their values are treated as secrets: masked in logs and errors, and never sent to another address than the configured one.",
+				Optional:    true,
+				Sensitive:   true,
+				ElementType: types.StringType,
+				Validators: []validator.Map{
+					mapvalidator.KeysAre(stringvalidator.RegexMatches(headerNameRE, "must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)")),
+					mapvalidator.ValueStringsAre(stringvalidator.RegexMatches(headerValueRE, "must not contain line breaks or other control characters")),
+				},
 			},
 			"ca_bundle": schema.StringAttribute{
 				MarkdownDescription: "PEM certificates to trust in addition to the system's, e.g. `file(\"ca.pem\")`.",
@@ -202,6 +209,9 @@ type providerData struct {
 	// IBLUpsert is false for servers whose POST always inserts.
 	IBLUpsert bool
 	Now       func() time.Time
+	// Owned holds the invitations resources created or adopted in this
+	// process, so that no two resources hold the same one.
+	Owned *ownership
 }
 
 func (p *invitationsProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -215,7 +225,7 @@ func (p *invitationsProvider) Configure(ctx context.Context, req provider.Config
 	if !ok {
 		return
 	}
-	data := &providerData{Now: p.now}
+	data := &providerData{Now: p.now, Owned: newOwnership()}
 	if !p.configureAuthentik(ctx, cfg.Authentik, shared, data, resp) || !p.configureIBL(ctx, cfg.IBL, shared, data, resp) {
 		return
 	}
@@ -237,7 +247,8 @@ func (p *invitationsProvider) configureAuthentik(ctx context.Context, block type
 		}
 	}
 	baseURL := stringOrEnv(ak.URL, EnvAuthentikURL)
-	token := stringOrEnv(ak.Token, EnvAuthentikToken)
+	// A token read with file() ends with a newline: it is no part of it.
+	token := strings.TrimSpace(stringOrEnv(ak.Token, EnvAuthentikToken))
 	insecure, err := boolOrEnv(ak.Insecure, EnvAuthentikInsecure)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("authentik").AtName("insecure"), "Invalid "+EnvAuthentikInsecure, err.Error())
@@ -251,25 +262,31 @@ func (p *invitationsProvider) configureAuthentik(ctx context.Context, block type
 		data.AuthentikMissing = "authentik.url is not set: set it in the provider block or the " + EnvAuthentikURL + " environment variable"
 	case token == "":
 		data.AuthentikMissing = "authentik.token is not set: set it in the provider block or the " + EnvAuthentikToken + " environment variable"
+	case !validCredential(token):
+		resp.Diagnostics.AddAttributeError(path.Root("authentik").AtName("token"), "Invalid authentik token",
+			"The token (authentik.token or "+EnvAuthentikToken+") contains white space or control characters inside it; an API token has none.")
+		return false
 	default:
 		instance, api, err := authentik.NormalizeURL(baseURL)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("authentik").AtName("url"), "Invalid authentik URL", err.Error())
 			return false
 		}
+		redactor := authentik.NewRedactor()
 		c := shared
 		c.BaseURL = api
 		c.Authorization = "Bearer " + token
 		c.Secrets = []string{token}
-		c.Redact = authentik.RedactInviteTokens
+		c.Redact = redactor.Redact
 		c.Insecure = c.Insecure || insecure
 		c.Subsystem = "authentik_http"
+		c.URLSetting = "authentik.url (or " + EnvAuthentikURL + ")"
 		hc, err := client.New(c)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("authentik"), "Invalid authentik settings", err.Error())
 			return false
 		}
-		data.Authentik = authentik.New(instance, hc)
+		data.Authentik = authentik.New(instance, hc, redactor)
 	}
 	return true
 }
@@ -284,7 +301,7 @@ func (p *invitationsProvider) configureIBL(ctx context.Context, block types.Obje
 		}
 	}
 	baseURL := stringOrEnv(ic.URL, EnvIBLURL)
-	key := stringOrEnv(ic.APIKey, EnvIBLAPIKey)
+	key := strings.TrimSpace(stringOrEnv(ic.APIKey, EnvIBLAPIKey))
 	data.IBLOrg = stringOrEnv(ic.Org, EnvIBLOrg)
 	data.IBLUpsert = ic.Upsert.IsNull() || ic.Upsert.IsUnknown() || ic.Upsert.ValueBool()
 	scheme := ic.AuthScheme.ValueString()
@@ -299,12 +316,17 @@ func (p *invitationsProvider) configureIBL(ctx context.Context, block types.Obje
 		data.IBLMissing = "ibl.url is not set: set it in the provider block or the " + EnvIBLURL + " environment variable"
 	case key == "":
 		data.IBLMissing = "ibl.api_key is not set: set it in the provider block or the " + EnvIBLAPIKey + " environment variable"
+	case !validCredential(key):
+		resp.Diagnostics.AddAttributeError(path.Root("ibl").AtName("api_key"), "Invalid ibl.ai API key",
+			"The API key (ibl.api_key or "+EnvIBLAPIKey+") contains white space or control characters inside it; an API key has none.")
+		return false
 	default:
 		c := shared
 		c.BaseURL = strings.TrimRight(baseURL, "/")
 		c.Authorization = scheme + " " + key
 		c.Secrets = []string{key}
 		c.Subsystem = "ibl_http"
+		c.URLSetting = "ibl.url (or " + EnvIBLURL + ")"
 		hc, err := client.New(c)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("ibl").AtName("url"), "Invalid ibl settings", err.Error())

@@ -29,7 +29,13 @@ resource "invitations_stage_invitation" "test" { name = "x" }
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			withProvider(`authentik = { url = "auth.example.com", token = "t" }`, `(?s)authentik.url must be an absolute http or https URL`),
-			withProvider(`authentik = { url = "https://auth.example.com", token = "" }`, `(?s)Attribute authentik.token string length must be at least 1`),
+			withProvider(`authentik = { url = "https://auth.example.com", token = "" }`, `(?s)Invalid credential.*authentik.token must be a token without white space`),
+			// A line break inside: no trimming can mend it, and the value is never shown.
+			withProvider(`authentik = { url = "https://auth.example.com", token = "abc\ndef" }`, `(?s)Invalid credential.*trimspace\(file`),
+			withProvider(`ibl = { url = "https://x", api_key = "a key" }`+"\n"+auth, `(?s)Invalid credential.*ibl.api_key`),
+			withProvider(`authentik = { url = "ftp://admin:hunter22@auth.example.com", token = "t" }`, `(?s)authentik.url must be an absolute http or https URL, got\s+"ftp://admin:xxxxx@auth`),
+			withProvider(auth+`headers = { "X-Bad\nName" = "x" }`, `(?s)headers.*must be an HTTP header name`),
+			withProvider(auth+`headers = { X-Tenant = "acme\r\nX-Injected: 1" }`, `(?s)headers.*must not contain line breaks`),
 			withProvider(`authentik = { url = "https://auth.example.com" }`, `(?s)authentik.token is not set.*AUTHENTIK_TOKEN`),
 			withProvider(auth+`retry_wait_min = "soon"`, `(?s)Invalid Time Duration String Value`),
 			withProvider(auth+`retry_wait_min = "10s"`+"\n"+`retry_wait_max = "1s"`, `(?s)retry_wait_max \(1s\) must not be shorter than retry_wait_min \(10s\)`),

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -150,4 +151,14 @@ func noRequests(e *testEnv) func(*terraform.State) error {
 		}
 		return nil
 	}
+}
+
+// wrapped matches text in a Terraform diagnostic, which wraps long lines:
+// every space in text matches any run of white space.
+func wrapped(text string) *regexp.Regexp {
+	parts := strings.Fields(text)
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, `\s+`))
 }

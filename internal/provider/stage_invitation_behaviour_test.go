@@ -59,6 +59,7 @@ func TestAccStageInvitation_validation(t *testing.T) {
 			bad("name = \"ok\"\nfixed_data = \"{not json\"", `(?s)Invalid JSON String Value`),
 			bad("name = \"ok\"\nfixed_data = jsonencode([1, 2])", `(?s)fixed_data must be a JSON object`),
 			bad("name = \"ok\"\nfixed_data = \"\"", `(?s)Invalid JSON String Value`),
+			bad("name = \"ok\"\ntimeouts = { read = \"-1m\" }", `(?s)timeouts.read must be longer than zero`),
 		},
 	})
 }
@@ -310,8 +311,9 @@ func TestAccStageInvitation_ambiguousCreate(t *testing.T) {
 		{"committed-502", mockserver.Fault{Method: "POST", Status: 502, CommitThenFail: true}, map[string]int{"POST": 1, "GET": 1}},
 		// The POST took effect and the connection dropped: found and adopted.
 		{"committed-dropped", mockserver.Fault{Method: "POST", Drop: true, CommitThenFail: true}, map[string]int{"POST": 1, "GET": 1}},
-		// A gateway timed out before the backend saw it: nothing found, sent again.
-		{"lost-504", mockserver.Fault{Method: "POST", Status: 504}, map[string]int{"POST": 2, "GET": 1}},
+		// A gateway timed out before the backend saw it: nothing found, sent
+		// again, and one more look for a late commit of the first attempt.
+		{"lost-504", mockserver.Fault{Method: "POST", Status: 504}, map[string]int{"POST": 2, "GET": 2}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := newTestEnv(t, mockserver.Options{})

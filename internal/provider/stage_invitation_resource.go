@@ -28,9 +28,10 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = &stageInvitationResource{}
-	_ resource.ResourceWithImportState = &stageInvitationResource{}
-	_ resource.ResourceWithModifyPlan  = &stageInvitationResource{}
+	_ resource.ResourceWithConfigure        = &stageInvitationResource{}
+	_ resource.ResourceWithImportState      = &stageInvitationResource{}
+	_ resource.ResourceWithModifyPlan       = &stageInvitationResource{}
+	_ resource.ResourceWithConfigValidators = &stageInvitationResource{}
 )
 
 // Invitation states reported in the status attribute.
@@ -50,6 +51,7 @@ func NewStageInvitationResource() resource.Resource { return &stageInvitationRes
 
 type stageInvitationResource struct {
 	client *authentik.Client
+	owned  *ownership
 	// now is the clock used for expiry decisions (tests replace it).
 	now func() time.Time
 }
@@ -148,6 +150,7 @@ func (r *stageInvitationResource) Configure(_ context.Context, req resource.Conf
 		return
 	}
 	r.now = data.Now
+	r.owned = data.Owned
 	if data.Authentik == nil && !data.AuthentikUnknown {
 		resp.Diagnostics.AddError("authentik is not configured", "invitations_stage_invitation needs authentik: "+data.AuthentikMissing+".")
 		return
@@ -253,6 +256,10 @@ func (r *stageInvitationResource) clock() time.Time {
 	return r.now()
 }
 
+func (r *stageInvitationResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{positiveTimeouts{}}
+}
+
 func (r *stageInvitationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan stageInvitationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -265,47 +272,106 @@ func (r *stageInvitationResource) Create(ctx context.Context, req resource.Creat
 	defer cancel()
 
 	body := stageRequest(plan, nil)
-	inv, err := r.client.Create(ctx, body)
-	if err != nil && client.IsAmbiguous(err) {
-		tflog.Warn(ctx, "creating the invitation failed ambiguously; looking for it before trying again", map[string]any{"error": err.Error()})
-		inv, err = r.reconcileCreate(ctx, plan, body, err)
-	}
+	f := &stageFinder{r: r, plan: plan}
+	res, err := createOnce(ctx,
+		func(ctx context.Context) (*authentik.Invitation, error) { return r.client.Create(ctx, body) },
+		f.find)
 	if err != nil {
 		addWriteError(&resp.Diagnostics, "Creating the authentik invitation failed", err, stageArguments...)
 		return
+	}
+	inv := res.Value
+	if !res.Adopted {
+		r.owned.claim(stageOwnerKey(inv.PK))
+	}
+	if res.Attempts > 1 && !res.Adopted {
+		// An earlier attempt may have committed after the look-up.
+		f.sweep(ctx, inv.PK)
+	}
+	name := plan.Name.ValueString()
+	switch {
+	case res.Interrupted:
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Invitation %q was created as Terraform stopped", name),
+			fmt.Sprintf("Terraform stopped while creating the authentik invitation %q, after the server had created it. "+
+				"It was found and is recorded in state, so that no live invite token is left untracked.", name))
+	case res.Adopted:
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Invitation %q: the create's outcome was unknown", name),
+			fmt.Sprintf("Creating the authentik invitation %q failed without proof that nothing happened (%s). The provider looked before sending it again "+
+				"and found an invitation named %q, created by %s, with every argument as configured; it is now managed by this resource. "+
+				"If an identical invitation existed before this apply, that is the one now managed.", name, res.Cause, name, createdBy(inv)))
 	}
 	r.setState(&plan, inv)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
-// reconcileCreate runs after a POST whose outcome is unknown. authentik
-// names are not unique, so it looks for an invitation with every field as
-// requested: exactly one is adopted; none means the POST did not take
-// effect and it is sent once more; several cannot be told apart.
-func (r *stageInvitationResource) reconcileCreate(ctx context.Context, plan stageInvitationModel, body authentik.InvitationRequest, first error) (*authentik.Invitation, error) {
-	candidates, err := r.client.FindByName(ctx, plan.Name.ValueString())
+func stageOwnerKey(pk string) string { return "authentik:" + strings.ToLower(pk) }
+
+func createdBy(inv *authentik.Invitation) string {
+	if inv.CreatedBy == nil || inv.CreatedBy.Username == "" {
+		return "an unknown user"
+	}
+	return inv.CreatedBy.Username
+}
+
+// stageFinder looks, after a create whose outcome is unknown, for the
+// invitation it may have made. authentik names are not unique, so a match
+// has every argument as planned and is not held by another resource of this
+// run. Once a look-up has found none, every match found later was made by
+// this create's own attempts: one is kept and the others deleted, so that
+// no duplicate, and no untracked invite token, is left.
+type stageFinder struct {
+	r    *stageInvitationResource
+	plan stageInvitationModel
+	// sawNone is set once a look-up found no match.
+	sawNone bool
+}
+
+// sweep deletes matches other than keep that an earlier attempt made after
+// the look-up that found none.
+func (f *stageFinder) sweep(ctx context.Context, keep string) {
+	candidates, err := f.r.client.FindByName(ctx, f.plan.Name.ValueString())
 	if err != nil {
-		return nil, fmt.Errorf("%w; looking for the invitation afterwards also failed: %w", first, err)
+		tflog.Warn(ctx, "checking for late duplicates failed", map[string]any{"error": err.Error()})
+		return
+	}
+	for _, c := range candidates {
+		if c.PK != keep && matchesPlan(f.plan, c) && !f.r.owned.isClaimed(stageOwnerKey(c.PK)) {
+			if err := f.r.client.Delete(ctx, c.PK); err != nil {
+				tflog.Warn(ctx, "deleting a late duplicate failed", map[string]any{"error": err.Error()})
+			}
+		}
+	}
+}
+
+func (f *stageFinder) find(ctx context.Context) (*authentik.Invitation, bool, error) {
+	candidates, err := f.r.client.FindByName(ctx, f.plan.Name.ValueString())
+	if err != nil {
+		return nil, false, err
 	}
 	var matches []authentik.Invitation
 	for _, c := range candidates {
-		if matchesPlan(plan, c) {
+		if matchesPlan(f.plan, c) && !f.r.owned.isClaimed(stageOwnerKey(c.PK)) {
 			matches = append(matches, c)
 		}
 	}
-	switch len(matches) {
-	case 1:
-		tflog.Info(ctx, "the ambiguous create had taken effect; adopting the invitation it made")
-		return &matches[0], nil
-	case 0:
-		inv, err := r.client.Create(ctx, body)
-		if err != nil {
-			return nil, fmt.Errorf("%w; it had not taken effect, and the second attempt failed: %w", first, err)
-		}
-		return inv, nil
+	switch {
+	case len(matches) == 0:
+		f.sawNone = true
+		return nil, false, nil
+	case len(matches) > 1 && !f.sawNone:
+		return nil, false, fmt.Errorf("%w: %d invitations named %q have every argument as configured, and the provider cannot tell which one this create made. "+
+			"Import the right one (by UUID) and delete the others", errAmbiguousLookAlikes, len(matches), f.plan.Name.ValueString())
 	}
-	return nil, fmt.Errorf("%w; %d invitations named %q now match this configuration and the provider cannot tell which one it created. "+
-		"Import the right one (terraform import) and delete the others", first, len(matches), plan.Name.ValueString())
+	for _, extra := range matches[1:] {
+		if err := f.r.client.Delete(ctx, extra.PK); err != nil {
+			return nil, false, fmt.Errorf("deleting a duplicate that a repeated create made: %w", err)
+		}
+		tflog.Warn(ctx, "deleted a duplicate invitation made by a repeated create", map[string]any{"name": extra.Name})
+	}
+	if !f.r.owned.claim(stageOwnerKey(matches[0].PK)) {
+		return nil, false, nil // taken by another resource meanwhile
+	}
+	return &matches[0], true, nil
 }
 
 func matchesPlan(plan stageInvitationModel, inv authentik.Invitation) bool {
