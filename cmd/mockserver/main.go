@@ -36,6 +36,7 @@ func main() {
 	random5xx := flag.Float64("random-5xx", 0, "fail this fraction (0..1) of API requests with a random 500/502/503/504")
 	seed := flag.Uint64("seed", 1, "seed of the random faults")
 	faults := flag.String("faults", "", `scripted faults, as a JSON list of {"Method","PathPrefix","Status","RetryAfter","Body","Drop","CommitThenFail","Delay"}, each used once by the first request it matches; e.g. [{"Method":"POST","Status":429,"RetryAfter":"2"}] (POST /_mock/faults takes the same list at run time)`)
+	chaos := flag.String("chaos", "", `random faults, as JSON {"Seed","Status5xx","TooMany","RetryAfter","Drop","CommitThenFail"} with rates from 0 to 1; e.g. {"Seed":1,"Status5xx":0.2,"TooMany":0.05,"Drop":0.05,"CommitThenFail":0.05} (POST /_mock/chaos takes the same at run time)`)
 	envFile := flag.String("env-file", "", "also write the export lines to this file")
 	flag.Parse()
 
@@ -56,6 +57,13 @@ func main() {
 	}
 	if *random5xx > 0 {
 		srv.SetRandom5xx(*random5xx, "/api/", *seed)
+	}
+	if *chaos != "" {
+		var c mockserver.Chaos
+		if err := json.Unmarshal([]byte(*chaos), &c); err != nil {
+			log.Fatalf("mockserver: -chaos: %v", err)
+		}
+		srv.SetChaos(&c)
 	}
 
 	ln, err := net.Listen("tcp", *addr)

@@ -11,6 +11,7 @@ import (
 //
 //	GET  /_mock/requests                          request counts by route
 //	POST /_mock/faults                            queue faults (a JSON list of Fault)
+//	POST /_mock/chaos                             random faults (a JSON Chaos; null turns them off)
 //	POST /_mock/authentik/invitations/{pk}/use    a user enrols with the invitation
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request, rest string) {
 	parts := strings.Split(strings.Trim(rest, "/"), "/")
@@ -24,6 +25,14 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request, rest strin
 			return
 		}
 		s.Script(faults...)
+		w.WriteHeader(http.StatusNoContent)
+	case rest == "chaos" && r.Method == http.MethodPost:
+		var c *Chaos
+		if err := json.NewDecoder(r.Body).Decode(&c); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"detail": err.Error()})
+			return
+		}
+		s.SetChaos(c)
 		w.WriteHeader(http.StatusNoContent)
 	case len(parts) == 4 && parts[0] == "authentik" && parts[1] == "invitations" && parts[3] == "use" && r.Method == http.MethodPost:
 		if err := s.UseAuthentikInvitation(parts[2]); err != nil {
