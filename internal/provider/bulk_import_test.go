@@ -1,10 +1,8 @@
 package provider
 
 import (
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -13,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/invitations-dev/terraform-provider-invitations/internal/acctest"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
 )
 
@@ -22,35 +21,7 @@ import (
 // pre-filled with invitations of both kinds. The plugin-testing harness
 // cannot take part: its state shim rejects for_each instances.
 func TestAccBulkImport(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
-	tf, err := exec.LookPath("terraform")
-	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
-		tf, err = p, nil
-	}
-	if err != nil {
-		t.Fatal("terraform not found on PATH")
-	}
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-invitations"), "../..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	rc := filepath.Join(bin, "terraformrc")
-	cliConfig := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    %q = %q
-  }
-  filesystem_mirror {
-    path = %q
-  }
-}
-`, RegistryAddress, bin, filepath.Join(bin, "empty-mirror"))
-	if err := os.WriteFile(rc, []byte(cliConfig), 0o600); err != nil {
-		t.Fatal(err)
-	}
-
+	acctest.RequireAcc(t)
 	for _, recipe := range []string{"data-sources", "generated"} {
 		t.Run(recipe, func(t *testing.T) {
 			t.Parallel()
@@ -60,40 +31,19 @@ func TestAccBulkImport(t *testing.T) {
 			env.srv.SeedIBL(15, "acme+onboarding")
 			env.srv.SeedIBL(4, "acme+data-science")
 
-			dir := t.TempDir()
+			ws := acctest.NewWorkspace(t, "../..", RegistryAddress,
+				"AUTHENTIK_URL="+env.url, "AUTHENTIK_TOKEN="+mockserver.AuthentikAdminToken,
+				"IBLAI_URL="+env.url, "IBLAI_API_KEY="+mockserver.IBLAdminKey, "IBLAI_ORG=acme")
+			dir := ws.Dir
 			for _, src := range []string{"../../examples/guides/bulk-import/provider.tf", "../../examples/guides/bulk-import/" + recipe + "/main.tf"} {
 				raw, err := os.ReadFile(src)
 				if err != nil {
 					t.Fatal(err)
 				}
-				raw = []byte(strings.ReplaceAll(string(raw), `source = "invitations-dev/invitations"`, fmt.Sprintf("source = %q", RegistryAddress)))
-				if err := os.WriteFile(filepath.Join(dir, filepath.Base(filepath.Dir(src))+"-"+filepath.Base(src)), raw, 0o600); err != nil {
-					t.Fatal(err)
-				}
+				ws.Write(filepath.Base(filepath.Dir(src))+"-"+filepath.Base(src),
+					strings.ReplaceAll(string(raw), `source = "invitations-dev/invitations"`, fmt.Sprintf("source = %q", RegistryAddress)))
 			}
-			run := func(args ...string) (string, int) {
-				cmd := exec.Command(tf, append(args, "-no-color")...)
-				cmd.Dir = dir
-				cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-					"AUTHENTIK_URL="+env.url, "AUTHENTIK_TOKEN="+mockserver.AuthentikAdminToken,
-					"IBLAI_URL="+env.url, "IBLAI_API_KEY="+mockserver.IBLAdminKey, "IBLAI_ORG=acme")
-				out, err := cmd.CombinedOutput()
-				code := 0
-				var exit *exec.ExitError
-				if errors.As(err, &exit) {
-					code = exit.ExitCode()
-				} else if err != nil {
-					t.Fatal(err)
-				}
-				return string(out), code
-			}
-			must := func(args ...string) string {
-				out, code := run(args...)
-				if code != 0 {
-					t.Fatalf("terraform %s: exit %d\n%s", strings.Join(args, " "), code, out)
-				}
-				return out
-			}
+			run, must := ws.Run, ws.Must
 
 			if recipe == "generated" {
 				must("apply", "-auto-approve")
