@@ -68,8 +68,8 @@ func TestRetryPolicyPerKind(t *testing.T) {
 	}{
 		{Read, 500, nil, true, true}, {Read, 502, nil, true, true}, {Read, 503, nil, true, true}, {Read, 504, nil, true, true}, {Read, 429, nil, true, true},
 		{Read, 404, nil, true, false}, {Read, 400, nil, true, false}, {Read, 0, reset, true, true},
-		{Idempotent, 500, nil, true, false}, {Idempotent, 502, nil, true, true}, {Idempotent, 429, nil, true, true}, {Idempotent, 0, reset, true, true},
-		{Upsert, 504, nil, true, true}, {Upsert, 500, nil, true, false},
+		{Idempotent, 500, nil, true, true}, {Idempotent, 502, nil, true, true}, {Idempotent, 501, nil, true, false}, {Idempotent, 429, nil, true, true}, {Idempotent, 0, reset, true, true},
+		{Upsert, 504, nil, true, true}, {Upsert, 500, nil, true, true},
 		// A create is repeated only when the server rejected it or it never left.
 		{Create, 429, nil, true, true}, {Create, 0, refused, false, true}, {Create, 0, errors.New("dns: no such host"), false, true},
 		{Create, 500, nil, true, false}, {Create, 502, nil, true, false}, {Create, 503, nil, true, false}, {Create, 504, nil, true, false},

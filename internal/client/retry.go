@@ -18,8 +18,8 @@ type Kind int
 const (
 	// Read is a GET: retried on connection errors, 429, 500, 502, 503 and 504.
 	Read Kind = iota
-	// Idempotent is a PUT, PATCH or DELETE: retried on connection errors,
-	// 429, 502, 503 and 504, since repeating it cannot do more than once.
+	// Idempotent is a PUT, PATCH or DELETE: retried like a read, since
+	// repeating it cannot do more than once.
 	Idempotent
 	// Create is a POST that is not idempotent. It is repeated only when the
 	// server rejected it (429) or it provably never left this machine (no
@@ -83,10 +83,8 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
 		return true, nil
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return c.kind != Create, nil
-	case http.StatusInternalServerError:
-		return c.kind == Read, nil
 	}
 	return false, nil
 }

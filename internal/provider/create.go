@@ -14,7 +14,7 @@ import (
 
 // maxCreateAttempts bounds how often a create is sent when each attempt's
 // outcome stays unknown and the look-up after it finds nothing.
-const maxCreateAttempts = 4
+const maxCreateAttempts = 6
 
 // detachedLookupTimeout bounds the look-up that runs after Terraform
 // cancelled a create (Ctrl-C, a timeout): short, but long enough to ride

@@ -1,0 +1,332 @@
+// Package chaos is the fault suite: real Terraform applies and destroys
+// many invitations of both kinds against the bundled mock while it fails
+// requests at random, plays the servers' variants, or holds writes while
+// the apply is interrupted as Ctrl-C would, and counts what a user would
+// lose: duplicates, orphans, state entries missing on the server, active
+// invitations left after destroy. make chaos runs it with 100 invitations
+// of each kind; make test runs a shorter form.
+package chaos
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/acctest"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/provider"
+)
+
+// faults is the mix of every run but the interrupted one: 20 % random 5xx,
+// 5 % 429 with Retry-After, 5 % dropped connections, and 5 % of writes
+// committed and then failed (a 5xx or a dropped connection).
+func faults(seed uint64) *mockserver.Chaos {
+	return &mockserver.Chaos{Seed: seed, Status5xx: 0.20, TooMany: 0.05, RetryAfter: "1", Drop: 0.05, CommitThenFail: 0.05}
+}
+
+// maxApplies is how many applies (or destroys) a run may need.
+const maxApplies = 3
+
+// figures are what a run reports.
+type figures struct {
+	Duplicates, Orphans, MissingOnServer, ActiveAfterDestroy int
+	Applies, Destroys                                        int
+	Requests                                                 int
+	Took                                                     time.Duration
+}
+
+func (f figures) row(name string) string {
+	return fmt.Sprintf("%-22s %10d %8d %17d %20d %8d %9d %9d %7.1fs", name, f.Duplicates, f.Orphans, f.MissingOnServer,
+		f.ActiveAfterDestroy, f.Applies, f.Destroys, f.Requests, f.Took.Seconds())
+}
+
+const header = "run                    duplicates  orphans  missing-on-server  active-after-destroy  applies  destroys  requests    time"
+
+func size(t *testing.T) int {
+	n := 20
+	if v := os.Getenv("CHAOS_N"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 {
+			t.Fatalf("CHAOS_N=%q is not a positive number", v)
+		}
+	}
+	return n
+}
+
+// config is n invitations of each kind.
+func config(n int, iblExtra string) string {
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    invitations = { source = %q }
+  }
+}
+
+provider "invitations" {
+  ibl = {
+    org = "acme"
+    %s
+  }
+  retry_wait_min = "50ms"
+  retry_wait_max = "1s"
+}
+
+resource "invitations_stage_invitation" "chaos" {
+  count      = %d
+  name       = "chaos-${count.index}"
+  single_use = true
+  fixed_data = jsonencode({ n = count.index })
+}
+
+resource "invitations_program_invitation" "chaos" {
+  count       = %d
+  program_key = "acme+onboarding"
+  email       = "learner-${count.index}@example.com"
+  source      = "chaos"
+  metadata    = jsonencode({ n = count.index })
+}
+`, provider.RegistryAddress, iblExtra, n, n)
+}
+
+type run struct {
+	t   *testing.T
+	srv *mockserver.Server
+	ws  *acctest.Workspace
+	n   int
+}
+
+func newRun(t *testing.T, opts mockserver.Options, iblExtra string) *run {
+	srv, ts := mockserver.Start(t, opts)
+	ws := acctest.NewWorkspace(t, "../..", provider.RegistryAddress,
+		"AUTHENTIK_URL="+ts.URL, "AUTHENTIK_TOKEN="+mockserver.AuthentikAdminToken,
+		"IBLAI_URL="+ts.URL, "IBLAI_API_KEY="+mockserver.IBLAdminKey)
+	n := size(t)
+	ws.Write("main.tf", config(n, iblExtra))
+	return &run{t: t, srv: srv, ws: ws, n: n}
+}
+
+// converge runs the command until it succeeds, at most maxApplies times.
+func (r *run) converge(args ...string) int {
+	for i := 1; i <= maxApplies; i++ {
+		out, code := r.ws.Run(append(args, "-auto-approve", "-input=false", "-parallelism=10")...)
+		if code == 0 {
+			return i
+		}
+		r.t.Logf("terraform %s, try %d of %d, failed:\n%s", args[0], i, maxApplies, lastLines(out, 30))
+	}
+	return maxApplies + 1
+}
+
+// stateIDs reads the ids in state, by kind.
+func (r *run) stateIDs() (stage, program []string) {
+	r.t.Helper()
+	out, code := r.ws.Run("state", "pull")
+	if code != 0 {
+		r.t.Fatalf("terraform state pull: %s", out)
+	}
+	var st struct {
+		Resources []struct {
+			Type      string
+			Instances []struct {
+				Attributes map[string]any
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		r.t.Fatalf("reading state: %v", err)
+	}
+	for _, res := range st.Resources {
+		for _, inst := range res.Instances {
+			id := fmt.Sprint(inst.Attributes["id"])
+			switch res.Type {
+			case "invitations_stage_invitation":
+				stage = append(stage, id)
+			case "invitations_program_invitation":
+				program = append(program, id)
+			}
+		}
+	}
+	return stage, program
+}
+
+// compare counts duplicates, orphans and state entries missing on the
+// server. The mock starts empty, so every invitation on it is the run's.
+func (r *run) compare(f *figures) {
+	stage, program := r.stateIDs()
+	inState := map[string]bool{}
+	for _, id := range stage {
+		inState["s:"+id] = true
+	}
+	for _, id := range program {
+		inState["p:"+id] = true
+	}
+	onServer := map[string]bool{}
+	byIdentity := map[string]int{}
+	for _, inv := range r.srv.AuthentikInvitations() {
+		onServer["s:"+inv.PK] = true
+		byIdentity["s:"+inv.Name]++
+	}
+	for _, inv := range r.srv.IBLInvitations() {
+		onServer["p:"+strconv.Itoa(inv.ID)] = true
+		if inv.Active {
+			byIdentity["p:"+strings.ToLower(inv.Email)]++
+		}
+	}
+	for _, n := range byIdentity {
+		f.Duplicates += n - 1
+	}
+	for k := range onServer {
+		if !inState[k] {
+			f.Orphans++
+		}
+	}
+	for k := range inState {
+		if !onServer[k] {
+			f.MissingOnServer++
+		}
+	}
+}
+
+func (r *run) activeLeft() int {
+	n := len(r.srv.AuthentikInvitations())
+	for _, inv := range r.srv.IBLInvitations() {
+		if inv.Active {
+			n++
+		}
+	}
+	return n
+}
+
+// applyAndDestroy is one run under random faults.
+func (r *run) applyAndDestroy(name string) figures {
+	start := time.Now()
+	var f figures
+	f.Applies = r.converge("apply")
+	r.compare(&f)
+	if got, want := len(r.srv.AuthentikInvitations()), r.n; got < want {
+		r.t.Errorf("%s: %d stage invitations on the server, want %d", name, got, want)
+	}
+	f.Destroys = r.converge("destroy")
+	f.ActiveAfterDestroy = r.activeLeft()
+	if stage, program := r.stateIDs(); len(stage)+len(program) != 0 {
+		r.t.Errorf("%s: %d resources left in state after destroy", name, len(stage)+len(program))
+	}
+	f.Requests = len(r.srv.Requests())
+	f.Took = time.Since(start)
+	return f
+}
+
+func TestChaos(t *testing.T) {
+	acctest.RequireAcc(t)
+	var mu sync.Mutex
+	results := map[string]figures{}
+	record := func(name string, f figures) {
+		mu.Lock()
+		defer mu.Unlock()
+		results[name] = f
+	}
+	runs := []struct {
+		name     string
+		opts     mockserver.Options
+		iblExtra string
+	}{
+		{"faults", mockserver.Options{}, ""},
+		{"faults+always-create", mockserver.Options{IBL: mockserver.IBLOptions{AlwaysCreate: true}}, "upsert = false"},
+		{"faults+noop-delete", mockserver.Options{IBL: mockserver.IBLOptions{NoopDelete: true}}, ""},
+	}
+	for i, tc := range runs {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := newRun(t, tc.opts, tc.iblExtra)
+			r.srv.SetChaos(faults(uint64(i + 1)))
+			f := r.applyAndDestroy(tc.name)
+			record(tc.name, f)
+			check(t, tc.name, f)
+		})
+	}
+	t.Run("ctrl-c", func(t *testing.T) {
+		t.Parallel()
+		record("ctrl-c", interrupted(t))
+	})
+	t.Cleanup(func() {
+		var b strings.Builder
+		fmt.Fprintf(&b, "fault suite, %d invitations of each kind per run:\n%s\n", size(t), header)
+		for _, name := range []string{"faults", "faults+always-create", "faults+noop-delete", "ctrl-c"} {
+			if f, ok := results[name]; ok {
+				b.WriteString(f.row(name) + "\n")
+			}
+		}
+		// Printed, not logged: the figures are the suite's report.
+		fmt.Print(b.String())
+	})
+}
+
+func check(t *testing.T, name string, f figures) {
+	t.Helper()
+	if f.Duplicates != 0 || f.Orphans != 0 || f.MissingOnServer != 0 || f.ActiveAfterDestroy != 0 {
+		t.Errorf("%s: %d duplicates, %d orphans, %d missing on the server, %d active after destroy: want all 0",
+			name, f.Duplicates, f.Orphans, f.MissingOnServer, f.ActiveAfterDestroy)
+	}
+	if f.Applies > maxApplies || f.Destroys > maxApplies {
+		t.Errorf("%s: %d applies and %d destroys, want at most %d each", name, f.Applies, f.Destroys, maxApplies)
+	}
+}
+
+// interrupted plays Ctrl-C during an apply whose creates are in flight: the
+// mock commits every POST and holds its answer, Terraform is interrupted
+// once all ten parallel slots wait, and every invitation on the server must
+// then be in state.
+func interrupted(t *testing.T) figures {
+	r := newRun(t, mockserver.Options{}, "")
+	start := time.Now()
+	r.srv.HoldWrites(true)
+	cmd := r.ws.Command("apply", "-auto-approve", "-input=false", "-parallelism=10")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for r.srv.Held() < min(10, 2*r.n) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	held := r.srv.Held()
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	r.srv.HoldWrites(false)
+	if err == nil {
+		t.Errorf("the interrupted apply succeeded:\n%s", out.String())
+	}
+	var f figures
+	r.compare(&f)
+	stage, program := r.stateIDs()
+	t.Logf("ctrl-c: %d creates held when interrupted; %d invitations on the server, %d in state",
+		held, len(r.srv.AuthentikInvitations())+len(r.srv.IBLInvitations()), len(stage)+len(program))
+	if held == 0 {
+		t.Errorf("no create was in flight when Terraform was interrupted")
+	}
+	if f.Orphans != 0 || f.MissingOnServer != 0 || f.Duplicates != 0 {
+		t.Errorf("after Ctrl-C: %d orphans, %d missing on the server, %d duplicates\n%s", f.Orphans, f.MissingOnServer, f.Duplicates, lastLines(out.String(), 40))
+	}
+	// The next apply completes the rest, and destroy leaves nothing.
+	rest := r.applyAndDestroy("ctrl-c")
+	rest.Orphans += f.Orphans
+	rest.MissingOnServer += f.MissingOnServer
+	rest.Duplicates += f.Duplicates
+	rest.Applies++ // the interrupted one
+	rest.Took = time.Since(start)
+	check(t, "ctrl-c", rest)
+	return rest
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
