@@ -117,7 +117,7 @@ func (r *run) converge(args ...string) int {
 		if code == 0 {
 			return i
 		}
-		r.t.Logf("terraform %s, try %d of %d, failed:\n%s", args[0], i, maxApplies, lastLines(out, 30))
+		r.t.Logf("terraform %s, try %d of %d, failed:\n%s", args[0], i, maxApplies, errorLines(out))
 	}
 	return maxApplies + 1
 }
@@ -324,6 +324,25 @@ func interrupted(t *testing.T) figures {
 	rest.Took = time.Since(start)
 	check(t, "ctrl-c", rest)
 	return rest
+}
+
+// errorLines keeps each error's summary and message from Terraform's output.
+func errorLines(out string) string {
+	var keep []string
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(strings.TrimSpace(l), "Error:") {
+			keep = append(keep, strings.TrimSpace(l))
+			// The message follows the "with"/"on" lines and a blank line.
+			for j := i + 1; j < len(lines) && j < i+8; j++ {
+				if t := strings.TrimSpace(lines[j]); t != "" && !strings.HasPrefix(t, "with ") && !strings.HasPrefix(t, "on ") && !strings.Contains(t, ": resource ") {
+					keep = append(keep, "  "+t)
+					break
+				}
+			}
+		}
+	}
+	return strings.Join(keep, "\n")
 }
 
 func lastLines(s string, n int) string {
