@@ -592,6 +592,11 @@ func (r *programInvitationResource) ImportState(ctx context.Context, req resourc
 	if !hasOrg {
 		org, idStr = r.defaultOrg, req.ID
 	}
+	if prefix, _, isProgramKey := strings.Cut(org, "+"); isProgramKey && prefix != "" {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("%q has a program key where the org belongs: the org is the part of the program key before \"+\". Import it as %s/%s.", req.ID, prefix, idStr))
+		return
+	}
 	if _, err := strconv.ParseInt(idStr, 10, 64); err != nil || org == "" {
 		resp.Diagnostics.AddError("Invalid import ID",
 			"A program invitation is imported as <org>/<id>, e.g. acme/123, or as <id> alone when the provider sets ibl.org. Got: "+req.ID)

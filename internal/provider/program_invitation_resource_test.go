@@ -510,3 +510,25 @@ func TestAccProgramInvitation_apiKeyNotLogged(t *testing.T) {
 		t.Errorf("the API key appears in the TRACE log: …%s…", log[max(0, i-200):min(len(log), i+80)])
 	}
 }
+
+func TestAccProgramInvitation_importIDHints(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	cfg := programConfig(env, `
+  program_key = "acme+onboarding"
+  email       = "ada@example.com"
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             noRequests(env),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg, ResourceName: programAddr, ImportState: true, ImportStateId: "acme+onboarding/2",
+				ExpectError: wrapped(`"acme+onboarding/2" has a program key where the org belongs: the org is the part of the program key before "+". Import it as acme/2.`),
+			},
+			{
+				Config: cfg, ResourceName: programAddr, ImportState: true, ImportStateId: "acme/two",
+				ExpectError: wrapped(`imported as <org>/<id>, e.g. acme/123`),
+			},
+		},
+	})
+}

@@ -99,7 +99,17 @@ func TestAccStageInvitation_drift(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             stageDestroyed(env),
 		Steps: []resource.TestStep{
-			{Config: cfg, Check: capturePK(&pk)},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					// Without a flow there is no slug and no link: the plan says so.
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectKnownValue(stageAddr, tfjsonpath.New("flow_slug"), knownvalue.Null()),
+						plancheck.ExpectKnownValue(stageAddr, tfjsonpath.New("invite_url"), knownvalue.Null()),
+					},
+				},
+				Check: capturePK(&pk),
+			},
 			{
 				PreConfig: func() {
 					if !env.srv.DeleteAuthentikInvitation(pk) {

@@ -169,6 +169,11 @@ func (r *stageInvitationResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	if req.State.Raw.IsNull() {
 		r.checkExpiresInFuture(plan, resp)
+		if plan.Flow.IsNull() {
+			// No flow, no slug and no link: say so in the plan.
+			plan.FlowSlug, plan.InviteURL = types.StringNull(), types.StringNull()
+			resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		}
 		return
 	}
 	var state stageInvitationModel
