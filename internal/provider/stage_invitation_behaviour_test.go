@@ -415,3 +415,32 @@ func providerLines(log string) string {
 	}
 	return b.String()
 }
+
+// TestAccStageInvitation_importedOffset: after import, expires is the
+// server's UTC spelling; a configuration with another offset plans one
+// update that sends no request, and then nothing.
+func TestAccStageInvitation_importedOffset(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	utc := stageConfig(env, "name = \"offsets\"\nexpires = \"2099-01-31T23:59:59Z\"")
+	offset := stageConfig(env, "name = \"offsets\"\nexpires = \"2099-02-01T01:59:59+02:00\"")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             stageDestroyed(env),
+		Steps: []resource.TestStep{
+			{Config: utc},
+			// Forgotten by state, kept on the server, then imported.
+			{Config: env.providerConfig() + "removed {\n  from = " + stageAddr + "\n  lifecycle {\n    destroy = false\n  }\n}\n"},
+			{Config: offset, ResourceName: stageAddr, ImportState: true, ImportStateId: "name:offsets", ImportStatePersist: true},
+			{
+				PreConfig: env.srv.ResetCounts,
+				Config:    offset,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionUpdate)},
+				},
+				// The refresh, and no write.
+				Check: env.requests(map[string]int{"GET": 1}),
+			},
+			{Config: offset, PlanOnly: true},
+		},
+	})
+}
