@@ -44,11 +44,13 @@ func Terraform(t testing.TB) string {
 	return p
 }
 
-// build compiles the provider once per test binary.
+// build compiles the provider once per test binary, into a directory that
+// outlives any one test (Cleanup removes it).
 func build(t testing.TB, moduleRoot string) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		buildDir, buildErr = os.MkdirTemp("", "terraform-provider-invitations-build-")
+		buildDir, buildErr = os.MkdirTemp("", "terraform-provider-invitations-build-") //nolint:usetesting // shared by every test of the binary
+
 		if buildErr != nil {
 			return
 		}
@@ -62,6 +64,13 @@ func build(t testing.TB, moduleRoot string) string {
 		t.Fatal(buildErr)
 	}
 	return buildDir
+}
+
+// Cleanup removes the provider build; call it from TestMain after the tests.
+func Cleanup() {
+	if buildDir != "" {
+		_ = os.RemoveAll(buildDir)
+	}
 }
 
 // Workspace is a directory Terraform runs in, with the provider from this

@@ -221,6 +221,12 @@ func (r *run) applyAndDestroy(name string) figures {
 	return f
 }
 
+func TestMain(m *testing.M) {
+	code := m.Run()
+	acctest.Cleanup()
+	os.Exit(code)
+}
+
 func TestChaos(t *testing.T) {
 	acctest.RequireAcc(t)
 	var mu sync.Mutex

@@ -120,8 +120,8 @@ func (fs *faultState) next(r *http.Request, body []byte) (*Fault, time.Duration)
 		return nil, fs.latency
 	}
 	h := fnv.New64a()
-	fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00", c.Seed, r.Method, r.URL.Path, r.URL.RawQuery)
-	h.Write(body)
+	_, _ = fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00", c.Seed, r.Method, r.URL.Path, r.URL.RawQuery)
+	_, _ = h.Write(body)
 	key := h.Sum64()
 	if fs.seen == nil {
 		fs.seen = map[uint64]int{}

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/invitations-dev/terraform-provider-invitations/internal/acctest"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
 )
 
@@ -99,7 +100,9 @@ func TestMain(m *testing.M) {
 	for _, v := range []string{EnvIBLURL, EnvIBLAPIKey, EnvIBLOrg, EnvAuthentikURL, EnvAuthentikToken, EnvAuthentikInsecure} {
 		_ = os.Unsetenv(v)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	acctest.Cleanup()
+	os.Exit(code)
 }
 
 func TestProviderSchemaDescriptions(t *testing.T) {
