@@ -175,6 +175,10 @@ func (r *Redactor) Redact(s string) string {
 	})
 }
 
+// LogMasks are the patterns masked in logs: every UUID, since any may be an
+// invite token (flows included: a log needs no flow to be readable).
+var LogMasks = []*regexp.Regexp{anyUUIDRE}
+
 // New returns a client for the instance at instanceURL over c, whose
 // configuration redacts with redactor.
 func New(instanceURL string, c *client.Client, redactor *Redactor) *Client {

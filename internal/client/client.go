@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -29,9 +30,12 @@ type Config struct {
 	Authorization string
 	// Secrets are masked wherever the client logs or reports errors.
 	Secrets []string
-	// Redact rewrites paths and bodies before they are logged or put in
-	// errors; platforms use it to hide identifiers that are credentials.
+	// Redact rewrites paths and messages before they are put in errors;
+	// platforms use it to hide identifiers that are credentials.
 	Redact func(string) string
+	// LogMasks are masked in every log entry, by tflog, with the secrets:
+	// the identifiers Redact hides in errors.
+	LogMasks []*regexp.Regexp
 
 	MaxRetries     int
 	RetryWaitMin   time.Duration
@@ -101,6 +105,7 @@ func New(cfg Config) (*Client, error) {
 	rc.RetryWaitMax = cfg.RetryWaitMax
 	rc.CheckRetry = checkRetry
 	rc.Backoff = backoff
+	rc.RequestLogHook = countAttempt
 	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler // keep the last response for the error
 	c.rc = rc
 	return c, nil

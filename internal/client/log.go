@@ -21,17 +21,18 @@ type logTransport struct {
 
 func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	sub := t.c.cfg.Subsystem
+	// tflog masks the credentials, header values, user info and the
+	// platform's identifiers in every field and message of this subsystem.
 	ctx := tflog.NewSubsystem(req.Context(), sub, tflog.WithLevelFromEnv("TF_LOG_PROVIDER_INVITATIONS_HTTP"))
-	// Belt and braces: the messages below are redacted already, and tflog
-	// masks the secrets again wherever a field or message might carry them.
-	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, sub, "authorization", "Authorization")
 	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, sub, t.c.secrets...)
 	ctx = tflog.SubsystemMaskMessageStrings(ctx, sub, t.c.secrets...)
+	ctx = tflog.SubsystemMaskAllFieldValuesRegexes(ctx, sub, t.c.cfg.LogMasks...)
+	ctx = tflog.SubsystemMaskMessageRegexes(ctx, sub, t.c.cfg.LogMasks...)
 
 	// Whether this attempt reaches a connection decides whether a write that
 	// fails may have taken effect: without one it provably never left.
 	cl := callOf(req.Context())
-	attempt := int(cl.attempts.Add(1))
+	attempt := int(cl.attempts.Load())
 	cl.sent.Store(false)
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
 		GotConn: func(httptrace.GotConnInfo) {
@@ -40,12 +41,12 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		},
 	}))
 
-	display := t.c.redact(redactQuery(req.URL.Redacted()))
+	display := redactQuery(req.URL.Redacted())
 	fields := map[string]any{"method": req.Method, "url": display, "attempt": attempt}
 	if req.Body != nil && req.GetBody != nil {
 		if b, err := req.GetBody(); err == nil {
 			raw, _ := io.ReadAll(b)
-			fields["body"] = t.c.redact(string(raw))
+			fields["body"] = string(raw)
 		}
 	}
 	fields["headers"] = t.c.headerString(req.Header)
@@ -55,7 +56,7 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.next.RoundTrip(req)
 	fields = map[string]any{"method": req.Method, "url": display, "attempt": attempt, "duration_ms": time.Since(start).Milliseconds()}
 	if err != nil {
-		fields["error"] = t.c.redact(err.Error())
+		fields["error"] = err.Error()
 		tflog.SubsystemDebug(ctx, sub, "request failed", fields)
 		return nil, err
 	}
@@ -67,12 +68,12 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	_ = resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(raw))
 	if readErr != nil {
-		fields["error"] = t.c.redact(readErr.Error())
+		fields["error"] = readErr.Error()
 		tflog.SubsystemDebug(ctx, sub, "reading response failed", fields)
 		return nil, readErr
 	}
 	tflog.SubsystemDebug(ctx, sub, "received response", fields)
-	tflog.SubsystemTrace(ctx, sub, "response body", map[string]any{"body": t.c.redact(string(raw))})
+	tflog.SubsystemTrace(ctx, sub, "response body", map[string]any{"body": string(raw)})
 	return resp, nil
 }
 
@@ -98,7 +99,7 @@ func (c *Client) headerString(h http.Header) string {
 		case configured[k]:
 			v = "***"
 		}
-		b.WriteString(k + ": " + c.redact(v) + "\n")
+		b.WriteString(k + ": " + v + "\n")
 	}
 	return b.String()
 }

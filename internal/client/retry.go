@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -72,7 +71,7 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		if errors.As(err, &redirect) {
 			return false, nil
 		}
-		if retry, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err); !retry {
+		if retry, _ := retryablehttp.ErrorPropagatedRetryPolicy(ctx, nil, err); !retry {
 			return false, nil
 		}
 		if c.kind == Create {
@@ -89,40 +88,22 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	return false, nil
 }
 
-// backoff waits as the server asks (Retry-After in seconds or as an HTTP
-// date, capped at max), otherwise exponentially with full jitter.
+// backoff is the library's: exponential from min to max, or the server's
+// Retry-After (seconds or HTTP date) on a 429 or 503. Two things are added:
+// the server's wait is capped at max (a Retry-After of an hour must not
+// stall an apply), and the exponential wait gets jitter, half fixed and half
+// random, so that parallel resources do not retry in lockstep.
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if d, ok := RetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			return min(d, maxWait)
-		}
+	exponential := retryablehttp.DefaultBackoff(minWait, maxWait, attempt, nil)
+	if d := retryablehttp.DefaultBackoff(minWait, maxWait, attempt, resp); d != exponential {
+		return min(d, maxWait) // the server said how long
 	}
-	ceiling := minWait << min(attempt, 30)
-	if ceiling <= 0 || ceiling > maxWait {
-		ceiling = maxWait
-	}
-	// Half fixed, half random: never less than half the exponential step.
-	half := ceiling / 2
+	half := exponential / 2
 	return half + time.Duration(rand.Int64N(int64(half)+1))
 }
 
-// RetryAfter parses a Retry-After value in either form.
-func RetryAfter(v string, now time.Time) (time.Duration, bool) {
-	if v == "" {
-		return 0, false
-	}
-	if s, err := strconv.Atoi(v); err == nil {
-		if s < 0 {
-			return 0, false
-		}
-		return time.Duration(s) * time.Second, true
-	}
-	t, err := http.ParseTime(v)
-	if err != nil {
-		return 0, false
-	}
-	if d := t.Sub(now); d > 0 {
-		return d, true
-	}
-	return 0, true
+// countAttempt is the retryablehttp request hook: it numbers the call's
+// attempts for the logs and errors.
+func countAttempt(_ retryablehttp.Logger, req *http.Request, attempt int) {
+	callOf(req.Context()).attempts.Store(int32(attempt + 1))
 }

@@ -278,6 +278,7 @@ func (p *invitationsProvider) configureAuthentik(ctx context.Context, block type
 		c.Authorization = "Bearer " + token
 		c.Secrets = []string{token}
 		c.Redact = redactor.Redact
+		c.LogMasks = authentik.LogMasks
 		c.Insecure = c.Insecure || insecure
 		c.Subsystem = "authentik_http"
 		c.URLSetting = "authentik.url (or " + EnvAuthentikURL + ")"
