@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -174,6 +175,18 @@ data "invitations_program_invitations" "all" { org = "acme" }
 				pages(env, "/api/v3/", 1000, 3),
 				pages(env, "/api/catalog/", 100, 25),
 			),
+		}},
+	})
+}
+
+func TestAccDataSources_timeout(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	env.srv.SetLatency(2 * time.Second)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      dataConfig(env, "invitations_stage_invitations", `timeouts = { read = "200ms" }`),
+			ExpectError: regexp.MustCompile(`(?s)Listing authentik invitations failed.*context deadline\s+exceeded`),
 		}},
 	})
 }

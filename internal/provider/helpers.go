@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -65,6 +67,8 @@ func orEmptyObject(raw json.RawMessage) json.RawMessage {
 const (
 	defaultWriteTimeout = 5 * time.Minute
 	defaultReadTimeout  = 2 * time.Minute
+	// defaultListTimeout bounds a data source's whole listing.
+	defaultListTimeout = 5 * time.Minute
 )
 
 // timeoutsAttribute is the timeouts library's attribute with a description.
@@ -72,6 +76,17 @@ func timeoutsAttribute(ctx context.Context) schema.Attribute {
 	a := timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
 	if n, ok := a.(schema.SingleNestedAttribute); ok {
 		n.MarkdownDescription = "How long each operation may take, retries included, as Go durations: `create`, `read`, `update`, `delete` (defaults 5m, 2m, 5m, 5m)."
+		return n
+	}
+	return a
+}
+
+// dataSourceTimeouts is the timeouts library's data source attribute with a
+// description.
+func dataSourceTimeouts(ctx context.Context) dsschema.Attribute {
+	a := dstimeouts.Attributes(ctx)
+	if n, ok := a.(dsschema.SingleNestedAttribute); ok {
+		n.MarkdownDescription = "How long the listing may take, retries included, as a Go duration: `read` (default 5m)."
 		return n
 	}
 	return a

@@ -38,15 +38,12 @@ var (
 var programArguments = []string{"program_key", "email", "username", "active", "source", "redirect_to", "expired", "metadata", "enrollment_config"}
 
 // NewProgramInvitationResource returns the invitations_program_invitation resource.
-func NewProgramInvitationResource() resource.Resource { return &programInvitationResource{} }
+func NewProgramInvitationResource() resource.Resource {
+	return &programInvitationResource{platform: iblPlatform()}
+}
 
 type programInvitationResource struct {
-	client     *ibl.Client
-	owned      *ownership
-	defaultOrg string
-	// upsert is false for servers whose POST always inserts a new row:
-	// then a change cannot be made in place.
-	upsert bool
+	platform[ibl.Client]
 }
 
 type programInvitationModel struct {
@@ -165,27 +162,20 @@ func (r *programInvitationResource) ConfigValidators(context.Context) []resource
 }
 
 func (r *programInvitationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	data, ok := req.ProviderData.(*providerData)
-	if !ok || data == nil {
-		return
-	}
-	if data.IBL == nil && !data.IBLUnknown {
-		resp.Diagnostics.AddError("ibl.ai is not configured", "invitations_program_invitation needs ibl.ai: "+data.IBLMissing+".")
-		return
-	}
-	r.client = data.IBL
-	r.owned = data.Owned
-	r.defaultOrg = data.IBLOrg
-	r.upsert = data.IBLUpsert
+	r.configure("invitations_program_invitation", req.ProviderData, &resp.Diagnostics)
 }
 
-func (r *programInvitationResource) ready(diags *diag.Diagnostics) bool {
-	if r.client == nil {
-		diags.AddError("ibl.ai is not configured", "The provider has no ibl.ai connection; set ibl.url and ibl.api_key (or IBLAI_URL and IBLAI_API_KEY).")
-		return false
+// defaultOrg is the provider's ibl.org, possibly empty.
+func (r *programInvitationResource) defaultOrg() string {
+	if r.data == nil {
+		return ""
 	}
-	return true
+	return r.data.IBLOrg
 }
+
+// upsert is false for servers whose POST always inserts a new row: then a
+// change cannot be made in place.
+func (r *programInvitationResource) upsert() bool { return r.data == nil || r.data.IBLUpsert }
 
 // ModifyPlan settles org before apply, so that it is known in the plan
 // and a change of it shows as a replacement.
@@ -203,12 +193,12 @@ func (r *programInvitationResource) ModifyPlan(ctx context.Context, req resource
 	if configOrg.IsNull() {
 		prefix, _, hasPlus := strings.Cut(plan.ProgramKey.ValueString(), "+")
 		switch {
-		case r.defaultOrg != "":
-			plan.Org = types.StringValue(r.defaultOrg)
-			if hasPlus && prefix != r.defaultOrg {
+		case r.defaultOrg() != "":
+			plan.Org = types.StringValue(r.defaultOrg())
+			if hasPlus && prefix != r.defaultOrg() {
 				resp.Diagnostics.AddAttributeWarning(path.Root("org"), "org differs from the program's",
 					fmt.Sprintf("org defaults to the provider's ibl.org %q, but program_key %q names org %q. Set org on the resource if the invitation belongs to %q.",
-						r.defaultOrg, plan.ProgramKey.ValueString(), prefix, prefix))
+						r.defaultOrg(), plan.ProgramKey.ValueString(), prefix, prefix))
 			}
 		case hasPlus && prefix != "":
 			plan.Org = types.StringValue(prefix)
@@ -238,7 +228,7 @@ func (r *programInvitationResource) ModifyPlan(ctx context.Context, req resource
 				resp.RequiresReplace.Append(path.Root(name))
 			}
 		}
-		if r.client != nil && !r.upsert && programChanged(plan, state) {
+		if r.client != nil && !r.upsert() && programChanged(plan, state) {
 			// The server cannot update in place (ibl.upsert = false).
 			resp.RequiresReplace.Append(path.Root("active"), path.Root("source"), path.Root("redirect_to"),
 				path.Root("expired"), path.Root("metadata"), path.Root("enrollment_config"))
@@ -250,18 +240,16 @@ func (r *programInvitationResource) ModifyPlan(ctx context.Context, req resource
 func (r *programInvitationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan programInvitationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Create, defaultWriteTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	org, program, user := plan.Org.ValueString(), plan.ProgramKey.ValueString(), userLabel(plan)
 	// The server keeps one invitation per program and user, emails compared
 	// without regard to case: two resources for one user would share it.
-	if !r.owned.claim("ibl-user:" + org + "|" + program + "|" + strings.ToLower(user)) {
+	if !r.owned().claim("ibl-user:" + org + "|" + program + "|" + strings.ToLower(user)) {
 		resp.Diagnostics.AddError("Two resources invite the same user",
 			fmt.Sprintf("Another invitations_program_invitation of this configuration already invites %s to %s. The server keeps one invitation per program and user "+
 				"and compares emails without regard to case, so both resources would hold, and destroy, the same invitation. Remove one of them.", user, program))
@@ -294,7 +282,7 @@ func (r *programInvitationResource) Create(ctx context.Context, req resource.Cre
 		return
 	}
 	inv := res.Value
-	if !res.Adopted && !r.owned.claim(programOwnerKey(org, inv.ID)) {
+	if !res.Adopted && !r.owned().claim(programOwnerKey(org, inv.ID)) {
 		resp.Diagnostics.AddError("The server answered with an invitation another resource holds",
 			fmt.Sprintf("Creating the invitation of %s to %s returned program invitation %d, which another resource of this configuration created or holds: "+
 				"the server sees both as the same user. Remove one of the two resources.", user, program, inv.ID))
@@ -346,8 +334,8 @@ func (f *programFinder) rows(ctx context.Context, exclude int64) ([]ibl.Invitati
 	var out []ibl.Invitation
 	for _, row := range rows {
 		switch {
-		case row.ID == exclude, !programMatches(p, row), f.r.owned.isClaimed(programOwnerKey(p.Org.ValueString(), row.ID)),
-			f.before[row.ID] && !f.r.upsert:
+		case row.ID == exclude, !programMatches(p, row), f.r.owned().isClaimed(programOwnerKey(p.Org.ValueString(), row.ID)),
+			f.before[row.ID] && !f.r.upsert():
 			continue
 		}
 		out = append(out, row)
@@ -365,7 +353,7 @@ func (f *programFinder) find(ctx context.Context) (*ibl.Invitation, bool, error)
 			return nil, false, fmt.Errorf("deleting duplicate program invitation %d that a repeated create made failed: %s", extra.ID, diags[0].Detail())
 		}
 	}
-	if !f.r.owned.claim(programOwnerKey(f.plan.Org.ValueString(), matches[0].ID)) {
+	if !f.r.owned().claim(programOwnerKey(f.plan.Org.ValueString(), matches[0].ID)) {
 		return nil, false, nil
 	}
 	return &matches[0], true, nil
@@ -374,7 +362,7 @@ func (f *programFinder) find(ctx context.Context) (*ibl.Invitation, bool, error)
 // sweep deletes rows an earlier attempt made after the look-up that found
 // none (servers that insert on every POST only: the others update in place).
 func (f *programFinder) sweep(ctx context.Context, keep int64) {
-	if f.r.upsert {
+	if f.r.upsert() {
 		return
 	}
 	extras, err := f.rows(ctx, keep)
@@ -428,12 +416,10 @@ func deref(p *string) string {
 func (r *programInvitationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state programInvitationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	id, err := strconv.ParseInt(state.ID.ValueString(), 10, 64)
@@ -479,12 +465,10 @@ func (r *programInvitationResource) Update(ctx context.Context, req resource.Upd
 	var plan, state programInvitationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Update, defaultWriteTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	plan.ID = state.ID
@@ -529,12 +513,10 @@ func programChanged(plan, state programInvitationModel) bool {
 func (r *programInvitationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state programInvitationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Delete, defaultWriteTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	resp.Diagnostics.Append(r.remove(ctx, state)...)
 }
@@ -590,7 +572,7 @@ func (r *programInvitationResource) remove(ctx context.Context, m programInvitat
 func (r *programInvitationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	org, idStr, hasOrg := strings.Cut(req.ID, "/")
 	if !hasOrg {
-		org, idStr = r.defaultOrg, req.ID
+		org, idStr = r.defaultOrg(), req.ID
 	}
 	if prefix, _, isProgramKey := strings.Cut(org, "+"); isProgramKey && prefix != "" {
 		resp.Diagnostics.AddError("Invalid import ID",

@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -25,11 +25,12 @@ var _ datasource.DataSourceWithConfigure = &programInvitationsDataSource{}
 var programSortFields = []string{"id", "created", "started", "expired", "email", "username", "source", "active"}
 
 // NewProgramInvitationsDataSource returns the invitations_program_invitations data source.
-func NewProgramInvitationsDataSource() datasource.DataSource { return &programInvitationsDataSource{} }
+func NewProgramInvitationsDataSource() datasource.DataSource {
+	return &programInvitationsDataSource{platform: iblPlatform()}
+}
 
 type programInvitationsDataSource struct {
-	client     *ibl.Client
-	defaultOrg string
+	platform[ibl.Client]
 }
 
 type programInvitationsModel struct {
@@ -42,6 +43,7 @@ type programInvitationsModel struct {
 	Sort        types.String       `tfsdk:"sort"`
 	Metadata    types.Map          `tfsdk:"metadata"`
 	MaxResults  types.Int64        `tfsdk:"max_results"`
+	Timeouts    timeouts.Value     `tfsdk:"timeouts"`
 	Invitations []programItemModel `tfsdk:"invitations"`
 	TotalCount  types.Int64        `tfsdk:"total_count"`
 }
@@ -67,7 +69,7 @@ func (d *programInvitationsDataSource) Metadata(_ context.Context, req datasourc
 	resp.TypeName = req.ProviderTypeName + "_program_invitations"
 }
 
-func (d *programInvitationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *programInvitationsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	notEmpty := stringvalidator.LengthAtLeast(1)
 	sorts := make([]string, 0, 2*len(programSortFields))
 	for _, f := range programSortFields {
@@ -100,6 +102,7 @@ func (d *programInvitationsDataSource) Schema(_ context.Context, _ datasource.Sc
 					mapvalidator.ValueStringsAre(notEmpty),
 				},
 			},
+			"timeouts": dataSourceTimeouts(ctx),
 			"max_results": schema.Int64Attribute{
 				MarkdownDescription: "Stop after this many invitations; by default every matching invitation is listed.",
 				Optional:            true,
@@ -134,35 +137,24 @@ func (d *programInvitationsDataSource) Schema(_ context.Context, _ datasource.Sc
 }
 
 func (d *programInvitationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, ok := req.ProviderData.(*providerData)
-	if !ok || data == nil {
-		return
-	}
-	if data.IBL == nil && !data.IBLUnknown {
-		resp.Diagnostics.AddError("ibl.ai is not configured", "invitations_program_invitations needs ibl.ai: "+data.IBLMissing+".")
-		return
-	}
-	d.client = data.IBL
-	d.defaultOrg = data.IBLOrg
+	d.configure("invitations_program_invitations", req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *programInvitationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m programInvitationsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := d.start(ctx, &resp.Diagnostics, m.Timeouts.Read, defaultListTimeout)
+	if !ok {
 		return
 	}
-	if d.client == nil {
-		resp.Diagnostics.AddError("ibl.ai is not configured", "Set ibl.url and ibl.api_key (or IBLAI_URL and IBLAI_API_KEY).")
-		return
-	}
+	defer cancel()
 	f := ibl.Filter{
 		ProgramKey: m.ProgramKey.ValueString(), Org: m.Org.ValueString(), Email: m.Email.ValueString(),
 		Username: m.Username.ValueString(), Source: m.Source.ValueString(), Active: m.Active.ValueBoolPointer(),
 		Sort: m.Sort.ValueString(), Max: int(m.MaxResults.ValueInt64()),
 	}
 	if f.Org == "" {
-		f.Org = d.defaultOrg
+		f.Org = d.data.IBLOrg
 	}
 	if !m.Metadata.IsNull() {
 		resp.Diagnostics.Append(m.Metadata.ElementsAs(ctx, &f.Metadata, false)...)
@@ -170,8 +162,6 @@ func (d *programInvitationsDataSource) Read(ctx context.Context, req datasource.
 			return
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
-	defer cancel()
 	list, total, err := d.client.List(ctx, f)
 	if err != nil {
 		resp.Diagnostics.AddError("Listing ibl.ai program invitations failed", describe(err))

@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -164,4 +166,27 @@ func wrapped(text string) *regexp.Regexp {
 		parts[i] = regexp.QuoteMeta(p)
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(parts, `\s+`))
+}
+
+func TestConfigureReportsUnexpectedProviderData(t *testing.T) {
+	for _, r := range []resource.Resource{NewStageInvitationResource(), NewProgramInvitationResource()} {
+		var resp resource.ConfigureResponse
+		r.(resource.ResourceWithConfigure).Configure(t.Context(), resource.ConfigureRequest{ProviderData: "not provider data"}, &resp)
+		if !resp.Diagnostics.HasError() || resp.Diagnostics[0].Summary() != "Unexpected Configure Type" {
+			t.Errorf("%T: %v", r, resp.Diagnostics)
+		}
+		// Before the provider is configured (validation), there is none yet: fine.
+		resp = resource.ConfigureResponse{}
+		r.(resource.ResourceWithConfigure).Configure(t.Context(), resource.ConfigureRequest{}, &resp)
+		if resp.Diagnostics.HasError() {
+			t.Errorf("%T without provider data: %v", r, resp.Diagnostics)
+		}
+	}
+	for _, d := range []datasource.DataSource{NewStageInvitationsDataSource(), NewProgramInvitationsDataSource()} {
+		var resp datasource.ConfigureResponse
+		d.(datasource.DataSourceWithConfigure).Configure(t.Context(), datasource.ConfigureRequest{ProviderData: 42}, &resp)
+		if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics[0].Detail(), "got: int") {
+			t.Errorf("%T: %v", d, resp.Diagnostics)
+		}
+	}
 }

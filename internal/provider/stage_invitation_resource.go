@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -47,13 +46,12 @@ var authentikNameRE = regexp.MustCompile(`^[-a-zA-Z0-9_]+$`)
 var stageArguments = []string{"name", "expires", "fixed_data", "single_use", "flow"}
 
 // NewStageInvitationResource returns the invitations_stage_invitation resource.
-func NewStageInvitationResource() resource.Resource { return &stageInvitationResource{} }
+func NewStageInvitationResource() resource.Resource {
+	return &stageInvitationResource{platform: authentikPlatform()}
+}
 
 type stageInvitationResource struct {
-	client *authentik.Client
-	owned  *ownership
-	// now is the clock used for expiry decisions (tests replace it).
-	now func() time.Time
+	platform[authentik.Client]
 }
 
 type stageInvitationModel struct {
@@ -145,17 +143,7 @@ func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaR
 }
 
 func (r *stageInvitationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	data, ok := req.ProviderData.(*providerData)
-	if !ok || data == nil {
-		return
-	}
-	r.now = data.Now
-	r.owned = data.Owned
-	if data.Authentik == nil && !data.AuthentikUnknown {
-		resp.Diagnostics.AddError("authentik is not configured", "invitations_stage_invitation needs authentik: "+data.AuthentikMissing+".")
-		return
-	}
-	r.client = data.Authentik
+	r.configure("invitations_stage_invitation", req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *stageInvitationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -254,11 +242,12 @@ func (r *stageInvitationResource) checkExpiresInFuture(plan stageInvitationModel
 	}
 }
 
+// clock is the time for expiry decisions (tests share theirs with the mock).
 func (r *stageInvitationResource) clock() time.Time {
-	if r.now == nil {
+	if r.data == nil || r.data.Now == nil {
 		return time.Now()
 	}
-	return r.now()
+	return r.data.Now()
 }
 
 func (r *stageInvitationResource) ConfigValidators(context.Context) []resource.ConfigValidator {
@@ -268,12 +257,10 @@ func (r *stageInvitationResource) ConfigValidators(context.Context) []resource.C
 func (r *stageInvitationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan stageInvitationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Create, defaultWriteTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	body := stageRequest(plan, nil)
@@ -287,7 +274,7 @@ func (r *stageInvitationResource) Create(ctx context.Context, req resource.Creat
 	}
 	inv := res.Value
 	if !res.Adopted {
-		r.owned.claim(stageOwnerKey(inv.PK))
+		r.owned().claim(stageOwnerKey(inv.PK))
 	}
 	if res.Attempts > 1 && !res.Adopted {
 		// An earlier attempt may have committed after the look-up.
@@ -340,7 +327,7 @@ func (f *stageFinder) sweep(ctx context.Context, keep string) {
 		return
 	}
 	for _, c := range candidates {
-		if c.PK != keep && matchesPlan(f.plan, c) && !f.r.owned.isClaimed(stageOwnerKey(c.PK)) {
+		if c.PK != keep && matchesPlan(f.plan, c) && !f.r.owned().isClaimed(stageOwnerKey(c.PK)) {
 			if err := f.r.client.Delete(ctx, c.PK); err != nil {
 				tflog.Warn(ctx, "deleting a late duplicate failed", map[string]any{"error": err.Error()})
 			}
@@ -355,7 +342,7 @@ func (f *stageFinder) find(ctx context.Context) (*authentik.Invitation, bool, er
 	}
 	var matches []authentik.Invitation
 	for _, c := range candidates {
-		if matchesPlan(f.plan, c) && !f.r.owned.isClaimed(stageOwnerKey(c.PK)) {
+		if matchesPlan(f.plan, c) && !f.r.owned().isClaimed(stageOwnerKey(c.PK)) {
 			matches = append(matches, c)
 		}
 	}
@@ -373,7 +360,7 @@ func (f *stageFinder) find(ctx context.Context) (*authentik.Invitation, bool, er
 		}
 		tflog.Warn(ctx, "deleted a duplicate invitation made by a repeated create", map[string]any{"name": extra.Name})
 	}
-	if !f.r.owned.claim(stageOwnerKey(matches[0].PK)) {
+	if !f.r.owned().claim(stageOwnerKey(matches[0].PK)) {
 		return nil, false, nil // taken by another resource meanwhile
 	}
 	return &matches[0], true, nil
@@ -397,12 +384,10 @@ func matchesPlan(plan stageInvitationModel, inv authentik.Invitation) bool {
 func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state stageInvitationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	var inv *authentik.Invitation
@@ -486,12 +471,10 @@ func (r *stageInvitationResource) Update(ctx context.Context, req resource.Updat
 	var plan, state stageInvitationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Update, defaultWriteTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	plan.ID = state.ID
@@ -513,12 +496,10 @@ func (r *stageInvitationResource) Update(ctx context.Context, req resource.Updat
 func (r *stageInvitationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state stageInvitationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.ready(&resp.Diagnostics) {
+	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Delete, defaultWriteTimeout)
+	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultWriteTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	if err := r.client.Delete(ctx, state.ID.ValueString()); err != nil {
@@ -548,14 +529,6 @@ func redactImportID(id string) string {
 		return "(a UUID)"
 	}
 	return id
-}
-
-func (r *stageInvitationResource) ready(diags *diag.Diagnostics) bool {
-	if r.client == nil {
-		diags.AddError("authentik is not configured", "The provider has no authentik connection; set authentik.url and authentik.token (or AUTHENTIK_URL and AUTHENTIK_TOKEN).")
-		return false
-	}
-	return true
 }
 
 // stageRequest builds the request body. For an update (state given) it

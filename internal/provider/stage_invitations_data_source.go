@@ -2,9 +2,9 @@ package provider
 
 import (
 	"context"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -23,10 +23,12 @@ var _ datasource.DataSourceWithConfigure = &stageInvitationsDataSource{}
 var stageOrderings = []string{"name", "expires", "pk", "created_by", "single_use", "flow"}
 
 // NewStageInvitationsDataSource returns the invitations_stage_invitations data source.
-func NewStageInvitationsDataSource() datasource.DataSource { return &stageInvitationsDataSource{} }
+func NewStageInvitationsDataSource() datasource.DataSource {
+	return &stageInvitationsDataSource{platform: authentikPlatform()}
+}
 
 type stageInvitationsDataSource struct {
-	client *authentik.Client
+	platform[authentik.Client]
 }
 
 type stageInvitationsModel struct {
@@ -37,6 +39,7 @@ type stageInvitationsModel struct {
 	Ordering          types.String      `tfsdk:"ordering"`
 	Expires           timetypes.RFC3339 `tfsdk:"expires"`
 	MaxResults        types.Int64       `tfsdk:"max_results"`
+	Timeouts          timeouts.Value    `tfsdk:"timeouts"`
 	Invitations       []stageItemModel  `tfsdk:"invitations"`
 	IDs               []types.String    `tfsdk:"ids"`
 	InviteURLs        []types.String    `tfsdk:"invite_urls"`
@@ -58,7 +61,7 @@ func (d *stageInvitationsDataSource) Metadata(_ context.Context, req datasource.
 	resp.TypeName = req.ProviderTypeName + "_stage_invitations"
 }
 
-func (d *stageInvitationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *stageInvitationsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	notEmpty := stringvalidator.LengthAtLeast(1)
 	orderings := make([]string, 0, 2*len(stageOrderings))
 	for _, o := range stageOrderings {
@@ -99,6 +102,7 @@ func (d *stageInvitationsDataSource) Schema(_ context.Context, _ datasource.Sche
 				Optional:            true,
 				CustomType:          timetypes.RFC3339Type{},
 			},
+			"timeouts": dataSourceTimeouts(ctx),
 			"max_results": schema.Int64Attribute{
 				MarkdownDescription: "Stop after this many invitations; by default every matching invitation is listed.",
 				Optional:            true,
@@ -142,28 +146,16 @@ func (d *stageInvitationsDataSource) Schema(_ context.Context, _ datasource.Sche
 }
 
 func (d *stageInvitationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	data, ok := req.ProviderData.(*providerData)
-	if !ok || data == nil {
-		return
-	}
-	if data.Authentik == nil && !data.AuthentikUnknown {
-		resp.Diagnostics.AddError("authentik is not configured", "invitations_stage_invitations needs authentik: "+data.AuthentikMissing+".")
-		return
-	}
-	d.client = data.Authentik
+	d.configure("invitations_stage_invitations", req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *stageInvitationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m stageInvitationsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := d.start(ctx, &resp.Diagnostics, m.Timeouts.Read, defaultListTimeout)
+	if !ok {
 		return
 	}
-	if d.client == nil {
-		resp.Diagnostics.AddError("authentik is not configured", "Set authentik.url and authentik.token (or AUTHENTIK_URL and AUTHENTIK_TOKEN).")
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
 	list, total, err := d.client.List(ctx, authentik.ListFilter{
 		Name: m.Name.ValueString(), FlowSlug: m.FlowSlug.ValueString(), CreatedByUsername: m.CreatedByUsername.ValueString(),
