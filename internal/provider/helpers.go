@@ -24,35 +24,10 @@ import (
 	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
 )
 
-// sameInstant tells whether two RFC 3339 strings name the same instant.
-func sameInstant(a, b string) bool {
-	ta, errA := time.Parse(time.RFC3339Nano, a)
-	tb, errB := time.Parse(time.RFC3339Nano, b)
-	return errA == nil && errB == nil && ta.Equal(tb)
-}
-
-func sameOptionalInstant(a, b timetypes.RFC3339) bool {
-	if a.IsNull() || b.IsNull() || a.IsUnknown() || b.IsUnknown() {
-		return a.Equal(b)
-	}
-	return sameInstant(a.ValueString(), b.ValueString())
-}
-
-// rfc3339 wraps a server's timestamp without panicking on an odd one.
-func rfc3339(s string) timetypes.RFC3339 {
-	return timetypes.RFC3339{StringValue: types.StringValue(s)}
-}
-
-// keepInstant returns the model's value when the server's names the same
-// instant, so that the configuration's spelling survives.
-func keepInstant(current timetypes.RFC3339, server *string) timetypes.RFC3339 {
-	switch {
-	case server == nil:
-		return timetypes.NewRFC3339Null()
-	case current.IsNull() || current.IsUnknown() || !sameInstant(current.ValueString(), *server):
-		return rfc3339(*server)
-	}
-	return current
+// rfc3339Pointer is a server's timestamp, or null, as a data source
+// reports it (no configuration spelling to keep there).
+func rfc3339Pointer(s *string) timetypes.RFC3339 {
+	return timetypes.RFC3339{StringValue: types.StringPointerValue(s)}
 }
 
 func orEmptyObject(raw json.RawMessage) json.RawMessage {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -50,12 +49,12 @@ type programInvitationModel struct {
 	ID               types.String         `tfsdk:"id"`
 	ProgramKey       types.String         `tfsdk:"program_key"`
 	Org              types.String         `tfsdk:"org"`
-	Email            types.String         `tfsdk:"email"`
+	Email            caseInsensitive      `tfsdk:"email"`
 	Username         types.String         `tfsdk:"username"`
 	Active           types.Bool           `tfsdk:"active"`
 	Source           types.String         `tfsdk:"source"`
 	RedirectTo       types.String         `tfsdk:"redirect_to"`
-	Expired          timetypes.RFC3339    `tfsdk:"expired"`
+	Expired          instant              `tfsdk:"expired"`
 	Metadata         jsontypes.Normalized `tfsdk:"metadata"`
 	EnrollmentConfig jsontypes.Normalized `tfsdk:"enrollment_config"`
 	UserID           types.Int64          `tfsdk:"user_id"`
@@ -93,11 +92,15 @@ func (r *programInvitationResource) Schema(ctx context.Context, _ resource.Schem
 				Validators:          []validator.String{notEmpty},
 			},
 			"email": schema.StringAttribute{
-				MarkdownDescription: "Email address of the invited user. At least one of `email` and `username` is required; the server may fill in the other. Changing it creates a new invitation.",
+				MarkdownDescription: "Email address of the invited user, compared without regard to letter case (as the server does). At least one of `email` and `username` is required; the server may fill in the other. Changing it (other than its case) creates a new invitation.",
 				Optional:            true,
 				Computed:            true,
+				CustomType:          caseInsensitiveType{},
 				Validators:          []validator.String{emailAddress()},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIf(
+					func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+						resp.RequiresReplace = !strings.EqualFold(req.StateValue.ValueString(), req.PlanValue.ValueString())
+					}, "Changing the email, other than its letter case, creates a new invitation.", "Changing the email, other than its letter case, creates a new invitation.")},
 			},
 			"username": schema.StringAttribute{
 				MarkdownDescription: "Username of the invited user. At least one of `email` and `username` is required; the server may fill in the other. Changing it creates a new invitation.",
@@ -125,7 +128,7 @@ func (r *programInvitationResource) Schema(ctx context.Context, _ resource.Schem
 			"expired": schema.StringAttribute{
 				MarkdownDescription: "When the invitation expires, as an RFC 3339 timestamp, compared as an instant (`Z` and `+00:00` are the same). The API cannot clear it, so removing it replaces the invitation.",
 				Optional:            true,
-				CustomType:          timetypes.RFC3339Type{},
+				CustomType:          instantType{},
 			},
 			"metadata": jsonObjectAttribute("Free-form metadata, as a JSON object (`jsonencode({...})`), compared as JSON. Data sources can filter on its keys. Defaults to `{}`."),
 			"enrollment_config": schema.StringAttribute{
@@ -394,12 +397,12 @@ func programMatches(plan programInvitationModel, inv ibl.Invitation) bool {
 	known := func(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 	switch {
 	case inv.ProgramKey != plan.ProgramKey.ValueString(),
-		known(plan.Email) && !strings.EqualFold(deref(inv.Email), plan.Email.ValueString()),
+		known(plan.Email.StringValue) && !caseInsensitivePointer(inv.Email).sameAs(plan.Email),
 		known(plan.Username) && deref(inv.Username) != plan.Username.ValueString(),
 		inv.Active != plan.Active.ValueBool(),
 		deref(inv.Source) != plan.Source.ValueString(),
 		deref(inv.RedirectTo) != plan.RedirectTo.ValueString(),
-		!sameOptionalInstant(keepInstant(plan.Expired, inv.Expired), plan.Expired):
+		!instantPointer(inv.Expired).sameAs(plan.Expired):
 		return false
 	}
 	eq, _ := plan.Metadata.StringSemanticEquals(context.Background(), jsontypes.NewNormalizedValue(string(orEmptyObject(inv.Metadata))))
@@ -507,7 +510,7 @@ func programChanged(plan, state programInvitationModel) bool {
 		cfgEq, _ = plan.EnrollmentConfig.StringSemanticEquals(context.Background(), state.EnrollmentConfig)
 	}
 	return !plan.Active.Equal(state.Active) || !plan.Source.Equal(state.Source) || !plan.RedirectTo.Equal(state.RedirectTo) ||
-		!sameOptionalInstant(plan.Expired, state.Expired) || (!metaEq && !plan.Metadata.Equal(state.Metadata)) || !cfgEq
+		!plan.Expired.sameAs(state.Expired) || (!metaEq && !plan.Metadata.Equal(state.Metadata)) || !cfgEq
 }
 
 func (r *programInvitationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -613,30 +616,23 @@ func upsertBody(plan programInvitationModel) ibl.Upsert {
 	return u
 }
 
-// setProgramState copies the server's invitation into the model, keeping
-// the model's spelling of values that are equal (email case, the instant,
-// the JSON).
+// setProgramState fills the model from the server's invitation. Values the
+// server spells differently (the email's case, the instant, the JSON) are
+// plain assignments: the attribute types' semantic equality keeps the
+// configuration's spelling.
 func setProgramState(m *programInvitationModel, inv *ibl.Invitation) {
 	m.ID = types.StringValue(strconv.FormatInt(inv.ID, 10))
 	m.ProgramKey = types.StringValue(inv.ProgramKey)
 	if m.Org.IsNull() || m.Org.IsUnknown() {
 		m.Org = types.StringValue(inv.Org())
 	}
-	switch {
-	case inv.Email == nil:
-		m.Email = types.StringNull()
-	case m.Email.IsNull() || m.Email.IsUnknown() || !strings.EqualFold(m.Email.ValueString(), *inv.Email):
-		m.Email = types.StringValue(*inv.Email)
-	}
+	m.Email = caseInsensitivePointer(inv.Email)
 	m.Username = types.StringPointerValue(inv.Username)
 	m.Active = types.BoolValue(inv.Active)
 	m.Source = types.StringPointerValue(inv.Source)
 	m.RedirectTo = types.StringPointerValue(inv.RedirectTo)
-	m.Expired = keepInstant(m.Expired, inv.Expired)
-	meta := jsontypes.NewNormalizedValue(string(orEmptyObject(inv.Metadata)))
-	if eq, _ := m.Metadata.StringSemanticEquals(context.Background(), meta); m.Metadata.IsNull() || m.Metadata.IsUnknown() || !eq {
-		m.Metadata = meta
-	}
+	m.Expired = instantPointer(inv.Expired)
+	m.Metadata = jsontypes.NewNormalizedValue(string(orEmptyObject(inv.Metadata)))
 	m.UserID = types.Int64PointerValue(inv.UserID)
 	m.Created = types.StringPointerValue(inv.Created)
 	m.Started = types.StringPointerValue(inv.Started)

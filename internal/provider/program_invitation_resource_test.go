@@ -532,3 +532,33 @@ func TestAccProgramInvitation_importIDHints(t *testing.T) {
 		},
 	})
 }
+
+// TestAccProgramInvitation_emailCase: the server compares emails without
+// regard to case, and so does the provider: a case-only change of email is
+// no new invitation, and sends nothing.
+func TestAccProgramInvitation_emailCase(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	lower := programConfig(env, `program_key = "acme+data-science"`+"\n"+`email = "ada@example.com"`)
+	mixed := programConfig(env, `program_key = "acme+data-science"`+"\n"+`email = "Ada@Example.com"`)
+	idSame := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             programDestroyed(env),
+		Steps: []resource.TestStep{
+			{Config: lower, ConfigStateChecks: []statecheck.StateCheck{idSame.AddStateValue(programAddr, tfjsonpath.New("id"))}},
+			{
+				PreConfig: env.srv.ResetCounts,
+				Config:    mixed,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					idSame.AddStateValue(programAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(programAddr, tfjsonpath.New("email"), knownvalue.StringExact("Ada@Example.com")),
+				},
+				Check: env.requests(map[string]int{"GET": 1}),
+			},
+			{Config: mixed, PlanOnly: true},
+		},
+	})
+}

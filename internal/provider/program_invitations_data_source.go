@@ -177,7 +177,7 @@ func (d *programInvitationsDataSource) Read(ctx context.Context, req datasource.
 			Email: types.StringPointerValue(inv.Email), Username: types.StringPointerValue(inv.Username),
 			UserID: types.Int64PointerValue(inv.UserID), Active: types.BoolValue(inv.Active),
 			Source: types.StringPointerValue(inv.Source), RedirectTo: types.StringPointerValue(inv.RedirectTo),
-			Expired: keepInstant(timetypes.NewRFC3339Null(), inv.Expired), Created: types.StringPointerValue(inv.Created),
+			Expired: rfc3339Pointer(inv.Expired), Created: types.StringPointerValue(inv.Created),
 			Started: types.StringPointerValue(inv.Started), Metadata: jsontypes.NewNormalizedValue(string(orEmptyObject(inv.Metadata))),
 		})
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -57,10 +56,10 @@ type stageInvitationResource struct {
 type stageInvitationModel struct {
 	ID        types.String         `tfsdk:"id"`
 	Name      types.String         `tfsdk:"name"`
-	Expires   timetypes.RFC3339    `tfsdk:"expires"`
+	Expires   instant              `tfsdk:"expires"`
 	FixedData jsontypes.Normalized `tfsdk:"fixed_data"`
 	SingleUse types.Bool           `tfsdk:"single_use"`
-	Flow      types.String         `tfsdk:"flow"`
+	Flow      caseInsensitive      `tfsdk:"flow"`
 	FlowSlug  types.String         `tfsdk:"flow_slug"`
 	CreatedBy types.String         `tfsdk:"created_by"`
 	InviteURL types.String         `tfsdk:"invite_url"`
@@ -96,7 +95,7 @@ func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaR
 			"expires": schema.StringAttribute{
 				MarkdownDescription: "When the invitation expires, as an RFC 3339 timestamp (compared as an instant, so `Z` and `+00:00` are the same). Omit for an invitation that never expires. Must be in the future when set; authentik deletes expired invitations.",
 				Optional:            true,
-				CustomType:          timetypes.RFC3339Type{},
+				CustomType:          instantType{},
 			},
 			"fixed_data": jsonObjectAttribute("Data the invitation fixes in the enrollment flow's context, as a JSON object (`jsonencode({...})`); compared as JSON, so key order and spacing do not matter. Defaults to `{}`."),
 			"single_use": schema.BoolAttribute{
@@ -106,8 +105,9 @@ func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaR
 				Default:             booldefault.StaticBool(false),
 			},
 			"flow": schema.StringAttribute{
-				MarkdownDescription: "UUID of the enrollment flow that may use this invitation. Omit to allow any flow with an invitation stage.",
+				MarkdownDescription: "UUID of the enrollment flow that may use this invitation, compared without regard to letter case. Omit to allow any flow with an invitation stage.",
 				Optional:            true,
+				CustomType:          caseInsensitiveType{},
 				Validators:          []validator.String{uuidString()},
 			},
 			"flow_slug": schema.StringAttribute{
@@ -189,7 +189,7 @@ func (r *stageInvitationResource) ModifyPlan(ctx context.Context, req resource.M
 		r.checkExpiresInFuture(plan, resp)
 	}
 	// The flow's slug and the link follow the flow; keep them when it stays.
-	if plan.Flow.Equal(state.Flow) {
+	if plan.Flow.sameAs(state.Flow) {
 		plan.FlowSlug = state.FlowSlug
 		plan.InviteURL = state.InviteURL
 	} else {
@@ -210,7 +210,7 @@ func changedArguments(plan, state stageInvitationModel) []path.Path {
 	if !plan.Name.Equal(state.Name) {
 		out = append(out, path.Root("name"))
 	}
-	if !sameOptionalInstant(plan.Expires, state.Expires) {
+	if !plan.Expires.sameAs(state.Expires) {
 		out = append(out, path.Root("expires"))
 	}
 	if eq, _ := plan.FixedData.StringSemanticEquals(context.Background(), state.FixedData); !eq && !plan.FixedData.Equal(state.FixedData) {
@@ -219,7 +219,7 @@ func changedArguments(plan, state stageInvitationModel) []path.Path {
 	if !plan.SingleUse.Equal(state.SingleUse) {
 		out = append(out, path.Root("single_use"))
 	}
-	if !plan.Flow.Equal(state.Flow) {
+	if !plan.Flow.sameAs(state.Flow) {
 		out = append(out, path.Root("flow"))
 	}
 	return out
@@ -228,12 +228,9 @@ func changedArguments(plan, state stageInvitationModel) []path.Path {
 // checkExpiresInFuture refuses to issue an invitation that authentik would
 // delete at once: it would be re-created on every apply.
 func (r *stageInvitationResource) checkExpiresInFuture(plan stageInvitationModel, resp *resource.ModifyPlanResponse) {
-	if plan.Expires.IsNull() || plan.Expires.IsUnknown() {
-		return
-	}
-	t, err := time.Parse(time.RFC3339Nano, plan.Expires.ValueString())
-	if err != nil {
-		return // the type's own validation reports it
+	t, ok := plan.Expires.time()
+	if !ok {
+		return // null, unknown, or reported by the type's own validation
 	}
 	if now := r.clock(); !t.After(now) {
 		resp.Diagnostics.AddAttributeError(path.Root("expires"), "Invitation would already be expired",
@@ -370,10 +367,7 @@ func matchesPlan(plan stageInvitationModel, inv authentik.Invitation) bool {
 	if inv.Name != plan.Name.ValueString() || inv.SingleUse != plan.SingleUse.ValueBool() {
 		return false
 	}
-	if (inv.Flow == nil) != plan.Flow.IsNull() || (inv.Flow != nil && !strings.EqualFold(*inv.Flow, plan.Flow.ValueString())) {
-		return false
-	}
-	if (inv.Expires == nil) != plan.Expires.IsNull() || (inv.Expires != nil && !sameInstant(*inv.Expires, plan.Expires.ValueString())) {
+	if !caseInsensitivePointer(inv.Flow).sameAs(plan.Flow) || !instantPointer(inv.Expires).sameAs(plan.Expires) {
 		return false
 	}
 	got := jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData)))
@@ -432,10 +426,8 @@ func (r *stageInvitationResource) findByName(ctx context.Context, name string) (
 func (r *stageInvitationResource) gone(ctx context.Context, state *stageInvitationModel, resp *resource.ReadResponse) {
 	name := state.Name.ValueString()
 	reason := ""
-	if !state.Expires.IsNull() {
-		if t, err := time.Parse(time.RFC3339Nano, state.Expires.ValueString()); err == nil && !t.After(r.clock()) {
-			reason = statusExpired
-		}
+	if t, ok := state.Expires.time(); ok && !t.After(r.clock()) {
+		reason = statusExpired
 	}
 	if reason == "" && state.SingleUse.ValueBool() {
 		reason = statusUsed
@@ -568,24 +560,17 @@ func stageRequest(plan stageInvitationModel, state *stageInvitationModel) authen
 	return req
 }
 
-// setState copies what authentik returned into the model. Values that are
-// equal to what the model holds (the same instant, the same JSON, the same
-// UUID in other case) keep the model's spelling, so plans stay empty.
+// setState fills the model's API-backed attributes from what authentik
+// returned. Values the server spells differently (the instant, the JSON,
+// the UUID's case) are plain assignments: the attribute types' semantic
+// equality keeps the configuration's spelling.
 func (r *stageInvitationResource) setState(m *stageInvitationModel, inv *authentik.Invitation) {
 	m.ID = types.StringValue(inv.PK)
 	m.Name = types.StringValue(inv.Name)
-	m.Expires = keepInstant(m.Expires, inv.Expires)
-	fixed := jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData)))
-	if eq, _ := m.FixedData.StringSemanticEquals(context.Background(), fixed); m.FixedData.IsNull() || m.FixedData.IsUnknown() || !eq {
-		m.FixedData = fixed
-	}
+	m.Expires = instantPointer(inv.Expires)
+	m.FixedData = jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData)))
 	m.SingleUse = types.BoolValue(inv.SingleUse)
-	switch {
-	case inv.Flow == nil:
-		m.Flow = types.StringNull()
-	case m.Flow.IsNull() || m.Flow.IsUnknown() || !strings.EqualFold(m.Flow.ValueString(), *inv.Flow):
-		m.Flow = types.StringValue(*inv.Flow)
-	}
+	m.Flow = caseInsensitivePointer(inv.Flow)
 	m.FlowSlug = types.StringNull()
 	m.InviteURL = types.StringNull()
 	if inv.FlowObj != nil && inv.FlowObj.Slug != "" {

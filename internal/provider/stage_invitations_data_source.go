@@ -174,7 +174,7 @@ func (d *stageInvitationsDataSource) Read(ctx context.Context, req datasource.Re
 		link := types.StringNull()
 		item := stageItemModel{
 			ImportID: types.StringValue(importByNamePrefix + inv.Name), Name: types.StringValue(inv.Name),
-			Expires: keepInstant(timetypes.NewRFC3339Null(), inv.Expires), FixedData: jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData))),
+			Expires: rfc3339Pointer(inv.Expires), FixedData: jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData))),
 			SingleUse: types.BoolValue(inv.SingleUse), Flow: types.StringPointerValue(inv.Flow),
 			FlowSlug: types.StringNull(), CreatedBy: types.StringNull(),
 		}
