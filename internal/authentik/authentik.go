@@ -99,8 +99,6 @@ type ListFilter struct {
 	Ordering          string
 	// Max stops after this many invitations (0: all).
 	Max int
-	// PageSize overrides MaxPageSize (tests).
-	PageSize int
 }
 
 // page is one page of the list envelope; next and previous are page numbers,
@@ -273,7 +271,7 @@ func (c *Client) Delete(ctx context.Context, pk string) error {
 // largest page size, and the total the server counted. A page without its
 // envelope or results is an error, never an empty list.
 func (c *Client) List(ctx context.Context, f ListFilter) ([]Invitation, int, error) {
-	size := client.PageSize(MaxPageSize, f.PageSize, f.Max)
+	size := client.PageSize(MaxPageSize, f.Max)
 	q := client.Query("name", f.Name, "created_by__username", f.CreatedByUsername, "expires", f.Expires,
 		"flow__slug", f.FlowSlug, "search", f.Search, "ordering", f.Ordering)
 	q.Set("page_size", strconv.Itoa(size))

@@ -60,10 +60,12 @@ func newClient(t testing.TB, url string) *Client {
 }
 
 func TestListPagesAndFilters(t *testing.T) {
-	srv, ts := mockserver.Start(t, mockserver.Options{})
+	// A server whose pages hold 10 at most: the client asks for 1000 and
+	// follows the pages it gets.
+	srv, ts := mockserver.Start(t, mockserver.Options{AuthentikMaxPageSize: 10})
 	srv.SeedAuthentik(55, "page")
 	c := newClient(t, ts.URL)
-	all, total, err := c.List(context.Background(), ListFilter{PageSize: 10, Ordering: "name"})
+	all, total, err := c.List(context.Background(), ListFilter{Ordering: "name"})
 	if err != nil || len(all) != 55 || total != 55 {
 		t.Fatalf("got %d of %d, %v", len(all), total, err)
 	}
@@ -71,7 +73,7 @@ func TestListPagesAndFilters(t *testing.T) {
 		t.Fatalf("%d requests for 55 invitations at 10 a page", n)
 	}
 	srv.ResetCounts()
-	some, _, err := c.List(context.Background(), ListFilter{PageSize: 10, Max: 15})
+	some, _, err := c.List(context.Background(), ListFilter{Max: 15})
 	if err != nil || len(some) != 15 || srv.Count("GET", "/api/v3/") != 2 {
 		t.Fatalf("max 15: got %d in %d requests, %v", len(some), srv.Count("GET", "/api/v3/"), err)
 	}

@@ -115,8 +115,7 @@ func New(cfg Config) (*Client, error) {
 type Request struct {
 	Kind   Kind
 	Method string
-	// Path is relative to the base URL, or an absolute URL on the same host
-	// (pagination links).
+	// Path is relative to the base URL.
 	Path  string
 	Query url.Values
 	Body  any
@@ -127,8 +126,6 @@ type Response struct {
 	Method     string
 	Path       string // redacted
 	StatusCode int
-	Header     http.Header
-	Body       []byte
 }
 
 // Malformed reports a 2xx answer the caller cannot use (an object without
@@ -204,7 +201,7 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (*Response, error) 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, newAPIError(r.Method, display, resp, raw, c.redact)
 	}
-	res := &Response{Method: r.Method, Path: display, StatusCode: resp.StatusCode, Header: resp.Header, Body: raw}
+	res := &Response{Method: r.Method, Path: display, StatusCode: resp.StatusCode}
 	if out != nil {
 		if len(bytes.TrimSpace(raw)) == 0 {
 			return nil, res.Malformed("the body is empty")
@@ -250,19 +247,12 @@ func origin(u *url.URL) string {
 	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + ":" + port
 }
 
-// resolve joins a relative path to the base URL, keeping the base's own
-// path prefix (an API gateway's /dm, say). Absolute links must stay on the
-// same host, so that credentials never leave for another one.
+// resolve joins a path to the base URL, keeping the base's own path prefix
+// (an API gateway's /dm, say).
 func (c *Client) resolve(p string) (*url.URL, error) {
 	ref, err := url.Parse(p)
 	if err != nil {
 		return nil, fmt.Errorf("invalid request path %q: %w", c.redact(p), err)
-	}
-	if ref.IsAbs() {
-		if ref.Host != c.base.Host {
-			return nil, fmt.Errorf("refusing to follow a link to another host (%s)", ref.Host)
-		}
-		return ref, nil
 	}
 	u := *c.base
 	u.Path = strings.TrimRight(u.Path, "/") + "/" + strings.TrimLeft(ref.Path, "/")

@@ -41,7 +41,7 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		},
 	}))
 
-	display := redactQuery(req.URL.Redacted())
+	display := req.URL.Redacted()
 	fields := map[string]any{"method": req.Method, "url": display, "attempt": attempt}
 	if req.Body != nil && req.GetBody != nil {
 		if b, err := req.GetBody(); err == nil {
@@ -102,19 +102,4 @@ func (c *Client) headerString(h http.Header) string {
 		b.WriteString(k + ": " + v + "\n")
 	}
 	return b.String()
-}
-
-// redactQuery hides query values whose names suggest credentials.
-func redactQuery(u string) string {
-	for _, key := range []string{"token=", "api_key="} {
-		if i := strings.Index(u, key); i >= 0 {
-			j := strings.IndexAny(u[i+len(key):], "&#")
-			if j < 0 {
-				u = u[:i+len(key)] + "***"
-			} else {
-				u = u[:i+len(key)] + "***" + u[i+len(key)+j:]
-			}
-		}
-	}
-	return u
 }

@@ -2,17 +2,13 @@ package client
 
 import "net/url"
 
-// PageSize is the page size a listing asks for: the API's largest unless
-// overridden, and no more than the listing will keep.
-func PageSize(largest, override, limit int) int {
-	size := largest
-	if override > 0 {
-		size = override
+// PageSize is the page size a listing asks for: the API's largest, and no
+// more than the listing will keep.
+func PageSize(largest, limit int) int {
+	if limit > 0 && limit < largest {
+		return limit
 	}
-	if limit > 0 && limit < size {
-		size = limit
-	}
-	return size
+	return largest
 }
 
 // Query builds query parameters from name and value pairs, leaving out

@@ -87,8 +87,6 @@ type Filter struct {
 	Metadata map[string]string
 	// Max stops after this many invitations (0: all).
 	Max int
-	// PageSize overrides MaxPageSize.
-	PageSize int
 	// Until stops paging, when sorted by -id, once ids fall below it.
 	Until int64
 }
@@ -177,7 +175,7 @@ func (c *Client) Delete(ctx context.Context, org string, id int64) error {
 // List returns the invitations matching f, page by page at the largest page
 // size, and the count the server reported.
 func (c *Client) List(ctx context.Context, f Filter) ([]Invitation, int, error) {
-	size := client.PageSize(MaxPageSize, f.PageSize, f.Max)
+	size := client.PageSize(MaxPageSize, f.Max)
 	q := client.Query("program_key", f.ProgramKey, "org", f.Org, "email", f.Email,
 		"username", f.Username, "source", f.Source, "sort", f.Sort)
 	if f.Active != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -482,16 +483,16 @@ func (s *Server) akMatchesSearch(inv *akInvitation, term string) bool {
 
 // paginateAuthentik answers authentik's envelope, where next and previous
 // are page numbers and 0 means none.
-func (s *Server) paginateAuthentik(w http.ResponseWriter, q map[string][]string, items []*akInvitation) {
+func (s *Server) paginateAuthentik(w http.ResponseWriter, q url.Values, items []*akInvitation) {
 	size := 100 // authentik's PAGE_SIZE
-	if v := first(q, "page_size"); v != "" {
+	if v := q.Get("page_size"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err == nil && n > 0 {
 			size = min(n, s.opts.AuthentikMaxPageSize)
 		}
 	}
 	page := 1
-	if v := first(q, "page"); v != "" {
+	if v := q.Get("page"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
 			writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Invalid page."})
@@ -530,13 +531,6 @@ func (s *Server) paginateAuthentik(w http.ResponseWriter, q map[string][]string,
 		"results":      results,
 		"autocomplete": map[string]any{},
 	})
-}
-
-func first(q map[string][]string, k string) string {
-	if v := q[k]; len(v) > 0 {
-		return v[0]
-	}
-	return ""
 }
 
 // AuthentikInvitation is the stored state of one invitation, for tests.

@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 )
 
 // rfc3339Pointer is a server's timestamp, or null, as a data source
@@ -86,7 +87,7 @@ func jsonObjectAttribute(description string) schema.StringAttribute {
 		Computed:            true,
 		CustomType:          jsontypes.NormalizedType{},
 		Default:             stringdefault.StaticString("{}"),
-		Validators:          []validator.String{jsonObject()},
+		Validators:          []validator.String{fwvalidators.JSONObject()},
 	}
 }
 

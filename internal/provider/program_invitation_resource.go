@@ -23,6 +23,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwtypes"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
 )
 
@@ -46,21 +48,21 @@ type programInvitationResource struct {
 }
 
 type programInvitationModel struct {
-	ID               types.String         `tfsdk:"id"`
-	ProgramKey       types.String         `tfsdk:"program_key"`
-	Org              types.String         `tfsdk:"org"`
-	Email            caseInsensitive      `tfsdk:"email"`
-	Username         types.String         `tfsdk:"username"`
-	Active           types.Bool           `tfsdk:"active"`
-	Source           types.String         `tfsdk:"source"`
-	RedirectTo       types.String         `tfsdk:"redirect_to"`
-	Expired          instant              `tfsdk:"expired"`
-	Metadata         jsontypes.Normalized `tfsdk:"metadata"`
-	EnrollmentConfig jsontypes.Normalized `tfsdk:"enrollment_config"`
-	UserID           types.Int64          `tfsdk:"user_id"`
-	Created          types.String         `tfsdk:"created"`
-	Started          types.String         `tfsdk:"started"`
-	Timeouts         timeouts.Value       `tfsdk:"timeouts"`
+	ID               types.String            `tfsdk:"id"`
+	ProgramKey       types.String            `tfsdk:"program_key"`
+	Org              types.String            `tfsdk:"org"`
+	Email            fwtypes.CaseInsensitive `tfsdk:"email"`
+	Username         types.String            `tfsdk:"username"`
+	Active           types.Bool              `tfsdk:"active"`
+	Source           types.String            `tfsdk:"source"`
+	RedirectTo       types.String            `tfsdk:"redirect_to"`
+	Expired          fwtypes.Instant         `tfsdk:"expired"`
+	Metadata         jsontypes.Normalized    `tfsdk:"metadata"`
+	EnrollmentConfig jsontypes.Normalized    `tfsdk:"enrollment_config"`
+	UserID           types.Int64             `tfsdk:"user_id"`
+	Created          types.String            `tfsdk:"created"`
+	Started          types.String            `tfsdk:"started"`
+	Timeouts         timeouts.Value          `tfsdk:"timeouts"`
 }
 
 func (r *programInvitationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -95,8 +97,8 @@ func (r *programInvitationResource) Schema(ctx context.Context, _ resource.Schem
 				MarkdownDescription: "Email address of the invited user, compared without regard to letter case (as the server does). At least one of `email` and `username` is required; the server may fill in the other. Changing it (other than its case) creates a new invitation.",
 				Optional:            true,
 				Computed:            true,
-				CustomType:          caseInsensitiveType{},
-				Validators:          []validator.String{emailAddress()},
+				CustomType:          fwtypes.CaseInsensitiveType{},
+				Validators:          []validator.String{fwvalidators.EmailAddress()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIf(
 					func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
 						resp.RequiresReplace = !strings.EqualFold(req.StateValue.ValueString(), req.PlanValue.ValueString())
@@ -123,19 +125,19 @@ func (r *programInvitationResource) Schema(ctx context.Context, _ resource.Schem
 			"redirect_to": schema.StringAttribute{
 				MarkdownDescription: "URL the user is sent to after accepting the invitation. The API cannot clear it, so removing it replaces the invitation.",
 				Optional:            true,
-				Validators:          []validator.String{httpURL()},
+				Validators:          []validator.String{fwvalidators.HTTPURL()},
 			},
 			"expired": schema.StringAttribute{
 				MarkdownDescription: "When the invitation expires, as an RFC 3339 timestamp, compared as an instant (`Z` and `+00:00` are the same). The API cannot clear it, so removing it replaces the invitation.",
 				Optional:            true,
-				CustomType:          instantType{},
+				CustomType:          fwtypes.InstantType{},
 			},
 			"metadata": jsonObjectAttribute("Free-form metadata, as a JSON object (`jsonencode({...})`), compared as JSON. Data sources can filter on its keys. Defaults to `{}`."),
 			"enrollment_config": schema.StringAttribute{
 				MarkdownDescription: "Enrollment configuration (dates and the like) as a JSON object, for servers that support it. The API accepts it but never returns it, so changes made outside Terraform are not detected and import leaves it unset. The API cannot clear it, so removing it replaces the invitation.",
 				Optional:            true,
 				CustomType:          jsontypes.NormalizedType{},
-				Validators:          []validator.String{jsonObject()},
+				Validators:          []validator.String{fwvalidators.JSONObject()},
 			},
 			"user_id": schema.Int64Attribute{
 				MarkdownDescription: "Id of the platform user the invitation belongs to, when the server knows one.",
@@ -160,7 +162,7 @@ func (r *programInvitationResource) Schema(ctx context.Context, _ resource.Schem
 func (r *programInvitationResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		resourcevalidator.AtLeastOneOf(path.MatchRoot("email"), path.MatchRoot("username")),
-		positiveTimeouts{},
+		fwvalidators.PositiveTimeouts{},
 	}
 }
 
@@ -397,12 +399,12 @@ func programMatches(plan programInvitationModel, inv ibl.Invitation) bool {
 	known := func(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 	switch {
 	case inv.ProgramKey != plan.ProgramKey.ValueString(),
-		known(plan.Email.StringValue) && !caseInsensitivePointer(inv.Email).sameAs(plan.Email),
+		known(plan.Email.StringValue) && !fwtypes.CaseInsensitivePointer(inv.Email).SameAs(plan.Email),
 		known(plan.Username) && deref(inv.Username) != plan.Username.ValueString(),
 		inv.Active != plan.Active.ValueBool(),
 		deref(inv.Source) != plan.Source.ValueString(),
 		deref(inv.RedirectTo) != plan.RedirectTo.ValueString(),
-		!instantPointer(inv.Expired).sameAs(plan.Expired):
+		!fwtypes.InstantPointer(inv.Expired).SameAs(plan.Expired):
 		return false
 	}
 	eq, _ := plan.Metadata.StringSemanticEquals(context.Background(), jsontypes.NewNormalizedValue(string(orEmptyObject(inv.Metadata))))
@@ -510,7 +512,7 @@ func programChanged(plan, state programInvitationModel) bool {
 		cfgEq, _ = plan.EnrollmentConfig.StringSemanticEquals(context.Background(), state.EnrollmentConfig)
 	}
 	return !plan.Active.Equal(state.Active) || !plan.Source.Equal(state.Source) || !plan.RedirectTo.Equal(state.RedirectTo) ||
-		!plan.Expired.sameAs(state.Expired) || (!metaEq && !plan.Metadata.Equal(state.Metadata)) || !cfgEq
+		!plan.Expired.SameAs(state.Expired) || (!metaEq && !plan.Metadata.Equal(state.Metadata)) || !cfgEq
 }
 
 func (r *programInvitationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -626,12 +628,12 @@ func setProgramState(m *programInvitationModel, inv *ibl.Invitation) {
 	if m.Org.IsNull() || m.Org.IsUnknown() {
 		m.Org = types.StringValue(inv.Org())
 	}
-	m.Email = caseInsensitivePointer(inv.Email)
+	m.Email = fwtypes.CaseInsensitivePointer(inv.Email)
 	m.Username = types.StringPointerValue(inv.Username)
 	m.Active = types.BoolValue(inv.Active)
 	m.Source = types.StringPointerValue(inv.Source)
 	m.RedirectTo = types.StringPointerValue(inv.RedirectTo)
-	m.Expired = instantPointer(inv.Expired)
+	m.Expired = fwtypes.InstantPointer(inv.Expired)
 	m.Metadata = jsontypes.NewNormalizedValue(string(orEmptyObject(inv.Metadata)))
 	m.UserID = types.Int64PointerValue(inv.UserID)
 	m.Created = types.StringPointerValue(inv.Created)

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
 )
 
@@ -84,7 +85,7 @@ func (d *programInvitationsDataSource) Schema(ctx context.Context, _ datasource.
 				MarkdownDescription: "Only invitations of this platform organization. Defaults to the provider's `ibl.org`; with neither, every org the key may see.",
 				Optional:            true, Validators: []validator.String{notEmpty},
 			},
-			"email":    schema.StringAttribute{MarkdownDescription: "Only invitations for this email address.", Optional: true, Validators: []validator.String{emailAddress()}},
+			"email":    schema.StringAttribute{MarkdownDescription: "Only invitations for this email address.", Optional: true, Validators: []validator.String{fwvalidators.EmailAddress()}},
 			"username": schema.StringAttribute{MarkdownDescription: "Only invitations for this username.", Optional: true, Validators: []validator.String{notEmpty}},
 			"source":   schema.StringAttribute{MarkdownDescription: "Only invitations from this source.", Optional: true, Validators: []validator.String{notEmpty}},
 			"active":   schema.BoolAttribute{MarkdownDescription: "Only active (`true`) or inactive (`false`) invitations.", Optional: true},

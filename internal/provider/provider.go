@@ -25,6 +25,7 @@ import (
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
 )
 
@@ -104,13 +105,13 @@ func (p *invitationsProvider) Schema(_ context.Context, _ provider.SchemaRequest
 					"url": schema.StringAttribute{
 						MarkdownDescription: "Base URL of the data manager, with any gateway prefix, e.g. `https://api.iblai.app/dm` or `https://base.manager.iblai.app`. Defaults to the `" + EnvIBLURL + "` environment variable.",
 						Optional:            true,
-						Validators:          []validator.String{httpURL()},
+						Validators:          []validator.String{fwvalidators.HTTPURL()},
 					},
 					"api_key": schema.StringAttribute{
 						MarkdownDescription: "Platform API key. Defaults to the `" + EnvIBLAPIKey + "` environment variable. White space around it (the newline `file()` keeps) is ignored.",
 						Optional:            true,
 						Sensitive:           true,
-						Validators:          []validator.String{credential()},
+						Validators:          []validator.String{fwvalidators.Credential()},
 					},
 					"org": schema.StringAttribute{
 						MarkdownDescription: "Default platform organization (tenant) for resources and data sources that do not set their own. Defaults to the `" + EnvIBLOrg + "` environment variable.",
@@ -136,13 +137,13 @@ func (p *invitationsProvider) Schema(_ context.Context, _ provider.SchemaRequest
 					"url": schema.StringAttribute{
 						MarkdownDescription: "URL of the authentik instance, e.g. `https://auth.example.com`; `/api/v3` is appended when missing. Defaults to the `" + EnvAuthentikURL + "` environment variable.",
 						Optional:            true,
-						Validators:          []validator.String{httpURL()},
+						Validators:          []validator.String{fwvalidators.HTTPURL()},
 					},
 					"token": schema.StringAttribute{
 						MarkdownDescription: "API token of a user allowed to manage invitations. Defaults to the `" + EnvAuthentikToken + "` environment variable. White space around it (the newline `file()` keeps) is ignored.",
 						Optional:            true,
 						Sensitive:           true,
-						Validators:          []validator.String{credential()},
+						Validators:          []validator.String{fwvalidators.Credential()},
 					},
 					"insecure": schema.BoolAttribute{
 						MarkdownDescription: "Skip TLS certificate verification for authentik only (a self-signed test instance). Defaults to the `" + EnvAuthentikInsecure + "` environment variable, else `false`.",
@@ -184,7 +185,7 @@ func (p *invitationsProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"ca_bundle": schema.StringAttribute{
 				MarkdownDescription: "PEM certificates to trust in addition to the system's, e.g. `file(\"ca.pem\")`.",
 				Optional:            true,
-				Validators:          []validator.String{pemCertificates()},
+				Validators:          []validator.String{fwvalidators.PEMCertificates()},
 			},
 			"insecure": schema.BoolAttribute{
 				MarkdownDescription: "Skip TLS certificate verification for every platform. Only for tests; never in production. Proxies are taken from `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`.",
@@ -262,7 +263,7 @@ func (p *invitationsProvider) configureAuthentik(ctx context.Context, block type
 		data.AuthentikMissing = "authentik.url is not set: set it in the provider block or the " + EnvAuthentikURL + " environment variable"
 	case token == "":
 		data.AuthentikMissing = "authentik.token is not set: set it in the provider block or the " + EnvAuthentikToken + " environment variable"
-	case !validCredential(token):
+	case !fwvalidators.ValidCredential(token):
 		resp.Diagnostics.AddAttributeError(path.Root("authentik").AtName("token"), "Invalid authentik token",
 			"The token (authentik.token or "+EnvAuthentikToken+") contains white space or control characters inside it; an API token has none.")
 		return false
@@ -317,7 +318,7 @@ func (p *invitationsProvider) configureIBL(ctx context.Context, block types.Obje
 		data.IBLMissing = "ibl.url is not set: set it in the provider block or the " + EnvIBLURL + " environment variable"
 	case key == "":
 		data.IBLMissing = "ibl.api_key is not set: set it in the provider block or the " + EnvIBLAPIKey + " environment variable"
-	case !validCredential(key):
+	case !fwvalidators.ValidCredential(key):
 		resp.Diagnostics.AddAttributeError(path.Root("ibl").AtName("api_key"), "Invalid ibl.ai API key",
 			"The API key (ibl.api_key or "+EnvIBLAPIKey+") contains white space or control characters inside it; an API key has none.")
 		return false

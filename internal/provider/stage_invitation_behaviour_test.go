@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -300,7 +301,7 @@ func TestAccStageInvitation_retries(t *testing.T) {
 				// Retry-After as an HTTP date, on a PATCH.
 				PreConfig: func() {
 					env.srv.ResetCounts()
-					env.srv.Script(mockserver.Fault{Method: "PATCH", Status: 429, RetryAfter: time.Now().Add(time.Second).UTC().Format(http1123)})
+					env.srv.Script(mockserver.Fault{Method: "PATCH", Status: 429, RetryAfter: time.Now().Add(time.Second).UTC().Format(http.TimeFormat)})
 				},
 				Config: stageConfig(env, `name = "flaky-network-2"`),
 				Check:  env.requests(map[string]int{"GET": 1, "PATCH": 2}),
@@ -308,8 +309,6 @@ func TestAccStageInvitation_retries(t *testing.T) {
 		},
 	})
 }
-
-const http1123 = "Mon, 02 Jan 2006 15:04:05 GMT"
 
 func TestAccStageInvitation_ambiguousCreate(t *testing.T) {
 	for _, tc := range []struct {

@@ -23,6 +23,8 @@ import (
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwtypes"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 )
 
 var (
@@ -54,18 +56,18 @@ type stageInvitationResource struct {
 }
 
 type stageInvitationModel struct {
-	ID        types.String         `tfsdk:"id"`
-	Name      types.String         `tfsdk:"name"`
-	Expires   instant              `tfsdk:"expires"`
-	FixedData jsontypes.Normalized `tfsdk:"fixed_data"`
-	SingleUse types.Bool           `tfsdk:"single_use"`
-	Flow      caseInsensitive      `tfsdk:"flow"`
-	FlowSlug  types.String         `tfsdk:"flow_slug"`
-	CreatedBy types.String         `tfsdk:"created_by"`
-	InviteURL types.String         `tfsdk:"invite_url"`
-	Reissue   types.Bool           `tfsdk:"reissue"`
-	Status    types.String         `tfsdk:"status"`
-	Timeouts  timeouts.Value       `tfsdk:"timeouts"`
+	ID        types.String            `tfsdk:"id"`
+	Name      types.String            `tfsdk:"name"`
+	Expires   fwtypes.Instant         `tfsdk:"expires"`
+	FixedData jsontypes.Normalized    `tfsdk:"fixed_data"`
+	SingleUse types.Bool              `tfsdk:"single_use"`
+	Flow      fwtypes.CaseInsensitive `tfsdk:"flow"`
+	FlowSlug  types.String            `tfsdk:"flow_slug"`
+	CreatedBy types.String            `tfsdk:"created_by"`
+	InviteURL types.String            `tfsdk:"invite_url"`
+	Reissue   types.Bool              `tfsdk:"reissue"`
+	Status    types.String            `tfsdk:"status"`
+	Timeouts  timeouts.Value          `tfsdk:"timeouts"`
 }
 
 func (r *stageInvitationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -95,7 +97,7 @@ func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaR
 			"expires": schema.StringAttribute{
 				MarkdownDescription: "When the invitation expires, as an RFC 3339 timestamp (compared as an instant, so `Z` and `+00:00` are the same). Omit for an invitation that never expires. Must be in the future when set; authentik deletes expired invitations.",
 				Optional:            true,
-				CustomType:          instantType{},
+				CustomType:          fwtypes.InstantType{},
 			},
 			"fixed_data": jsonObjectAttribute("Data the invitation fixes in the enrollment flow's context, as a JSON object (`jsonencode({...})`); compared as JSON, so key order and spacing do not matter. Defaults to `{}`."),
 			"single_use": schema.BoolAttribute{
@@ -107,7 +109,7 @@ func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaR
 			"flow": schema.StringAttribute{
 				MarkdownDescription: "UUID of the enrollment flow that may use this invitation, compared without regard to letter case. Omit to allow any flow with an invitation stage.",
 				Optional:            true,
-				CustomType:          caseInsensitiveType{},
+				CustomType:          fwtypes.CaseInsensitiveType{},
 				Validators:          []validator.String{uuidString()},
 			},
 			"flow_slug": schema.StringAttribute{
@@ -189,7 +191,7 @@ func (r *stageInvitationResource) ModifyPlan(ctx context.Context, req resource.M
 		r.checkExpiresInFuture(plan, resp)
 	}
 	// The flow's slug and the link follow the flow; keep them when it stays.
-	if plan.Flow.sameAs(state.Flow) {
+	if plan.Flow.SameAs(state.Flow) {
 		plan.FlowSlug = state.FlowSlug
 		plan.InviteURL = state.InviteURL
 	} else {
@@ -210,7 +212,7 @@ func changedArguments(plan, state stageInvitationModel) []path.Path {
 	if !plan.Name.Equal(state.Name) {
 		out = append(out, path.Root("name"))
 	}
-	if !plan.Expires.sameAs(state.Expires) {
+	if !plan.Expires.SameAs(state.Expires) {
 		out = append(out, path.Root("expires"))
 	}
 	if eq, _ := plan.FixedData.StringSemanticEquals(context.Background(), state.FixedData); !eq && !plan.FixedData.Equal(state.FixedData) {
@@ -219,7 +221,7 @@ func changedArguments(plan, state stageInvitationModel) []path.Path {
 	if !plan.SingleUse.Equal(state.SingleUse) {
 		out = append(out, path.Root("single_use"))
 	}
-	if !plan.Flow.sameAs(state.Flow) {
+	if !plan.Flow.SameAs(state.Flow) {
 		out = append(out, path.Root("flow"))
 	}
 	return out
@@ -228,7 +230,7 @@ func changedArguments(plan, state stageInvitationModel) []path.Path {
 // checkExpiresInFuture refuses to issue an invitation that authentik would
 // delete at once: it would be re-created on every apply.
 func (r *stageInvitationResource) checkExpiresInFuture(plan stageInvitationModel, resp *resource.ModifyPlanResponse) {
-	t, ok := plan.Expires.time()
+	t, ok := plan.Expires.Time()
 	if !ok {
 		return // null, unknown, or reported by the type's own validation
 	}
@@ -248,7 +250,7 @@ func (r *stageInvitationResource) clock() time.Time {
 }
 
 func (r *stageInvitationResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{positiveTimeouts{}}
+	return []resource.ConfigValidator{fwvalidators.PositiveTimeouts{}}
 }
 
 func (r *stageInvitationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -318,30 +320,34 @@ type stageFinder struct {
 // sweep deletes matches other than keep that an earlier attempt made after
 // the look-up that found none.
 func (f *stageFinder) sweep(ctx context.Context, keep string) {
-	candidates, err := f.r.client.FindByName(ctx, f.plan.Name.ValueString())
+	extras, err := f.matches(ctx, keep)
 	if err != nil {
 		tflog.Warn(ctx, "checking for late duplicates failed", map[string]any{"error": err.Error()})
-		return
 	}
-	for _, c := range candidates {
-		if c.PK != keep && matchesPlan(f.plan, c) && !f.r.owned().isClaimed(stageOwnerKey(c.PK)) {
-			if err := f.r.client.Delete(ctx, c.PK); err != nil {
-				tflog.Warn(ctx, "deleting a late duplicate failed", map[string]any{"error": err.Error()})
-			}
+	for _, c := range extras {
+		if err := f.r.client.Delete(ctx, c.PK); err != nil {
+			tflog.Warn(ctx, "deleting a late duplicate failed", map[string]any{"error": err.Error()})
 		}
 	}
 }
 
-func (f *stageFinder) find(ctx context.Context) (*authentik.Invitation, bool, error) {
+// matches lists the invitations, but exclude, that have the planned name
+// and arguments and that no resource of this run holds.
+func (f *stageFinder) matches(ctx context.Context, exclude string) ([]authentik.Invitation, error) {
 	candidates, err := f.r.client.FindByName(ctx, f.plan.Name.ValueString())
+	var out []authentik.Invitation
+	for _, c := range candidates {
+		if c.PK != exclude && matchesPlan(f.plan, c) && !f.r.owned().isClaimed(stageOwnerKey(c.PK)) {
+			out = append(out, c)
+		}
+	}
+	return out, err
+}
+
+func (f *stageFinder) find(ctx context.Context) (*authentik.Invitation, bool, error) {
+	matches, err := f.matches(ctx, "")
 	if err != nil {
 		return nil, false, err
-	}
-	var matches []authentik.Invitation
-	for _, c := range candidates {
-		if matchesPlan(f.plan, c) && !f.r.owned().isClaimed(stageOwnerKey(c.PK)) {
-			matches = append(matches, c)
-		}
 	}
 	switch {
 	case len(matches) == 0:
@@ -367,7 +373,7 @@ func matchesPlan(plan stageInvitationModel, inv authentik.Invitation) bool {
 	if inv.Name != plan.Name.ValueString() || inv.SingleUse != plan.SingleUse.ValueBool() {
 		return false
 	}
-	if !caseInsensitivePointer(inv.Flow).sameAs(plan.Flow) || !instantPointer(inv.Expires).sameAs(plan.Expires) {
+	if !fwtypes.CaseInsensitivePointer(inv.Flow).SameAs(plan.Flow) || !fwtypes.InstantPointer(inv.Expires).SameAs(plan.Expires) {
 		return false
 	}
 	got := jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData)))
@@ -426,7 +432,7 @@ func (r *stageInvitationResource) findByName(ctx context.Context, name string) (
 func (r *stageInvitationResource) gone(ctx context.Context, state *stageInvitationModel, resp *resource.ReadResponse) {
 	name := state.Name.ValueString()
 	reason := ""
-	if t, ok := state.Expires.time(); ok && !t.After(r.clock()) {
+	if t, ok := state.Expires.Time(); ok && !t.After(r.clock()) {
 		reason = statusExpired
 	}
 	if reason == "" && state.SingleUse.ValueBool() {
@@ -567,10 +573,10 @@ func stageRequest(plan stageInvitationModel, state *stageInvitationModel) authen
 func (r *stageInvitationResource) setState(m *stageInvitationModel, inv *authentik.Invitation) {
 	m.ID = types.StringValue(inv.PK)
 	m.Name = types.StringValue(inv.Name)
-	m.Expires = instantPointer(inv.Expires)
+	m.Expires = fwtypes.InstantPointer(inv.Expires)
 	m.FixedData = jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData)))
 	m.SingleUse = types.BoolValue(inv.SingleUse)
-	m.Flow = caseInsensitivePointer(inv.Flow)
+	m.Flow = fwtypes.CaseInsensitivePointer(inv.Flow)
 	m.FlowSlug = types.StringNull()
 	m.InviteURL = types.StringNull()
 	if inv.FlowObj != nil && inv.FlowObj.Slug != "" {

@@ -1,4 +1,4 @@
-package provider
+package fwtypes
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 )
 
 func TestInstantSemanticEquality(t *testing.T) {
-	s := func(v string) instant { return instantPointer(&v) }
+	s := func(v string) Instant { return InstantPointer(&v) }
 	for _, tc := range []struct {
 		a, b string
 		same bool
@@ -24,16 +24,16 @@ func TestInstantSemanticEquality(t *testing.T) {
 			t.Errorf("%s ~ %s: %v, want %v", tc.a, tc.b, got, tc.same)
 		}
 	}
-	if !instantPointer(nil).sameAs(instantPointer(nil)) || instantPointer(nil).sameAs(s("2027-01-31T23:59:59Z")) {
+	if !InstantPointer(nil).SameAs(InstantPointer(nil)) || InstantPointer(nil).SameAs(s("2027-01-31T23:59:59Z")) {
 		t.Error("null instants")
 	}
 	if ok, _ := s("2027-01-31T23:59:59Z").StringSemanticEquals(t.Context(), basetypes.NewStringValue("2027-01-31T23:59:59Z")); ok {
-		t.Error("an instant equals a plain string")
+		t.Error("an Instant equals a plain string")
 	}
 }
 
 func TestCaseInsensitiveSemanticEquality(t *testing.T) {
-	s := func(v string) caseInsensitive { return caseInsensitivePointer(&v) }
+	s := func(v string) CaseInsensitive { return CaseInsensitivePointer(&v) }
 	if ok, _ := s("Ada@Example.com").StringSemanticEquals(t.Context(), s("ada@example.com")); !ok {
 		t.Error("emails differing in case")
 	}

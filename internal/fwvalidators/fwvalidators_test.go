@@ -1,0 +1,53 @@
+package fwvalidators
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func validate(t *testing.T, v validator.String, s string) (string, bool) {
+	var resp validator.StringResponse
+	v.ValidateString(t.Context(), validator.StringRequest{Path: path.Root("a"), ConfigValue: types.StringValue(s)}, &resp)
+	if !resp.Diagnostics.HasError() {
+		return "", true
+	}
+	return resp.Diagnostics[0].Detail(), false
+}
+
+func TestEmailAddress(t *testing.T) {
+	for s, ok := range map[string]bool{
+		"ada@example.com": true, "ada.lovelace+cs@mail.example.co.uk": true,
+		"Ada <ada@example.com>": false, "ada@example.com, grace@example.com": false, "ada..l@example.com": false,
+		"ada@localhost": false, ".ada@example.com": false, "ada@": false, "": false,
+	} {
+		if _, got := validate(t, EmailAddress(), s); got != ok {
+			t.Errorf("%q: valid=%v, want %v", s, got, ok)
+		}
+	}
+}
+
+func TestCredentialNeverShown(t *testing.T) {
+	if _, ok := validate(t, Credential(), "  tok3n-with-newline\n"); !ok {
+		t.Error("white space around a token is trimmed, not refused")
+	}
+	for _, bad := range []string{"tok en-secret", "tok\nen-secret", "", "   "} {
+		detail, ok := validate(t, Credential(), bad)
+		if ok || strings.Contains(detail, "secret") {
+			t.Errorf("%q: valid=%v, diagnostic %q", bad, ok, detail)
+		}
+	}
+}
+
+func TestHTTPURLHidesPassword(t *testing.T) {
+	detail, ok := validate(t, HTTPURL(), "ftp://admin:hunter22@example.com")
+	if ok || strings.Contains(detail, "hunter22") || !strings.Contains(detail, "admin:xxxxx@") {
+		t.Errorf("valid=%v, diagnostic %q", ok, detail)
+	}
+	if _, ok := validate(t, HTTPURL(), "https://example.com/dm"); !ok {
+		t.Error("refused an https URL")
+	}
+}
