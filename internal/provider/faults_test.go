@@ -10,14 +10,16 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
 )
@@ -274,9 +276,10 @@ func TestAccFaults_secretsInServerMessages(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             stageDestroyed(env),
 		Steps: []resource.TestStep{
-			{Config: withSecrets(`name = "echoed"`), Check: capturePK(&pk)},
+			{Config: withSecrets(`name = "echoed"`)},
 			{
 				PreConfig: func() {
+					pk = pkOf(t, env, "echoed")
 					env.srv.Script(mockserver.Fault{Method: "PATCH", PathPrefix: "/api/v3/", Status: 400, Body: fmt.Sprintf(
 						`{"name": ["token %s, key %s and invitation %s are not allowed"]}`,
 						mockserver.AuthentikAdminToken, mockserver.IBLAdminKey, pk)})
@@ -384,10 +387,10 @@ func TestAccFaults_removedArgumentsAreNeverNull(t *testing.T) {
   expired           = "2099-12-31T00:00:00Z"
   enrollment_config = jsonencode({ start = "2027-01-10" })
 `
-	var id string
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
 	steps := []resource.TestStep{{
-		Config: programConfig(env, full),
-		Check:  resource.TestCheckResourceAttrWith(programAddr, "id", func(v string) error { id = v; return nil }),
+		Config:            programConfig(env, full),
+		ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(programAddr, tfjsonpath.New("id"))},
 	}}
 	for _, removed := range []string{"source", "redirect_to", "expired", "enrollment_config"} {
 		lines := []string{}
@@ -403,11 +406,8 @@ func TestAccFaults_removedArgumentsAreNeverNull(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionReplace)},
 				},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(programAddr, tfjsonpath.New("id"))},
 				Check: programOnServer(env, func(inv mockserver.IBLInvitation) error {
-					if strconv.Itoa(inv.ID) == id {
-						return fmt.Errorf("the invitation was not replaced")
-					}
-					id = strconv.Itoa(inv.ID)
 					cleared := map[string]bool{"source": inv.Source == "", "redirect_to": inv.RedirectTo == "", "expired": inv.Expired == nil,
 						"enrollment_config": inv.EnrollmentConfig == nil}
 					if !cleared[removed] {
@@ -416,7 +416,13 @@ func TestAccFaults_removedArgumentsAreNeverNull(t *testing.T) {
 					return nil
 				}),
 			},
-			resource.TestStep{Config: programConfig(env, full)},
+			// Setting it again is an update in place.
+			resource.TestStep{
+				Config: programConfig(env, full),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionUpdate)},
+				},
+			},
 		)
 	}
 	resource.ParallelTest(t, resource.TestCase{

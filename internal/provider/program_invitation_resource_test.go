@@ -254,7 +254,7 @@ func TestAccProgramInvitation_validation(t *testing.T) {
 
 func TestAccProgramInvitation_driftAndErrors(t *testing.T) {
 	env := newTestEnv(t, mockserver.Options{})
-	var id string
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
 	cfg := programConfig(env, `
   program_key = "acme+onboarding"
   username    = "linus"
@@ -263,21 +263,21 @@ func TestAccProgramInvitation_driftAndErrors(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             programDestroyed(env),
 		Steps: []resource.TestStep{
-			{Config: cfg, Check: resource.TestCheckResourceAttrWith(programAddr, "id", func(v string) error { id = v; return nil })},
+			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(programAddr, tfjsonpath.New("id"))}},
 			{
 				PreConfig: func() {
-					n, _ := strconv.Atoi(id)
-					if !env.srv.DeleteIBLInvitation(n) {
-						t.Fatalf("invitation %s not on the server", id)
+					for _, inv := range env.srv.IBLInvitations() {
+						env.srv.DeleteIBLInvitation(inv.ID)
 					}
 				},
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionCreate)},
 				},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(programAddr, tfjsonpath.New("id"))},
 				Check: programOnServer(env, func(inv mockserver.IBLInvitation) error {
-					if strconv.Itoa(inv.ID) == id || inv.Username != "linus" {
-						return fmt.Errorf("expected a new invitation for linus, got %+v", inv)
+					if inv.Username != "linus" {
+						return fmt.Errorf("expected an invitation for linus, got %+v", inv)
 					}
 					return nil
 				}),

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -20,25 +21,20 @@ import (
 	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
 )
 
-// capturePK stores the invitation's id from state.
-func capturePK(dst *string) resource.TestCheckFunc {
-	return resource.TestCheckResourceAttrWith(stageAddr, "id", func(v string) error {
-		if v == "" {
-			return fmt.Errorf("empty id")
+// pkOf reads the token of the one invitation named name from the mock's
+// store, for a test that acts on the server behind Terraform's back.
+func pkOf(t *testing.T, env *testEnv, name string) string {
+	t.Helper()
+	var pks []string
+	for _, inv := range env.srv.AuthentikInvitations() {
+		if inv.Name == name {
+			pks = append(pks, inv.PK)
 		}
-		*dst = v
-		return nil
-	})
-}
-
-// newPK checks the server holds one invitation, not the one captured before.
-func newPK(env *testEnv, old *string) resource.TestCheckFunc {
-	return stageOnServer(env, func(inv mockserver.AuthentikInvitation) error {
-		if inv.PK == *old {
-			return fmt.Errorf("expected a new invitation, still %s", inv.PK)
-		}
-		return nil
-	})
+	}
+	if len(pks) != 1 {
+		t.Fatalf("%d invitations named %q on the server, want 1", len(pks), name)
+	}
+	return pks[0]
 }
 
 func TestAccStageInvitation_validation(t *testing.T) {
@@ -94,7 +90,7 @@ resource "invitations_stage_invitation" "test" { name = "x" }
 
 func TestAccStageInvitation_drift(t *testing.T) {
 	env := newTestEnv(t, mockserver.Options{})
-	var pk string
+	newID := statecheck.CompareValue(compare.ValuesDiffer()) // a new invitation at each step that adds it
 	cfg := stageConfig(env, `name = "drifter"`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -109,19 +105,16 @@ func TestAccStageInvitation_drift(t *testing.T) {
 						plancheck.ExpectKnownValue(stageAddr, tfjsonpath.New("invite_url"), knownvalue.Null()),
 					},
 				},
-				Check: capturePK(&pk),
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(stageAddr, tfjsonpath.New("id"))},
 			},
 			{
-				PreConfig: func() {
-					if !env.srv.DeleteAuthentikInvitation(pk) {
-						t.Fatalf("invitation %s not on the server", pk)
-					}
-				},
-				Config: cfg,
+				PreConfig: func() { env.srv.DeleteAuthentikInvitation(pkOf(t, env, "drifter")) },
+				Config:    cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionCreate)},
 				},
-				Check: newPK(env, &pk),
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(stageAddr, tfjsonpath.New("id"))},
+				Check:             stageOnServer(env, func(mockserver.AuthentikInvitation) error { return nil }),
 			},
 		},
 	})
@@ -129,11 +122,11 @@ func TestAccStageInvitation_drift(t *testing.T) {
 
 func TestAccStageInvitation_used(t *testing.T) {
 	env := newTestEnv(t, mockserver.Options{})
-	var pk string
+	newID := statecheck.CompareValue(compare.ValuesDiffer()) // a new invitation at each step that adds it
 	keep := stageConfig(env, "name = \"one-shot\"\nsingle_use = true\nflow = \""+flowDefault+"\"")
 	reissue := stageConfig(env, "name = \"one-shot\"\nsingle_use = true\nflow = \""+flowDefault+"\"\nreissue = true")
 	use := func() {
-		if err := env.srv.UseAuthentikInvitation(pk); err != nil {
+		if err := env.srv.UseAuthentikInvitation(pkOf(t, env, "one-shot")); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -141,7 +134,7 @@ func TestAccStageInvitation_used(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             stageDestroyed(env),
 		Steps: []resource.TestStep{
-			{Config: keep, Check: capturePK(&pk)},
+			{Config: keep, ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(stageAddr, tfjsonpath.New("id"))}},
 			{
 				// Used: authentik deleted it. With reissue = false it stays in
 				// state as used, and is not issued again.
@@ -172,8 +165,9 @@ func TestAccStageInvitation_used(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					newID.AddStateValue(stageAddr, tfjsonpath.New("id")),
 				},
-				Check: resource.ComposeTestCheckFunc(newPK(env, &pk), capturePK(&pk)),
+				Check: stageOnServer(env, func(mockserver.AuthentikInvitation) error { return nil }),
 			},
 			{
 				// With reissue = true, a used invitation is planned again.
@@ -182,7 +176,8 @@ func TestAccStageInvitation_used(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionCreate)},
 				},
-				Check: newPK(env, &pk),
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(stageAddr, tfjsonpath.New("id"))},
+				Check:             stageOnServer(env, func(mockserver.AuthentikInvitation) error { return nil }),
 			},
 		},
 	})
@@ -191,14 +186,17 @@ func TestAccStageInvitation_used(t *testing.T) {
 func TestAccStageInvitation_expired(t *testing.T) {
 	clock := &fakeClock{}
 	env := newTestEnv(t, mockserver.Options{Now: clock.Now})
-	var pk string
+	newID := statecheck.CompareValue(compare.ValuesDiffer()) // a new invitation at each step that adds it
 	soon := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
 	later := time.Now().Add(3 * time.Hour).UTC().Format(time.RFC3339)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: clock.factories(),
 		CheckDestroy:             stageDestroyed(env),
 		Steps: []resource.TestStep{
-			{Config: stageConfig(env, "name = \"short-lived\"\nexpires = \""+soon+"\""), Check: capturePK(&pk)},
+			{
+				Config:            stageConfig(env, "name = \"short-lived\"\nexpires = \""+soon+"\""),
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(stageAddr, tfjsonpath.New("id"))},
+			},
 			{
 				// Two hours later, authentik has removed the expired invitation.
 				PreConfig:    func() { clock.Advance(2 * time.Hour) },
@@ -215,7 +213,8 @@ func TestAccStageInvitation_expired(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionReplace)},
 				},
-				Check: newPK(env, &pk),
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(stageAddr, tfjsonpath.New("id"))},
+				Check:             stageOnServer(env, func(mockserver.AuthentikInvitation) error { return nil }),
 			},
 		},
 	})
@@ -258,24 +257,22 @@ func TestAccStageInvitation_equivalentSpellings(t *testing.T) {
 
 func TestAccStageInvitation_retries(t *testing.T) {
 	env := newTestEnv(t, mockserver.Options{})
-	var pk string
 	cfg := stageConfig(env, `name = "flaky-network"`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             stageDestroyed(env),
 		Steps: []resource.TestStep{
 			{
-				// 429 with Retry-After: the server did nothing, so even a
-				// create is sent again.
+				// 429: the server did nothing, so even a create is sent again.
+				// (How long Retry-After makes it wait is backoff's unit test.)
 				PreConfig: func() {
 					env.srv.ResetCounts()
-					env.srv.Script(mockserver.Fault{Method: "POST", Status: 429, RetryAfter: "1"})
+					env.srv.Script(mockserver.Fault{Method: "POST", Status: 429, RetryAfter: "0"})
 				},
 				Config: cfg,
 				Check: resource.ComposeTestCheckFunc(
 					env.requests(map[string]int{"POST": 2}),
 					stageOnServer(env, func(mockserver.AuthentikInvitation) error { return nil }),
-					capturePK(&pk),
 				),
 			},
 			{
@@ -298,10 +295,10 @@ func TestAccStageInvitation_retries(t *testing.T) {
 				),
 			},
 			{
-				// Retry-After as an HTTP date, on a PATCH.
+				// Retry-After as an HTTP date (past: go now), on a PATCH.
 				PreConfig: func() {
 					env.srv.ResetCounts()
-					env.srv.Script(mockserver.Fault{Method: "PATCH", Status: 429, RetryAfter: time.Now().Add(time.Second).UTC().Format(http.TimeFormat)})
+					env.srv.Script(mockserver.Fault{Method: "PATCH", Status: 429, RetryAfter: time.Now().Add(-time.Minute).UTC().Format(http.TimeFormat)})
 				},
 				Config: stageConfig(env, `name = "flaky-network-2"`),
 				Check:  env.requests(map[string]int{"GET": 1, "PATCH": 2}),
@@ -371,8 +368,8 @@ func TestAccStageInvitation_secretsNotLogged(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             stageDestroyed(env),
 		Steps: []resource.TestStep{
-			{Config: stageConfig(env, "name = \"secret-keeper\"\nflow = \""+flowDefault+"\""), Check: capturePK(&pk)},
-			{RefreshState: true},
+			{Config: stageConfig(env, "name = \"secret-keeper\"\nflow = \""+flowDefault+"\"")},
+			{PreConfig: func() { pk = pkOf(t, env, "secret-keeper") }, RefreshState: true},
 			{Config: stageConfig(env, "name = \"secret-keeper-2\"\nflow = \""+flowDefault+"\"")},
 		},
 	})
