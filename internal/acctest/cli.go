@@ -1,20 +1,21 @@
-// Package acctest runs the real Terraform CLI against a provider built from
-// this tree, for the tests that plugin-testing's harness cannot drive:
-// for_each and count instances, Ctrl-C, long multi-apply runs. Terraform
+// Package acctest runs the real Terraform CLI, through terraform-exec,
+// against a provider built from this tree, for the tests that
+// plugin-testing's harness cannot drive: for_each and count instances,
+// Ctrl-C, long multi-apply runs. Terraform
 // finds the build through dev_overrides in a temporary CLI configuration
 // whose only other provider source is an empty mirror: no registry is asked.
 package acctest
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
 )
 
 var (
@@ -73,18 +74,20 @@ func Cleanup() {
 	}
 }
 
-// Workspace is a directory Terraform runs in, with the provider from this
-// tree and the environment the test gives it.
+// Workspace is a directory Terraform runs in, through terraform-exec, with
+// the provider from this tree and the environment the test gives it.
 type Workspace struct {
 	t   testing.TB
-	tf  string
 	Dir string
-	Env []string
+	// TF runs terraform commands. Cancelling a command's context interrupts
+	// Terraform as Ctrl-C does (SIGINT, then a grace period).
+	TF *tfexec.Terraform
 }
 
 // NewWorkspace builds the provider (once) from moduleRoot, the repository's
 // root relative to the test's package, and prepares an empty directory.
-// address is the provider's registry address that dev_overrides maps.
+// address is the provider's registry address that dev_overrides maps; env
+// adds KEY=value pairs to the test process's environment.
 func NewWorkspace(t testing.TB, moduleRoot, address string, env ...string) *Workspace {
 	t.Helper()
 	bin := build(t, moduleRoot)
@@ -95,8 +98,25 @@ func NewWorkspace(t testing.TB, moduleRoot, address string, env ...string) *Work
 	if err := os.WriteFile(rc, []byte(cliConfig), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	base := []string{"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}
-	return &Workspace{t: t, tf: Terraform(t), Dir: dir, Env: append(append(os.Environ(), base...), env...)}
+	tf, err := tfexec.NewTerraform(dir, Terraform(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// terraform-exec replaces the environment when given one: start from the
+	// process's, less what it manages itself.
+	vars := map[string]string{}
+	for _, kv := range append(os.Environ(), append([]string{"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1"}, env...)...) {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			vars[k] = v
+		}
+	}
+	for _, k := range tfexec.ProhibitedEnv(vars) {
+		delete(vars, k)
+	}
+	if err := tf.SetEnv(vars); err != nil {
+		t.Fatal(err)
+	}
+	return &Workspace{t: t, Dir: dir, TF: tf}
 }
 
 // Write puts a file into the workspace.
@@ -105,41 +125,4 @@ func (w *Workspace) Write(name, content string) {
 	if err := os.WriteFile(filepath.Join(w.Dir, name), []byte(content), 0o600); err != nil {
 		w.t.Fatal(err)
 	}
-}
-
-// Command prepares a terraform command in its own process group, so that a
-// test can interrupt it as Ctrl-C would.
-func (w *Workspace) Command(args ...string) *exec.Cmd {
-	if len(args) > 0 && args[0] != "state" {
-		args = append(args, "-no-color")
-	}
-	cmd := exec.Command(w.tf, args...)
-	cmd.Dir = w.Dir
-	cmd.Env = w.Env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	return cmd
-}
-
-// Run runs terraform and returns its combined output and exit code.
-func (w *Workspace) Run(args ...string) (string, int) {
-	w.t.Helper()
-	out, err := w.Command(args...).CombinedOutput()
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		return string(out), exit.ExitCode()
-	case err != nil:
-		w.t.Fatal(err)
-	}
-	return string(out), 0
-}
-
-// Must runs terraform and fails the test unless it succeeds.
-func (w *Workspace) Must(args ...string) string {
-	w.t.Helper()
-	out, code := w.Run(args...)
-	if code != 0 {
-		w.t.Fatalf("terraform %s: exit %d\n%s", strings.Join(args, " "), code, out)
-	}
-	return out
 }

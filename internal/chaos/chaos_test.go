@@ -8,15 +8,17 @@
 package chaos
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/acctest"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
@@ -110,14 +112,19 @@ func newRun(t *testing.T, opts mockserver.Options, iblExtra string) *run {
 	return &run{t: t, srv: srv, ws: ws, n: n}
 }
 
-// converge runs the command until it succeeds, at most maxApplies times.
-func (r *run) converge(args ...string) int {
+// converge runs apply or destroy until it succeeds, at most maxApplies times.
+func (r *run) converge(destroy bool) int {
 	for i := 1; i <= maxApplies; i++ {
-		out, code := r.ws.Run(append(args, "-auto-approve", "-input=false", "-parallelism=10")...)
-		if code == 0 {
+		var err error
+		if destroy {
+			err = r.ws.TF.Destroy(r.t.Context(), tfexec.Parallelism(10))
+		} else {
+			err = r.ws.TF.Apply(r.t.Context(), tfexec.Parallelism(10))
+		}
+		if err == nil {
 			return i
 		}
-		r.t.Logf("terraform %s, try %d of %d, failed:\n%s", args[0], i, maxApplies, errorLines(out))
+		r.t.Logf("terraform %s, try %d of %d, failed:\n%s", map[bool]string{false: "apply", true: "destroy"}[destroy], i, maxApplies, errorLines(err.Error()))
 	}
 	return maxApplies + 1
 }
@@ -125,9 +132,12 @@ func (r *run) converge(args ...string) int {
 // stateIDs reads the ids in state, by kind.
 func (r *run) stateIDs() (stage, program []string) {
 	r.t.Helper()
-	out, code := r.ws.Run("state", "pull")
-	if code != 0 {
-		r.t.Fatalf("terraform state pull: %s", out)
+	out, err := r.ws.TF.StatePull(r.t.Context())
+	if err != nil {
+		r.t.Fatalf("terraform state pull: %v", err)
+	}
+	if strings.TrimSpace(out) == "" {
+		return nil, nil // no state yet
 	}
 	var st struct {
 		Resources []struct {
@@ -206,12 +216,12 @@ func (r *run) activeLeft() int {
 func (r *run) applyAndDestroy(name string) figures {
 	start := time.Now()
 	var f figures
-	f.Applies = r.converge("apply")
+	f.Applies = r.converge(false)
 	r.compare(&f)
 	if got, want := len(r.srv.AuthentikInvitations()), r.n; got < want {
 		r.t.Errorf("%s: %d stage invitations on the server, want %d", name, got, want)
 	}
-	f.Destroys = r.converge("destroy")
+	f.Destroys = r.converge(true)
 	f.ActiveAfterDestroy = r.activeLeft()
 	if stage, program := r.stateIDs(); len(stage)+len(program) != 0 {
 		r.t.Errorf("%s: %d resources left in state after destroy", name, len(stage)+len(program))
@@ -291,35 +301,34 @@ func interrupted(t *testing.T) figures {
 	r := newRun(t, mockserver.Options{}, "")
 	start := time.Now()
 	r.srv.HoldWrites(true)
-	cmd := r.ws.Command("apply", "-auto-approve", "-input=false", "-parallelism=10")
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(2 * time.Minute)
-	for r.srv.Held() < min(10, 2*r.n) && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	held := r.srv.Held()
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	err := cmd.Wait()
+	// Ctrl-C: terraform-exec interrupts Terraform (SIGINT) when the
+	// context ends, once every parallel slot waits on a held create.
+	ctx, interrupt := context.WithCancel(t.Context())
+	held := make(chan int, 1)
+	go func() {
+		deadline := time.Now().Add(2 * time.Minute)
+		for r.srv.Held() < min(10, 2*r.n) && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		held <- r.srv.Held()
+		interrupt()
+	}()
+	err := r.ws.TF.Apply(ctx, tfexec.Parallelism(10))
 	r.srv.HoldWrites(false)
 	if err == nil {
-		t.Errorf("the interrupted apply succeeded:\n%s", out.String())
+		t.Errorf("the interrupted apply succeeded")
 	}
+	inFlight := <-held
 	var f figures
 	r.compare(&f)
 	stage, program := r.stateIDs()
 	t.Logf("ctrl-c: %d creates held when interrupted; %d invitations on the server, %d in state",
-		held, len(r.srv.AuthentikInvitations())+len(r.srv.IBLInvitations()), len(stage)+len(program))
-	if held == 0 {
+		inFlight, len(r.srv.AuthentikInvitations())+len(r.srv.IBLInvitations()), len(stage)+len(program))
+	if inFlight == 0 {
 		t.Errorf("no create was in flight when Terraform was interrupted")
 	}
 	if f.Orphans != 0 || f.MissingOnServer != 0 || f.Duplicates != 0 {
-		t.Errorf("after Ctrl-C: %d orphans, %d missing on the server, %d duplicates\n%s", f.Orphans, f.MissingOnServer, f.Duplicates, lastLines(out.String(), 40))
+		t.Errorf("after Ctrl-C: %d orphans, %d missing on the server, %d duplicates\n%s", f.Orphans, f.MissingOnServer, f.Duplicates, errorLines(fmt.Sprint(err)))
 	}
 	// The next apply completes the rest, and destroy leaves nothing.
 	rest := r.applyAndDestroy("ctrl-c")
@@ -349,9 +358,4 @@ func errorLines(out string) string {
 		}
 	}
 	return strings.Join(keep, "\n")
-}
-
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -17,9 +19,10 @@ import (
 
 // TestAccBulkImport runs the bulk import guide's two recipes as a user
 // would: the real Terraform CLI, the provider built from this tree (through
-// dev_overrides), the guide's own example files, and the mock server
-// pre-filled with invitations of both kinds. The plugin-testing harness
-// cannot take part: its state shim rejects for_each instances.
+// dev_overrides, driven by terraform-exec), the guide's own example files,
+// and the mock server pre-filled with invitations of both kinds. The
+// plugin-testing harness cannot take part: its state shim rejects for_each
+// instances.
 func TestAccBulkImport(t *testing.T) {
 	acctest.RequireAcc(t)
 	for _, recipe := range []string{"data-sources", "generated"} {
@@ -34,7 +37,6 @@ func TestAccBulkImport(t *testing.T) {
 			ws := acctest.NewWorkspace(t, "../..", RegistryAddress,
 				"AUTHENTIK_URL="+env.url, "AUTHENTIK_TOKEN="+mockserver.AuthentikAdminToken,
 				"IBLAI_URL="+env.url, "IBLAI_API_KEY="+mockserver.IBLAdminKey, "IBLAI_ORG=acme")
-			dir := ws.Dir
 			for _, src := range []string{"../../examples/guides/bulk-import/provider.tf", "../../examples/guides/bulk-import/" + recipe + "/main.tf"} {
 				raw, err := os.ReadFile(src)
 				if err != nil {
@@ -43,26 +45,39 @@ func TestAccBulkImport(t *testing.T) {
 				ws.Write(filepath.Base(filepath.Dir(src))+"-"+filepath.Base(src),
 					strings.ReplaceAll(string(raw), `source = "invitations-dev/invitations"`, fmt.Sprintf("source = %q", RegistryAddress)))
 			}
-			run, must := ws.Run, ws.Must
-
+			ctx, tf := t.Context(), ws.TF
 			if recipe == "generated" {
-				must("apply", "-auto-approve")
-				blocks := must("output", "-raw", "import_blocks")
-				if err := os.WriteFile(filepath.Join(dir, "imports.tf"), []byte(blocks), 0o600); err != nil {
+				if err := tf.Apply(ctx); err != nil {
 					t.Fatal(err)
 				}
-				must("plan", "-generate-config-out=generated.tf")
-				if _, err := os.Stat(filepath.Join(dir, "generated.tf")); err != nil {
+				outputs, err := tf.Output(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var blocks string
+				if err := json.Unmarshal(outputs["import_blocks"].Value, &blocks); err != nil {
+					t.Fatalf("the import_blocks output: %v", err)
+				}
+				ws.Write("imports.tf", blocks)
+				if _, err := tf.Plan(ctx, tfexec.GenerateConfigOut("generated.tf")); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := os.Stat(filepath.Join(ws.Dir, "generated.tf")); err != nil {
 					t.Fatalf("no configuration was generated: %v", err)
 				}
 			}
-			out := must("apply", "-auto-approve")
-			if !strings.Contains(out, "27 imported, 0 added, 0 changed, 0 destroyed") {
-				t.Fatalf("apply did not import the 27 invitations:\n%s", out)
+			var out strings.Builder
+			tf.SetStdout(&out)
+			if err := tf.Apply(ctx); err != nil {
+				t.Fatal(err)
+			}
+			tf.SetStdout(nil)
+			if !strings.Contains(out.String(), "27 imported, 0 added, 0 changed, 0 destroyed") {
+				t.Fatalf("apply did not import the 27 invitations:\n%s", out.String())
 			}
 			// Terraform prints import IDs: none may be an invite token.
 			for _, inv := range env.srv.AuthentikInvitations() {
-				if strings.Contains(out, inv.PK) {
+				if strings.Contains(out.String(), inv.PK) {
 					t.Fatalf("an invite token appears in the apply output")
 				}
 			}
@@ -71,14 +86,16 @@ func TestAccBulkImport(t *testing.T) {
 					t.Fatalf("importing sent %s %s", r.Method, r.Path)
 				}
 			}
-			if out, code := run("plan", "-detailed-exitcode"); code != 0 {
-				t.Fatalf("the plan after import is not empty (exit %d):\n%s", code, out)
+			if changes, err := tf.Plan(ctx); err != nil || changes {
+				t.Fatalf("the plan after import is not empty (changes %v): %v", changes, err)
 			}
 			if a, p := len(env.srv.AuthentikInvitations()), len(env.srv.IBLInvitations()); a != 15 || p != 19 {
 				t.Fatalf("server holds %d and %d invitations, want 15 and 19", a, p)
 			}
 			// Managed now: destroy removes exactly the imported ones.
-			must("destroy", "-auto-approve")
+			if err := tf.Destroy(ctx); err != nil {
+				t.Fatal(err)
+			}
 			if a, p := len(env.srv.AuthentikInvitations()), len(env.srv.IBLInvitations()); a != 3 || p != 4 {
 				t.Fatalf("after destroy the server holds %d and %d invitations, want the 3 and 4 not imported", a, p)
 			}
