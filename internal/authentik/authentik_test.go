@@ -35,7 +35,8 @@ func TestNormalizeURL(t *testing.T) {
 	}
 }
 
-func TestRedactorMasksEveryUUIDButFlows(t *testing.T) {
+func TestRedactInviteTokens(t *testing.T) {
+	// Every UUID is masked but the flows'.
 	r := NewRedactor()
 	r.KnownFlow("0B4CF3A3-5AD1-4D38-8F5B-0D1C5C3C7F10")
 	in := `GET /api/v3/stages/invitation/invitations/3fa85f64-5717-4562-b3fc-2c963f66afa6/ {"pk": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "flow": "0b4cf3a3-5ad1-4d38-8f5b-0d1c5c3c7f10"} name: "9d2f0c1a5e7b4c3d8a9b0c1d2e3f4a5b" is taken`

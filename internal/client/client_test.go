@@ -93,7 +93,9 @@ func TestRetryPolicyPerKind(t *testing.T) {
 	}
 }
 
-func TestBackoffCapsRetryAfterAndGrows(t *testing.T) {
+// TestRetryAfter: the server's wait, in seconds or as an HTTP date, is
+// honoured on 429 and 503, and capped.
+func TestRetryAfter(t *testing.T) {
 	now := time.Now().UTC()
 	for header, want := range map[string]time.Duration{
 		"3600": 10 * time.Second, // capped
@@ -109,6 +111,13 @@ func TestBackoffCapsRetryAfterAndGrows(t *testing.T) {
 	resp := &http.Response{StatusCode: 503, Header: http.Header{"Retry-After": []string{now.Add(5 * time.Second).Format(http.TimeFormat)}}}
 	if got := backoff(time.Second, 10*time.Second, 0, resp); got < 3*time.Second || got > 5*time.Second {
 		t.Errorf("Retry-After as an HTTP date, 5s ahead: waited %v", got)
+	}
+}
+
+func TestBackoffCapsRetryAfterAndGrows(t *testing.T) {
+	resp := &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": []string{"3600"}}}
+	if got := backoff(time.Second, 10*time.Second, 0, resp); got != 10*time.Second {
+		t.Errorf("Retry-After 3600 with max 10s: waited %v", got)
 	}
 	for attempt := range 6 {
 		ceiling := min(time.Second<<attempt, 10*time.Second)
