@@ -9,21 +9,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
 )
 
 var _ datasource.DataSourceWithConfigure = &programInvitationsDataSource{}
-
-// programSortFields are the invitation fields the list can be sorted by.
-var programSortFields = []string{"id", "created", "started", "expired", "email", "username", "source", "active"}
 
 // NewProgramInvitationsDataSource returns the invitations_program_invitations data source.
 func NewProgramInvitationsDataSource() datasource.DataSource {
@@ -35,14 +29,7 @@ type programInvitationsDataSource struct {
 }
 
 type programInvitationsModel struct {
-	ProgramKey  types.String       `tfsdk:"program_key"`
-	Org         types.String       `tfsdk:"org"`
-	Email       types.String       `tfsdk:"email"`
-	Username    types.String       `tfsdk:"username"`
-	Source      types.String       `tfsdk:"source"`
-	Active      types.Bool         `tfsdk:"active"`
-	Sort        types.String       `tfsdk:"sort"`
-	Metadata    types.Map          `tfsdk:"metadata"`
+	programFilterModel
 	MaxResults  types.Int64        `tfsdk:"max_results"`
 	Timeouts    timeouts.Value     `tfsdk:"timeouts"`
 	Invitations []programItemModel `tfsdk:"invitations"`
@@ -71,38 +58,10 @@ func (d *programInvitationsDataSource) Metadata(_ context.Context, req datasourc
 }
 
 func (d *programInvitationsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	notEmpty := stringvalidator.LengthAtLeast(1)
-	sorts := make([]string, 0, 2*len(programSortFields))
-	for _, f := range programSortFields {
-		sorts = append(sorts, f, "-"+f)
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists ibl.ai program invitations with the API's filters, at the largest page size, stopping at the last page. " +
 			"Only the documented filters are sent: the server reads any other query parameter as a metadata filter.",
-		Attributes: map[string]schema.Attribute{
-			"program_key": schema.StringAttribute{MarkdownDescription: "Only invitations to this program.", Optional: true, Validators: []validator.String{notEmpty}},
-			"org": schema.StringAttribute{
-				MarkdownDescription: "Only invitations of this platform organization. Defaults to the provider's `ibl.org`; with neither, every org the key may see.",
-				Optional:            true, Validators: []validator.String{notEmpty},
-			},
-			"email":    schema.StringAttribute{MarkdownDescription: "Only invitations for this email address.", Optional: true, Validators: []validator.String{fwvalidators.EmailAddress()}},
-			"username": schema.StringAttribute{MarkdownDescription: "Only invitations for this username.", Optional: true, Validators: []validator.String{notEmpty}},
-			"source":   schema.StringAttribute{MarkdownDescription: "Only invitations from this source.", Optional: true, Validators: []validator.String{notEmpty}},
-			"active":   schema.BoolAttribute{MarkdownDescription: "Only active (`true`) or inactive (`false`) invitations.", Optional: true},
-			"sort": schema.StringAttribute{
-				MarkdownDescription: "Field to sort by, `-` first for descending: one of `id`, `created`, `started`, `expired`, `email`, `username`, `source`, `active`. Defaults to the server's `-id`.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(sorts...)},
-			},
-			"metadata": schema.MapAttribute{
-				MarkdownDescription: "Only invitations whose metadata has these values, e.g. `{ cohort = \"2027-spring\" }`. Keys that are also filter names (`email`, `page`, ...) cannot be used.",
-				Optional:            true,
-				ElementType:         types.StringType,
-				Validators: []validator.Map{
-					mapvalidator.KeysAre(notEmpty, stringvalidator.NoneOf(ibl.ReservedParams...)),
-					mapvalidator.ValueStringsAre(notEmpty),
-				},
-			},
+		Attributes: withDataSourceFilters(programFilters(), map[string]schema.Attribute{
 			"timeouts": dataSourceTimeouts(ctx),
 			"max_results": schema.Int64Attribute{
 				MarkdownDescription: "Stop after this many invitations; by default every matching invitation is listed.",
@@ -133,7 +92,7 @@ func (d *programInvitationsDataSource) Schema(ctx context.Context, _ datasource.
 					"metadata":    schema.StringAttribute{Computed: true, CustomType: jsontypes.NormalizedType{}, MarkdownDescription: "Metadata, as a JSON object."},
 				}},
 			},
-		},
+		}),
 	}
 }
 
@@ -149,19 +108,9 @@ func (d *programInvitationsDataSource) Read(ctx context.Context, req datasource.
 		return
 	}
 	defer cancel()
-	f := ibl.Filter{
-		ProgramKey: m.ProgramKey.ValueString(), Org: m.Org.ValueString(), Email: m.Email.ValueString(),
-		Username: m.Username.ValueString(), Source: m.Source.ValueString(), Active: m.Active.ValueBoolPointer(),
-		Sort: m.Sort.ValueString(), Max: int(m.MaxResults.ValueInt64()),
-	}
-	if f.Org == "" {
-		f.Org = d.data.IBLOrg
-	}
-	if !m.Metadata.IsNull() {
-		resp.Diagnostics.Append(m.Metadata.ElementsAs(ctx, &f.Metadata, false)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
+	f, diags := m.listFilter(ctx, d.data.IBLOrg, m.MaxResults.ValueInt64())
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
 	}
 	list, total, err := d.client.List(ctx, f)
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -17,10 +16,6 @@ import (
 )
 
 var _ datasource.DataSourceWithConfigure = &stageInvitationsDataSource{}
-
-// stageOrderings are the fields authentik's invitation list can be ordered
-// by: DRF's defaults for the serializer, as the viewset names none.
-var stageOrderings = []string{"name", "expires", "pk", "created_by", "single_use", "flow"}
 
 // NewStageInvitationsDataSource returns the invitations_stage_invitations data source.
 func NewStageInvitationsDataSource() datasource.DataSource {
@@ -32,18 +27,13 @@ type stageInvitationsDataSource struct {
 }
 
 type stageInvitationsModel struct {
-	Name              types.String      `tfsdk:"name"`
-	FlowSlug          types.String      `tfsdk:"flow_slug"`
-	CreatedByUsername types.String      `tfsdk:"created_by_username"`
-	Search            types.String      `tfsdk:"search"`
-	Ordering          types.String      `tfsdk:"ordering"`
-	Expires           timetypes.RFC3339 `tfsdk:"expires"`
-	MaxResults        types.Int64       `tfsdk:"max_results"`
-	Timeouts          timeouts.Value    `tfsdk:"timeouts"`
-	Invitations       []stageItemModel  `tfsdk:"invitations"`
-	IDs               []types.String    `tfsdk:"ids"`
-	InviteURLs        []types.String    `tfsdk:"invite_urls"`
-	TotalCount        types.Int64       `tfsdk:"total_count"`
+	stageFilterModel
+	MaxResults  types.Int64      `tfsdk:"max_results"`
+	Timeouts    timeouts.Value   `tfsdk:"timeouts"`
+	Invitations []stageItemModel `tfsdk:"invitations"`
+	IDs         []types.String   `tfsdk:"ids"`
+	InviteURLs  []types.String   `tfsdk:"invite_urls"`
+	TotalCount  types.Int64      `tfsdk:"total_count"`
 }
 
 type stageItemModel struct {
@@ -62,46 +52,11 @@ func (d *stageInvitationsDataSource) Metadata(_ context.Context, req datasource.
 }
 
 func (d *stageInvitationsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	notEmpty := stringvalidator.LengthAtLeast(1)
-	orderings := make([]string, 0, 2*len(stageOrderings))
-	for _, o := range stageOrderings {
-		orderings = append(orderings, o, "-"+o)
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists authentik stage invitations, with authentik's own filters, at the largest page size, " +
 			"stopping at the last page. The invitations' ids and links are invite tokens: they are kept apart, in the " +
 			"sensitive lists `ids` and `invite_urls`, in the same order as `invitations`.",
-		Attributes: map[string]schema.Attribute{
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Only the invitations with exactly this name.",
-				Optional:            true,
-				Validators:          []validator.String{notEmpty, stringvalidator.RegexMatches(authentikNameRE, "must contain only letters, digits, hyphens and underscores")},
-			},
-			"flow_slug": schema.StringAttribute{
-				MarkdownDescription: "Only the invitations bound to the flow with this slug.",
-				Optional:            true,
-				Validators:          []validator.String{notEmpty},
-			},
-			"created_by_username": schema.StringAttribute{
-				MarkdownDescription: "Only the invitations created by this user.",
-				Optional:            true,
-				Validators:          []validator.String{notEmpty},
-			},
-			"search": schema.StringAttribute{
-				MarkdownDescription: "Only the invitations whose name, creator's username, expiry or flow slug contains this text (authentik's search).",
-				Optional:            true,
-				Validators:          []validator.String{notEmpty},
-			},
-			"ordering": schema.StringAttribute{
-				MarkdownDescription: "Field to order by, `-` first for descending: one of `name`, `expires`, `pk`, `created_by`, `single_use`, `flow`. Defaults to authentik's `-expires`.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(orderings...)},
-			},
-			"expires": schema.StringAttribute{
-				MarkdownDescription: "Only the invitations expiring at exactly this instant (RFC 3339).",
-				Optional:            true,
-				CustomType:          timetypes.RFC3339Type{},
-			},
+		Attributes: withDataSourceFilters(stageFilters(), map[string]schema.Attribute{
 			"timeouts": dataSourceTimeouts(ctx),
 			"max_results": schema.Int64Attribute{
 				MarkdownDescription: "Stop after this many invitations; by default every matching invitation is listed.",
@@ -141,7 +96,7 @@ func (d *stageInvitationsDataSource) Schema(ctx context.Context, _ datasource.Sc
 				Sensitive:           true,
 				ElementType:         types.StringType,
 			},
-		},
+		}),
 	}
 }
 
@@ -157,11 +112,7 @@ func (d *stageInvitationsDataSource) Read(ctx context.Context, req datasource.Re
 		return
 	}
 	defer cancel()
-	list, total, err := d.client.List(ctx, authentik.ListFilter{
-		Name: m.Name.ValueString(), FlowSlug: m.FlowSlug.ValueString(), CreatedByUsername: m.CreatedByUsername.ValueString(),
-		Search: m.Search.ValueString(), Ordering: m.Ordering.ValueString(), Expires: m.Expires.ValueString(),
-		Max: int(m.MaxResults.ValueInt64()),
-	})
+	list, total, err := d.client.List(ctx, m.listFilter(m.MaxResults.ValueInt64()))
 	if err != nil {
 		resp.Diagnostics.AddError("Listing authentik invitations failed", describe(err))
 		return

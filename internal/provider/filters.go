@@ -1,0 +1,174 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
+)
+
+// The filters of each kind of invitation are written once here and used by
+// its data source and its list resource, so that both take the same names
+// and are validated by the same rules, at plan time.
+
+// filterAttr is one filter argument: a string, a bool or a map of strings.
+type filterAttr struct {
+	description string
+	kind        string // "string" (default), "bool", "map"
+	rfc3339     bool
+	validators  []validator.String
+	mapRules    []validator.Map
+}
+
+func (f filterAttr) dataSource() dsschema.Attribute {
+	switch f.kind {
+	case "bool":
+		return dsschema.BoolAttribute{MarkdownDescription: f.description, Optional: true}
+	case "map":
+		return dsschema.MapAttribute{MarkdownDescription: f.description, Optional: true, ElementType: types.StringType, Validators: f.mapRules}
+	}
+	a := dsschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
+	if f.rfc3339 {
+		a.CustomType = timetypes.RFC3339Type{}
+	}
+	return a
+}
+
+func (f filterAttr) list() listschema.Attribute {
+	switch f.kind {
+	case "bool":
+		return listschema.BoolAttribute{MarkdownDescription: f.description, Optional: true}
+	case "map":
+		return listschema.MapAttribute{MarkdownDescription: f.description, Optional: true, ElementType: types.StringType, Validators: f.mapRules}
+	}
+	a := listschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
+	if f.rfc3339 {
+		a.CustomType = timetypes.RFC3339Type{}
+	}
+	return a
+}
+
+// withDataSourceFilters adds the filters to a data source's other attributes.
+func withDataSourceFilters(filters map[string]filterAttr, others map[string]dsschema.Attribute) map[string]dsschema.Attribute {
+	for name, f := range filters {
+		others[name] = f.dataSource()
+	}
+	return others
+}
+
+// listFilters are the filters as a list resource's configuration.
+func listFilters(filters map[string]filterAttr) map[string]listschema.Attribute {
+	out := map[string]listschema.Attribute{}
+	for name, f := range filters {
+		out[name] = f.list()
+	}
+	return out
+}
+
+// withSigns lists each field and its descending form.
+func withSigns(fields []string) []string {
+	out := make([]string, 0, 2*len(fields))
+	for _, f := range fields {
+		out = append(out, f, "-"+f)
+	}
+	return out
+}
+
+// stageOrderings are the fields authentik's invitation list can be ordered
+// by: DRF's defaults for the serializer, as the viewset names none.
+var stageOrderings = []string{"name", "expires", "pk", "created_by", "single_use", "flow"}
+
+func stageFilters() map[string]filterAttr {
+	notEmpty := stringvalidator.LengthAtLeast(1)
+	return map[string]filterAttr{
+		"name": {description: "Only the invitations with exactly this name.",
+			validators: []validator.String{notEmpty, stringvalidator.RegexMatches(authentikNameRE, "must contain only letters, digits, hyphens and underscores")}},
+		"flow_slug":           {description: "Only the invitations bound to the flow with this slug.", validators: []validator.String{notEmpty}},
+		"created_by_username": {description: "Only the invitations created by this user.", validators: []validator.String{notEmpty}},
+		"search": {description: "Only the invitations whose name, creator's username, expiry or flow slug contains this text (authentik's search).",
+			validators: []validator.String{notEmpty}},
+		"ordering": {description: "Field to order by, `-` first for descending: one of `name`, `expires`, `pk`, `created_by`, `single_use`, `flow`. Defaults to authentik's `-expires`.",
+			validators: []validator.String{stringvalidator.OneOf(withSigns(stageOrderings)...)}},
+		"expires": {description: "Only the invitations expiring at exactly this instant (RFC 3339).", rfc3339: true},
+	}
+}
+
+// stageFilterModel holds the filters; data source and list resource embed it.
+type stageFilterModel struct {
+	Name              types.String      `tfsdk:"name"`
+	FlowSlug          types.String      `tfsdk:"flow_slug"`
+	CreatedByUsername types.String      `tfsdk:"created_by_username"`
+	Search            types.String      `tfsdk:"search"`
+	Ordering          types.String      `tfsdk:"ordering"`
+	Expires           timetypes.RFC3339 `tfsdk:"expires"`
+}
+
+func (m stageFilterModel) listFilter(maxResults int64) authentik.ListFilter {
+	return authentik.ListFilter{
+		Name: m.Name.ValueString(), FlowSlug: m.FlowSlug.ValueString(), CreatedByUsername: m.CreatedByUsername.ValueString(),
+		Search: m.Search.ValueString(), Ordering: m.Ordering.ValueString(), Expires: m.Expires.ValueString(),
+		Max: int(maxResults),
+	}
+}
+
+// programSortFields are the invitation fields the list can be sorted by.
+var programSortFields = []string{"id", "created", "started", "expired", "email", "username", "source", "active"}
+
+func programFilters() map[string]filterAttr {
+	notEmpty := stringvalidator.LengthAtLeast(1)
+	return map[string]filterAttr{
+		"program_key": {description: "Only invitations to this program.", validators: []validator.String{notEmpty, programKey()}},
+		"org": {description: "Only invitations of this platform organization. Defaults to the provider's `ibl.org`; with neither, every org the key may see.",
+			validators: []validator.String{notEmpty}},
+		"email":    {description: "Only invitations for this email address.", validators: []validator.String{fwvalidators.EmailAddress()}},
+		"username": {description: "Only invitations for this username.", validators: []validator.String{notEmpty}},
+		"source":   {description: "Only invitations from this source.", validators: []validator.String{notEmpty}},
+		"active":   {description: "Only active (`true`) or inactive (`false`) invitations.", kind: "bool"},
+		"sort": {description: "Field to sort by, `-` first for descending: one of `id`, `created`, `started`, `expired`, `email`, `username`, `source`, `active`. Defaults to the server's `-id`.",
+			validators: []validator.String{stringvalidator.OneOf(withSigns(programSortFields)...)}},
+		"metadata": {description: "Only invitations whose metadata has these values, e.g. `{ cohort = \"2027-spring\" }`. Keys that are also filter names (`email`, `page`, ...) cannot be used.",
+			kind: "map", mapRules: []validator.Map{
+				mapvalidator.KeysAre(notEmpty, stringvalidator.NoneOf(ibl.ReservedParams...)),
+				mapvalidator.ValueStringsAre(notEmpty),
+			}},
+	}
+}
+
+// programFilterModel holds the filters; data source and list resource embed it.
+type programFilterModel struct {
+	ProgramKey types.String `tfsdk:"program_key"`
+	Org        types.String `tfsdk:"org"`
+	Email      types.String `tfsdk:"email"`
+	Username   types.String `tfsdk:"username"`
+	Source     types.String `tfsdk:"source"`
+	Active     types.Bool   `tfsdk:"active"`
+	Sort       types.String `tfsdk:"sort"`
+	Metadata   types.Map    `tfsdk:"metadata"`
+}
+
+// listFilter builds the API filter; org defaults to the provider's.
+func (m programFilterModel) listFilter(ctx context.Context, defaultOrg string, maxResults int64) (ibl.Filter, diag.Diagnostics) {
+	f := ibl.Filter{
+		ProgramKey: m.ProgramKey.ValueString(), Org: m.Org.ValueString(), Email: m.Email.ValueString(),
+		Username: m.Username.ValueString(), Source: m.Source.ValueString(), Active: m.Active.ValueBoolPointer(),
+		Sort: m.Sort.ValueString(), Max: int(maxResults),
+	}
+	if f.Org == "" {
+		f.Org = defaultOrg
+	}
+	var diags diag.Diagnostics
+	if !m.Metadata.IsNull() {
+		diags = m.Metadata.ElementsAs(ctx, &f.Metadata, false)
+	}
+	return f, diags
+}
