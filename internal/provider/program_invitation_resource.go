@@ -14,12 +14,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -33,6 +35,7 @@ var (
 	_ resource.ResourceWithImportState      = &programInvitationResource{}
 	_ resource.ResourceWithModifyPlan       = &programInvitationResource{}
 	_ resource.ResourceWithConfigValidators = &programInvitationResource{}
+	_ resource.ResourceWithIdentity         = &programInvitationResource{}
 )
 
 // programArguments are the arguments sent to ibl.ai, by their API names.
@@ -311,6 +314,7 @@ func (r *programInvitationResource) Create(ctx context.Context, req resource.Cre
 	}
 	setProgramState(&plan, inv)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setProgramIdentity(ctx, resp.Identity, plan)...)
 }
 
 func programOwnerKey(org string, id int64) string {
@@ -452,11 +456,15 @@ func (r *programInvitationResource) Read(ctx context.Context, req resource.ReadR
 		resp.Diagnostics.AddWarning("Program invitation deleted outside Terraform",
 			fmt.Sprintf("The program invitation %d (%s in %s) no longer exists. It is removed from state and will be planned for creation again.",
 				id, userLabel(state), state.ProgramKey.ValueString()))
+		// A read that removes it still returns its identity: a state written
+		// before identities existed has none to fall back on.
+		resp.Diagnostics.Append(setProgramIdentity(ctx, resp.Identity, state)...)
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	setProgramState(&state, inv)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setProgramIdentity(ctx, resp.Identity, state)...)
 }
 
 func userLabel(m programInvitationModel) string {
@@ -481,6 +489,7 @@ func (r *programInvitationResource) Update(ctx context.Context, req resource.Upd
 		// Only timeouts changed: nothing to send.
 		plan.UserID, plan.Created, plan.Started = state.UserID, state.Created, state.Started
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		resp.Diagnostics.Append(setProgramIdentity(ctx, resp.Identity, plan)...)
 		return
 	}
 	inv, err := r.client.Update(ctx, upsertBody(plan))
@@ -503,6 +512,7 @@ func (r *programInvitationResource) Update(ctx context.Context, req resource.Upd
 	}
 	setProgramState(&plan, inv)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setProgramIdentity(ctx, resp.Identity, plan)...)
 }
 
 func programChanged(plan, state programInvitationModel) bool {
@@ -574,7 +584,34 @@ func (r *programInvitationResource) remove(ctx context.Context, m programInvitat
 	return diags
 }
 
+// programIdentityModel is the resource identity: the org and the id, what
+// the API's DELETE takes.
+type programIdentityModel struct {
+	Org types.String `tfsdk:"org"`
+	ID  types.String `tfsdk:"id"`
+}
+
+func (r *programInvitationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"org": identityschema.StringAttribute{RequiredForImport: true, Description: "Platform organization the invitation belongs to (the part of its program key before `+`)."},
+		"id":  identityschema.StringAttribute{RequiredForImport: true, Description: "The invitation's numeric id, as a string."},
+	}}
+}
+
+func setProgramIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, m programInvitationModel) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.Set(ctx, programIdentityModel{Org: m.Org, ID: m.ID})
+}
+
 func (r *programInvitationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" && req.Identity != nil {
+		// An import block with identity = { org = ..., id = ... }.
+		var id programIdentityModel
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
+		req.ID = id.Org.ValueString() + "/" + id.ID.ValueString()
+	}
 	org, idStr, hasOrg := strings.Cut(req.ID, "/")
 	if !hasOrg {
 		org, idStr = r.defaultOrg(), req.ID

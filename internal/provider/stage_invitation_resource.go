@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -11,13 +13,16 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -32,6 +37,7 @@ var (
 	_ resource.ResourceWithImportState      = &stageInvitationResource{}
 	_ resource.ResourceWithModifyPlan       = &stageInvitationResource{}
 	_ resource.ResourceWithConfigValidators = &stageInvitationResource{}
+	_ resource.ResourceWithIdentity         = &stageInvitationResource{}
 )
 
 // Invitation states reported in the status attribute.
@@ -293,6 +299,7 @@ func (r *stageInvitationResource) Create(ctx context.Context, req resource.Creat
 	}
 	r.setState(&plan, inv)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setStageIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
 }
 
 func stageOwnerKey(pk string) string { return "authentik:" + strings.ToLower(pk) }
@@ -394,6 +401,8 @@ func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadReq
 	var err error
 	if name, byName := strings.CutPrefix(state.ID.ValueString(), importByNamePrefix); byName {
 		inv, err = r.findByName(ctx, name)
+	} else if hash, byHash := strings.CutPrefix(state.ID.ValueString(), importByHashPrefix); byHash {
+		inv, err = r.findByTokenHash(ctx, hash)
 	} else {
 		inv, err = r.client.Get(ctx, state.ID.ValueString())
 		if client.IsNotFound(err) {
@@ -410,6 +419,23 @@ func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	r.setState(&state, inv)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setStageIdentity(ctx, resp.Identity, state.ID.ValueString())...)
+}
+
+// findByTokenHash resolves an import by identity: the invitation whose
+// token hashes to hash. authentik cannot search by it, so every invitation
+// is listed, at the largest pages.
+func (r *stageInvitationResource) findByTokenHash(ctx context.Context, hash string) (*authentik.Invitation, error) {
+	all, _, err := r.client.List(ctx, authentik.ListFilter{})
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if tokenSHA256(all[i].PK) == hash {
+			return &all[i], nil
+		}
+	}
+	return nil, fmt.Errorf("no authentik invitation has the token whose SHA-256 is %s", hash)
 }
 
 // findByName resolves an import by name; the name must be unique.
@@ -441,6 +467,9 @@ func (r *stageInvitationResource) gone(ctx context.Context, state *stageInvitati
 	if prior := state.Status.ValueString(); prior == statusUsed || prior == statusExpired {
 		reason = prior
 	}
+	// Even a read that removes the invitation returns its identity: a state
+	// written before identities existed has none to fall back on.
+	resp.Diagnostics.Append(setStageIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 	why := map[string]string{
 		statusUsed:    "was used: it is single-use, and authentik deletes such invitations once used",
 		statusExpired: fmt.Sprintf("expired at %s, and authentik deleted it", state.Expires.ValueString()),
@@ -480,6 +509,7 @@ func (r *stageInvitationResource) Update(ctx context.Context, req resource.Updat
 		// Only provider-side settings (reissue, timeouts) changed.
 		plan.FlowSlug, plan.CreatedBy, plan.InviteURL, plan.Status = state.FlowSlug, state.CreatedBy, state.InviteURL, state.Status
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		resp.Diagnostics.Append(setStageIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
 		return
 	}
 	inv, err := r.client.Patch(ctx, state.ID.ValueString(), stageRequest(plan, &state))
@@ -489,6 +519,7 @@ func (r *stageInvitationResource) Update(ctx context.Context, req resource.Updat
 	}
 	r.setState(&plan, inv)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setStageIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
 }
 
 func (r *stageInvitationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -511,6 +542,18 @@ func (r *stageInvitationResource) Delete(ctx context.Context, req resource.Delet
 const importByNamePrefix = "name:"
 
 func (r *stageInvitationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" && req.Identity != nil {
+		// An import block with identity = { token_sha256 = ... }.
+		var id stageIdentityModel
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
+		if hash := strings.ToLower(id.TokenSHA256.ValueString()); !sha256HexRE.MatchString(hash) {
+			resp.Diagnostics.AddAttributeError(path.Root("token_sha256"), "Invalid identity",
+				"token_sha256 must be the 64 hexadecimal digits of the invite token's SHA-256, as terraform query and the state show it.")
+		} else {
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), importByHashPrefix+hash)...)
+		}
+		return
+	}
 	name, byName := strings.CutPrefix(req.ID, importByNamePrefix)
 	if !uuidRE.MatchString(req.ID) && (!byName || !authentikNameRE.MatchString(name)) {
 		resp.Diagnostics.AddError("Invalid import ID",
@@ -519,6 +562,44 @@ func (r *stageInvitationResource) ImportState(ctx context.Context, req resource.
 		return
 	}
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// importByHashPrefix marks, in state between import and the read after it,
+// an invitation imported by identity.
+const importByHashPrefix = "sha256:"
+
+var sha256HexRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// stageIdentityModel is the resource identity. The invitation's pk is its
+// invite token, a secret, so the identity is the token's SHA-256: unique,
+// stable for the invitation's life (a rename keeps it), and no use to
+// anyone who reads it.
+type stageIdentityModel struct {
+	TokenSHA256 types.String `tfsdk:"token_sha256"`
+}
+
+func (r *stageInvitationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"token_sha256": identityschema.StringAttribute{
+			RequiredForImport: true,
+			Description:       "SHA-256 of the invitation's invite token (its pk), as 64 lower-case hexadecimal digits: it identifies the invitation without revealing the token.",
+		},
+	}}
+}
+
+func tokenSHA256(pk string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(pk)))
+	return hex.EncodeToString(sum[:])
+}
+
+// setStageIdentity records the identity of the invitation whose token is
+// pk; nothing while the state holds no token yet, or Terraform keeps no
+// identities (before 1.12).
+func setStageIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, pk string) diag.Diagnostics {
+	if identity == nil || !uuidRE.MatchString(pk) {
+		return nil
+	}
+	return identity.Set(ctx, stageIdentityModel{TokenSHA256: types.StringValue(tokenSHA256(pk))})
 }
 
 // redactImportID keeps an invite token out of a diagnostic.
