@@ -1,0 +1,186 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
+)
+
+// tokenHashOnServer checks an identity against the token of the one
+// invitation named name on the mock.
+func tokenHashOnServer(t *testing.T, env *testEnv, name string) knownvalue.Check {
+	return knownvalue.StringFunc(func(v string) error {
+		if want := tokenSHA256(pkOf(t, env, name)); v != want {
+			return fmt.Errorf("identity token_sha256 %s, want the SHA-256 of the server's token, %s", v, want)
+		}
+		return nil
+	})
+}
+
+func TestAccStageInvitation_identity(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	env.srv.SeedAuthentik(3, "other") // import by identity finds it among others
+	cfg := func(name string) string { return stageConfig(env, "name = \""+name+"\"\nflow = \""+flowDefault+"\"") }
+	acc.ParallelTest(t, acc.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             stageOnlySeeded(env, 3),
+		Steps: []acc.TestStep{
+			{
+				Config: cfg("identified"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(stageAddr, map[string]knownvalue.Check{"token_sha256": tokenHashOnServer(t, env, "identified")}),
+				},
+			},
+			{
+				// A rename keeps the identity (the framework refuses a change).
+				Config: cfg("renamed"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(stageAddr, map[string]knownvalue.Check{"token_sha256": tokenHashOnServer(t, env, "renamed")}),
+				},
+			},
+			{
+				// An import block with identity = { token_sha256 = ... }.
+				Config:          cfg("renamed"),
+				ResourceName:    stageAddr,
+				ImportState:     true,
+				ImportStateKind: acc.ImportBlockWithResourceIdentity,
+			},
+		},
+	})
+}
+
+func TestAccProgramInvitation_identity(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	cfg := programConfig(env, `program_key = "acme+data-science"`+"\n"+`email = "ada@example.com"`)
+	acc.ParallelTest(t, acc.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             programDestroyed(env),
+		Steps: []acc.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(programAddr, map[string]knownvalue.Check{
+						"org": knownvalue.StringExact("acme"),
+						"id": knownvalue.StringFunc(func(v string) error {
+							if rows := env.srv.IBLInvitations(); len(rows) != 1 || strconv.Itoa(rows[0].ID) != v {
+								return fmt.Errorf("identity id %s is not the server's invitation", v)
+							}
+							return nil
+						}),
+					}),
+				},
+			},
+			{Config: cfg, ResourceName: programAddr, ImportState: true, ImportStateKind: acc.ImportBlockWithResourceIdentity},
+		},
+	})
+}
+
+// TestAccIdentity_statesWithoutIdentity: a state written by a provider
+// version without identities (as Terraform before 1.12 writes them too)
+// upgrades without a diff, and an invitation deleted meanwhile is planned
+// again instead of failing the read for want of an identity.
+func TestAccIdentity_statesWithoutIdentity(t *testing.T) {
+	cfg := func(env *testEnv) string {
+		return stageConfig(env, `name = "from-before"`) + `
+resource "invitations_program_invitation" "test" {
+  program_key = "acme+data-science"
+  email       = "ada@example.com"
+}
+`
+	}
+	t.Run("upgrade", func(t *testing.T) {
+		env := newTestEnv(t, mockserver.Options{})
+		acc.ParallelTest(t, acc.TestCase{
+			TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+			CheckDestroy:           bothDestroyed(env),
+			Steps: []acc.TestStep{
+				{ProtoV6ProviderFactories: withoutIdentities(), Config: cfg(env)},
+				{
+					ProtoV6ProviderFactories: protoV6ProviderFactories,
+					Config:                   cfg(env),
+					ConfigPlanChecks:         acc.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectIdentity(stageAddr, map[string]knownvalue.Check{"token_sha256": tokenHashOnServer(t, env, "from-before")}),
+						statecheck.ExpectIdentity(programAddr, map[string]knownvalue.Check{"org": knownvalue.StringExact("acme"), "id": knownvalue.NotNull()}),
+					},
+				},
+			},
+		})
+	})
+	t.Run("deleted-meanwhile", func(t *testing.T) {
+		env := newTestEnv(t, mockserver.Options{})
+		acc.ParallelTest(t, acc.TestCase{
+			TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+			CheckDestroy:           bothDestroyed(env),
+			Steps: []acc.TestStep{
+				{ProtoV6ProviderFactories: withoutIdentities(), Config: cfg(env)},
+				{
+					// Both deleted behind Terraform's back, read from a state with no identity.
+					PreConfig: func() {
+						env.srv.DeleteAuthentikInvitation(pkOf(t, env, "from-before"))
+						env.srv.DeleteIBLInvitation(env.srv.IBLInvitations()[0].ID)
+					},
+					ProtoV6ProviderFactories: protoV6ProviderFactories,
+					Config:                   cfg(env),
+					ConfigPlanChecks: acc.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionCreate),
+					}},
+					Check: bothOnServer(env),
+				},
+			},
+		})
+	})
+}
+
+// withoutIdentities serves the provider as a version without identities:
+// its resources do not declare one.
+func withoutIdentities() map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"invitations": providerserver.NewProtocol6WithError(&identitylessProvider{New("test")()}),
+	}
+}
+
+type identitylessProvider struct{ provider.Provider }
+
+func (p *identitylessProvider) Resources(ctx context.Context) []func() resource.Resource {
+	var out []func() resource.Resource
+	for _, f := range p.Provider.Resources(ctx) {
+		out = append(out, func() resource.Resource { return identityless{f().(resourceWithoutIdentity)} })
+	}
+	return out
+}
+
+// resourceWithoutIdentity is what the resources are, less their identity.
+type resourceWithoutIdentity interface {
+	resource.ResourceWithConfigure
+	resource.ResourceWithImportState
+	resource.ResourceWithModifyPlan
+}
+
+type identityless struct{ resourceWithoutIdentity }
+
+func stageOnlySeeded(env *testEnv, n int) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		if left := env.srv.AuthentikInvitations(); len(left) != n {
+			return fmt.Errorf("%d invitations left, want the %d seeded", len(left), n)
+		}
+		return nil
+	}
+}
