@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -25,7 +27,7 @@ import (
 // instances.
 func TestAccBulkImport(t *testing.T) {
 	acctest.RequireAcc(t)
-	for _, recipe := range []string{"data-sources", "generated"} {
+	for _, recipe := range []string{"query", "data-sources", "generated"} {
 		t.Run(recipe, func(t *testing.T) {
 			t.Parallel()
 			env := newTestEnv(t, mockserver.Options{})
@@ -37,7 +39,8 @@ func TestAccBulkImport(t *testing.T) {
 			ws := acctest.NewWorkspace(t, "../..", RegistryAddress,
 				"AUTHENTIK_URL="+env.url, "AUTHENTIK_TOKEN="+mockserver.AuthentikAdminToken,
 				"IBLAI_URL="+env.url, "IBLAI_API_KEY="+mockserver.IBLAdminKey, "IBLAI_ORG=acme")
-			for _, src := range []string{"../../examples/guides/bulk-import/provider.tf", "../../examples/guides/bulk-import/" + recipe + "/main.tf"} {
+			files, _ := filepath.Glob("../../examples/guides/bulk-import/" + recipe + "/*")
+			for _, src := range append([]string{"../../examples/guides/bulk-import/provider.tf"}, files...) {
 				raw, err := os.ReadFile(src)
 				if err != nil {
 					t.Fatal(err)
@@ -46,6 +49,36 @@ func TestAccBulkImport(t *testing.T) {
 					strings.ReplaceAll(string(raw), `source = "invitations-dev/invitations"`, fmt.Sprintf("source = %q", RegistryAddress)))
 			}
 			ctx, tf := t.Context(), ws.TF
+			if recipe == "query" {
+				if v, _, err := tf.Version(ctx, true); err != nil || v.LessThan(version.Must(version.NewVersion("1.14.0"))) {
+					t.Skipf("terraform query needs Terraform 1.14 or later; this is %v", v)
+				}
+				found := 0
+				messages, err := tf.QueryJSON(ctx, tfexec.GenerateConfigOut("generated.tf"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for msg := range messages {
+					if msg.Err != nil {
+						t.Fatal(msg.Err)
+					}
+					if _, ok := msg.Msg.(tfjson.ListResourceFoundMessage); ok {
+						found++
+					}
+				}
+				if found != 27 {
+					t.Fatalf("terraform query found %d invitations, want 27", found)
+				}
+				raw, err := os.ReadFile(filepath.Join(ws.Dir, "generated.tf"))
+				if err != nil {
+					t.Fatalf("no configuration was generated: %v", err)
+				}
+				for _, inv := range env.srv.AuthentikInvitations() {
+					if strings.Contains(string(raw), inv.PK) {
+						t.Fatalf("an invite token appears in the generated configuration")
+					}
+				}
+			}
 			if recipe == "generated" {
 				if err := tf.Apply(ctx); err != nil {
 					t.Fatal(err)

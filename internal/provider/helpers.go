@@ -13,6 +13,7 @@ import (
 	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -55,6 +56,20 @@ func timeoutsAttribute(ctx context.Context) schema.Attribute {
 		return n
 	}
 	return a
+}
+
+// nullTimeouts is an unset timeouts block, for a resource object a list
+// result carries.
+func nullTimeouts() timeouts.Value {
+	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
+		"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
+	})}
+}
+
+// noTimeoutAttribute is for operations whose configuration has no timeouts
+// attribute (list resources): the default applies.
+func noTimeoutAttribute(_ context.Context, def time.Duration) (time.Duration, diag.Diagnostics) {
+	return def, nil
 }
 
 // dataSourceTimeouts is the timeouts library's data source attribute with a

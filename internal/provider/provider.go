@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -47,7 +48,10 @@ const (
 	defaultRequestTimeout = 60 * time.Second
 )
 
-var _ provider.Provider = &invitationsProvider{}
+var (
+	_ provider.Provider                  = &invitationsProvider{}
+	_ provider.ProviderWithListResources = &invitationsProvider{}
+)
 
 type invitationsProvider struct {
 	version string
@@ -233,6 +237,9 @@ func (p *invitationsProvider) Configure(ctx context.Context, req provider.Config
 
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
+	resp.EphemeralResourceData = data
+	resp.ActionData = data
 	tflog.Debug(ctx, "configured provider", map[string]any{"authentik": data.Authentik != nil, "ibl": data.IBL != nil})
 }
 
@@ -415,6 +422,13 @@ func (p *invitationsProvider) Resources(_ context.Context) []func() resource.Res
 	return []func() resource.Resource{
 		NewStageInvitationResource,
 		NewProgramInvitationResource,
+	}
+}
+
+func (p *invitationsProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewStageInvitationListResource,
+		NewProgramInvitationListResource,
 	}
 }
 
