@@ -7,6 +7,7 @@
 package acctest
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -77,8 +78,10 @@ func Cleanup() {
 // Workspace is a directory Terraform runs in, through terraform-exec, with
 // the provider from this tree and the environment the test gives it.
 type Workspace struct {
-	t   testing.TB
-	Dir string
+	t      testing.TB
+	tfPath string
+	env    []string
+	Dir    string
 	// TF runs terraform commands. Cancelling a command's context interrupts
 	// Terraform as Ctrl-C does (SIGINT, then a grace period).
 	TF *tfexec.Terraform
@@ -116,7 +119,21 @@ func NewWorkspace(t testing.TB, moduleRoot, address string, env ...string) *Work
 	if err := tf.SetEnv(vars); err != nil {
 		t.Fatal(err)
 	}
-	return &Workspace{t: t, Dir: dir, TF: tf}
+	w := &Workspace{t: t, tfPath: Terraform(t), Dir: dir, TF: tf}
+	for k, v := range vars {
+		w.env = append(w.env, k+"="+v)
+	}
+	return w
+}
+
+// Run runs a terraform command terraform-exec has no call for (apply
+// -invoke), with the workspace's environment, and returns its output.
+func (w *Workspace) Run(ctx context.Context, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, w.tfPath, append(args, "-no-color")...)
+	cmd.Dir = w.Dir
+	cmd.Env = append(w.env, "TF_IN_AUTOMATION=1")
+	out, err := cmd.CombinedOutput()
+	return string(out), err
 }
 
 // Write puts a file into the workspace.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/mail"
 	"net/url"
 	"regexp"
 	"sort"
@@ -145,7 +146,7 @@ func (s *Server) serveAuthentik(w http.ResponseWriter, r *http.Request, rest str
 	case len(parts) == 2 && parts[1] == "used_by" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, []any{})
 	case len(parts) == 2 && parts[1] == "send_email" && r.Method == http.MethodPost:
-		s.akSendEmail(w, r)
+		s.akSendEmail(w, r, inv)
 	default:
 		methodNotAllowed(w, r)
 	}
@@ -342,16 +343,76 @@ func (s *Server) akUpdate(w http.ResponseWriter, r *http.Request, inv *akInvitat
 	writeJSON(w, http.StatusOK, s.akRender(inv))
 }
 
-func (s *Server) akSendEmail(w http.ResponseWriter, r *http.Request) {
+// akSendEmail follows InvitationSendEmailSerializer: email_addresses is a
+// required non-empty list of addresses, cc_addresses and bcc_addresses
+// optional lists of addresses, template a non-blank string defaulting to
+// "invitation". DRF reports a bad list item under its index.
+func (s *Server) akSendEmail(w http.ResponseWriter, r *http.Request, inv *akInvitation) {
 	body, ok := decodeBody(w, r)
 	if !ok {
 		return
 	}
-	if addrs, isList := body["email_addresses"].([]any); !isList || len(addrs) == 0 {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"email_addresses": []string{"This field is required."}})
+	errs := map[string]any{}
+	lists := map[string][]string{}
+	for _, field := range []string{"email_addresses", "cc_addresses", "bcc_addresses"} {
+		v, present := body[field]
+		if !present {
+			if field == "email_addresses" {
+				errs[field] = []string{"This field is required."}
+			}
+			continue
+		}
+		items, isList := v.([]any)
+		if !isList {
+			errs[field] = []string{fmt.Sprintf("Expected a list of items but got type \"%s\".", pyType(v))}
+			continue
+		}
+		if field == "email_addresses" && len(items) == 0 {
+			errs[field] = []string{"This list may not be empty."}
+			continue
+		}
+		bad := map[string][]string{}
+		for i, item := range items {
+			addr, isStr := item.(string)
+			if a, err := mail.ParseAddress(addr); !isStr || err != nil || a.Address != addr {
+				bad[strconv.Itoa(i)] = []string{"Enter a valid email address."}
+				continue
+			}
+			lists[field] = append(lists[field], addr)
+		}
+		if len(bad) > 0 {
+			errs[field] = bad
+		}
+	}
+	template := "invitation"
+	if v, present := body["template"]; present {
+		t, isStr := v.(string)
+		if !isStr || strings.TrimSpace(t) == "" {
+			errs["template"] = []string{"This field may not be blank."}
+		}
+		template = t
+	}
+	if len(errs) > 0 {
+		writeJSON(w, http.StatusBadRequest, errs)
 		return
 	}
+	s.sent = append(s.sent, SentEmail{Invitation: inv.PK, Name: inv.Name, To: lists["email_addresses"],
+		CC: lists["cc_addresses"], BCC: lists["bcc_addresses"], Template: template})
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// SentEmail is one send_email the server accepted: the emails it sent.
+type SentEmail struct {
+	Invitation, Name string
+	To, CC, BCC      []string
+	Template         string
+}
+
+// SentEmails returns the invitation emails sent so far.
+func (s *Server) SentEmails() []SentEmail {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]SentEmail(nil), s.sent...)
 }
 
 // akOrderings are the fields DRF's OrderingFilter allows by default: the

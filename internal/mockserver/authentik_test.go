@@ -215,3 +215,40 @@ func TestFaults(t *testing.T) {
 		t.Fatalf("counts by route: %v", routes)
 	}
 }
+
+func TestAuthentikSendEmail(t *testing.T) {
+	srv, ts := Start(t, Options{})
+	_, inv, _ := call(t, ts, "POST", authentikPrefix, AuthentikAdminToken, `{"name":"mailed","single_use":true}`)
+	path := authentikPrefix + inv["pk"].(string) + "/send_email/"
+	for body, want := range map[string]string{
+		`{}`:                                    `map[email_addresses:[This field is required.]]`,
+		`{"email_addresses":[]}`:                `map[email_addresses:[This list may not be empty.]]`,
+		`{"email_addresses":["a@x.io","nope"]}`: `map[email_addresses:map[1:[Enter a valid email address.]]]`,
+		`{"email_addresses":["a@x.io"],"template":""}`: `map[template:[This field may not be blank.]]`,
+	} {
+		status, out, _ := call(t, ts, "POST", path, AuthentikAdminToken, body)
+		if status != 400 || fmt.Sprint(out) != want {
+			t.Errorf("%s: %d %v", body, status, out)
+		}
+	}
+	if status, _, _ := call(t, ts, "POST", path, AuthentikReadOnlyToken, `{"email_addresses":["a@x.io"]}`); status != 403 {
+		t.Errorf("read-only token: %d", status)
+	}
+	if status, _, _ := call(t, ts, "POST", path, AuthentikAdminToken, `{"email_addresses":["ada@example.com"],"cc_addresses":["hr@example.com"]}`); status != 204 {
+		t.Fatalf("send: %d", status)
+	}
+	sent := srv.SentEmails()
+	if len(sent) != 1 || sent[0].To[0] != "ada@example.com" || sent[0].CC[0] != "hr@example.com" || sent[0].Template != "invitation" || sent[0].Name != "mailed" {
+		t.Fatalf("sent %+v", sent)
+	}
+	// Used (single-use: deleted) or unknown: 404.
+	if err := srv.UseAuthentikInvitation(inv["pk"].(string)); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, _ := call(t, ts, "POST", path, AuthentikAdminToken, `{"email_addresses":["ada@example.com"]}`); status != 404 {
+		t.Errorf("used invitation: %d", status)
+	}
+	if len(srv.SentEmails()) != 1 {
+		t.Error("an email was counted for a refused request")
+	}
+}

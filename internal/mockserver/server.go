@@ -46,6 +46,7 @@ type Server struct {
 
 	faults   faultState
 	requests []RecordedRequest
+	sent     []SentEmail
 }
 
 // RecordedRequest is one request as the server received it.

@@ -13,7 +13,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -49,8 +51,10 @@ const (
 )
 
 var (
-	_ provider.Provider                  = &invitationsProvider{}
-	_ provider.ProviderWithListResources = &invitationsProvider{}
+	_ provider.Provider                       = &invitationsProvider{}
+	_ provider.ProviderWithListResources      = &invitationsProvider{}
+	_ provider.ProviderWithActions            = &invitationsProvider{}
+	_ provider.ProviderWithEphemeralResources = &invitationsProvider{}
 )
 
 type invitationsProvider struct {
@@ -430,6 +434,14 @@ func (p *invitationsProvider) ListResources(_ context.Context) []func() list.Lis
 		NewStageInvitationListResource,
 		NewProgramInvitationListResource,
 	}
+}
+
+func (p *invitationsProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{NewStageInvitationSendEmailAction}
+}
+
+func (p *invitationsProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{NewStageInvitationLinkEphemeralResource}
 }
 
 func (p *invitationsProvider) DataSources(_ context.Context) []func() datasource.DataSource {

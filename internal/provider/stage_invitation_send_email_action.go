@@ -1,0 +1,134 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/actionvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
+)
+
+var (
+	_ action.ActionWithConfigure        = &stageInvitationSendEmailAction{}
+	_ action.ActionWithConfigValidators = &stageInvitationSendEmailAction{}
+)
+
+// NewStageInvitationSendEmailAction returns the
+// invitations_stage_invitation_send_email action (Terraform 1.14+).
+func NewStageInvitationSendEmailAction() action.Action {
+	return &stageInvitationSendEmailAction{platform: authentikPlatform()}
+}
+
+type stageInvitationSendEmailAction struct {
+	platform[authentik.Client]
+}
+
+type sendEmailModel struct {
+	InvitationID   types.String `tfsdk:"invitation_id"`
+	Name           types.String `tfsdk:"name"`
+	EmailAddresses types.List   `tfsdk:"email_addresses"`
+	CCAddresses    types.List   `tfsdk:"cc_addresses"`
+	BCCAddresses   types.List   `tfsdk:"bcc_addresses"`
+	Template       types.String `tfsdk:"template"`
+}
+
+func (a *stageInvitationSendEmailAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_stage_invitation_send_email"
+}
+
+func (a *stageInvitationSendEmailAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
+	addresses := []validator.List{listvalidator.ValueStringsAre(fwvalidators.EmailAddress())}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Has authentik email an invitation's enrollment link (its `send_email` endpoint). Run it from a resource's " +
+			"`lifecycle { action_trigger { ... } }`, e.g. after create, or with `terraform apply -invoke`. Each invocation sends one " +
+			"email; one whose outcome is unknown (a timeout, a `5xx`) is not repeated, so that nobody is mailed twice.",
+		Attributes: map[string]schema.Attribute{
+			"invitation_id": schema.StringAttribute{
+				MarkdownDescription: "The invitation's `id` (its invite token), e.g. `invitations_stage_invitation.x.id`, which stays sensitive. Exactly one of `invitation_id` and `name`.",
+				Optional:            true,
+				Validators:          []validator.String{uuidString()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The invitation's name, when no other invitation has it. Exactly one of `invitation_id` and `name`.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.RegexMatches(authentikNameRE, "must contain only letters, digits, hyphens and underscores")},
+			},
+			"email_addresses": schema.ListAttribute{
+				MarkdownDescription: "Addresses to send the invitation to.",
+				Required:            true,
+				ElementType:         types.StringType,
+				Validators:          append([]validator.List{listvalidator.SizeAtLeast(1)}, addresses...),
+			},
+			"cc_addresses":  schema.ListAttribute{MarkdownDescription: "Addresses to copy.", Optional: true, ElementType: types.StringType, Validators: addresses},
+			"bcc_addresses": schema.ListAttribute{MarkdownDescription: "Addresses to copy blind.", Optional: true, ElementType: types.StringType, Validators: addresses},
+			"template": schema.StringAttribute{
+				MarkdownDescription: "authentik email template to use; authentik's default is `invitation`.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+		},
+	}
+}
+
+func (a *stageInvitationSendEmailAction) ConfigValidators(context.Context) []action.ConfigValidator {
+	return []action.ConfigValidator{actionvalidator.ExactlyOneOf(path.MatchRoot("invitation_id"), path.MatchRoot("name"))}
+}
+
+func (a *stageInvitationSendEmailAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
+	a.configure("invitations_stage_invitation_send_email", req.ProviderData, &resp.Diagnostics)
+}
+
+func (a *stageInvitationSendEmailAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
+	var m sendEmailModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	ctx, cancel, ok := a.start(ctx, &resp.Diagnostics, noTimeoutAttribute, defaultWriteTimeout)
+	defer cancel()
+	if !ok {
+		return
+	}
+	body := authentik.SendEmailRequest{Template: m.Template.ValueString()}
+	for list, dst := range map[*types.List]*[]string{&m.EmailAddresses: &body.EmailAddresses, &m.CCAddresses: &body.CCAddresses, &m.BCCAddresses: &body.BCCAddresses} {
+		if !list.IsNull() {
+			resp.Diagnostics.Append(list.ElementsAs(ctx, dst, false)...)
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	pk, label := m.InvitationID.ValueString(), "the invitation"
+	if pk == "" {
+		label = fmt.Sprintf("the invitation %q", m.Name.ValueString())
+		inv, err := (&stageInvitationResource{platform: a.platform}).findByName(ctx, m.Name.ValueString())
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "Finding the invitation to email failed", describe(err))
+			return
+		}
+		pk = inv.PK
+	}
+	if resp.SendProgress != nil {
+		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Sending %s to %d address(es)", label, len(body.EmailAddresses))})
+	}
+	err := a.client.SendEmail(ctx, pk, body)
+	switch {
+	case err == nil:
+	case client.IsNotFound(err):
+		resp.Diagnostics.AddError("The invitation to email does not exist",
+			fmt.Sprintf("authentik has no %s: it was used (single-use invitations are deleted), expired or deleted. Nothing was sent. (%s)", label, describe(err)))
+	case client.MayHaveTakenEffect(err):
+		resp.Diagnostics.AddError("Sending the invitation email may have failed",
+			fmt.Sprintf("The request to email %s got no clear answer, so the email may have been sent. It was not sent again, so that nobody is mailed twice: "+
+				"check with the recipients or in authentik's event log before invoking again. (%s)", label, describe(err)))
+	default:
+		addWriteError(&resp.Diagnostics, "Sending the invitation email failed", err, "email_addresses", "cc_addresses", "bcc_addresses", "template")
+	}
+}
