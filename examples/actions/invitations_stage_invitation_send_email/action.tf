@@ -1,0 +1,24 @@
+# Email each new invitation's link once, right after it is created.
+resource "invitations_stage_invitation" "ada" {
+  name       = "ada-lovelace"
+  flow       = "0b4cf3a3-5ad1-4d38-8f5b-0d1c5c3c7f10"
+  single_use = true
+
+  lifecycle {
+    action_trigger {
+      events  = [after_create]
+      actions = [action.invitations_stage_invitation_send_email.ada]
+    }
+  }
+}
+
+action "invitations_stage_invitation_send_email" "ada" {
+  config {
+    invitation_id   = invitations_stage_invitation.ada.id
+    email_addresses = ["ada@example.com"]
+    cc_addresses    = ["onboarding@example.com"]
+  }
+}
+
+# Send it again by hand:
+#   terraform apply -invoke=action.invitations_stage_invitation_send_email.ada
