@@ -16,7 +16,6 @@ for tf in $(compgen -c terraform-1. | sort -uV); do
   command -v "$tf" >/dev/null && newest=$tf
 done
 bin=$(mktemp -d)
-trap 'rm -rf "$bin"' EXIT
 if [ -n "$newest" ]; then
   ln -s "$(command -v "$newest")" "$bin/terraform"
   export PATH="$bin:$PATH"
@@ -24,6 +23,20 @@ fi
 version=$(terraform version 2>/dev/null | sed -n 1p)
 minor=$(echo "$version" | sed -n 's/^Terraform v1\.\([0-9]*\)\..*/\1/p')
 echo "docs: tfplugindocs with $version"
+hidden=()
+restore() {
+  for f in "${hidden[@]}"; do mv "$f.hidden" "$f"; done
+  rm -rf "$bin"
+}
+trap restore EXIT
+if [ "${minor:-0}" -lt 14 ]; then
+  # tfplugindocs refuses identity import examples for a schema without
+  # identities, which is what an older Terraform reports.
+  for f in examples/resources/*/import-by-identity.tf; do
+    mv "$f" "$f.hidden"
+    hidden+=("$f")
+  done
+fi
 go generate ./...
 
 if [ "${minor:-0}" -lt 14 ]; then
