@@ -22,7 +22,7 @@ go build -o "$work/bin/terraform-provider-invitations" "$root"
 go build -o "$work/bin/mockserver" "$root/cmd/mockserver"
 
 step "Starting the mock server"
-"$work/bin/mockserver" -env-file "$work/mock.env" >"$work/mock.out" 2>"$work/mock.log" &
+"$work/bin/mockserver" -seed-authentik 3 -seed-ibl 3 -env-file "$work/mock.env" >"$work/mock.out" 2>"$work/mock.log" &
 mock_pid=$!
 for _ in $(seq 1 50); do [ -s "$work/mock.env" ] && break; sleep 0.1; done
 [ -s "$work/mock.env" ] || { cat "$work/mock.log"; echo "the mock server did not start" >&2; exit 1; }
@@ -65,6 +65,45 @@ fi
 
 step "terraform destroy"
 terraform destroy -auto-approve -input=false
+
+# Terraform 1.14+ (terraform-1.NN on PATH): invitations that already exist
+# on the mock are listed with terraform query, configuration is generated,
+# they are imported, and the next plan is empty.
+newest=""
+for tf in $(compgen -c terraform-1. | sort -uV); do
+  command -v "$tf" >/dev/null && newest=$tf
+done
+minor=$( [ -n "$newest" ] && "$newest" version 2>/dev/null | sed -n 's/^Terraform v1\.\([0-9]*\)\..*/\1/p;1q' )
+if [ "${minor:-0}" -ge 14 ]; then
+  mkdir "$work/query"
+  cp "$root"/examples/demo/query/* "$work/query/"
+  cd "$work/query"
+  sed -i "s#source = \"[^\"]*/invitations\"#source = \"$address\"#" ./*.tf
+
+  step "$newest query: what already exists on the mock"
+  "$newest" query
+
+  step "$newest query -generate-config-out: import blocks and configuration"
+  "$newest" query -generate-config-out=generated.tf >/dev/null
+  grep -c '^import {' generated.tf | sed 's/$/ import blocks written to generated.tf/'
+
+  step "$newest apply: import them"
+  "$newest" apply -auto-approve -input=false | tail -n 1
+
+  step "The plan after import is empty"
+  set +e
+  "$newest" plan -detailed-exitcode -input=false >/dev/null
+  rc=$?
+  set -e
+  if [ "$rc" -ne 0 ]; then
+    echo "the plan after import is not empty (exit $rc)" >&2
+    exit 1
+  fi
+  echo "No changes."
+  "$newest" destroy -auto-approve -input=false | tail -n 1
+else
+  step "terraform query: skipped (needs Terraform 1.14+ on PATH as terraform-1.NN; ../shared/tools/terraform/install provides one)"
+fi
 
 step "Requests the mock server answered"
 kill "$mock_pid" && wait "$mock_pid" 2>/dev/null || true
