@@ -73,7 +73,10 @@ newest=""
 for tf in $(compgen -c terraform-1. | sort -uV); do
   command -v "$tf" >/dev/null && newest=$tf
 done
-minor=$( [ -n "$newest" ] && "$newest" version 2>/dev/null | sed -n 's/^Terraform v1\.\([0-9]*\)\..*/\1/p;1q' )
+minor=0
+if [ -n "$newest" ]; then
+  minor=$("$newest" version 2>/dev/null | sed -n 's/^Terraform v1\.\([0-9]*\)\..*/\1/p' | sed -n 1p)
+fi
 if [ "${minor:-0}" -ge 14 ]; then
   mkdir "$work/query"
   cp "$root"/examples/demo/query/* "$work/query/"
