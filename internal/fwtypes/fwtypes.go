@@ -37,15 +37,24 @@ func (t InstantType) ValueFromString(_ context.Context, in basetypes.StringValue
 }
 
 func (t InstantType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
-	v, err := t.StringType.ValueFromTerraform(ctx, in)
+	s, err := stringFromTerraform(ctx, in)
 	if err != nil {
 		return nil, err
 	}
+	return Instant{RFC3339: timetypes.RFC3339{StringValue: s}}, nil
+}
+
+// stringFromTerraform reads a Terraform value as a framework string.
+func stringFromTerraform(ctx context.Context, in tftypes.Value) (basetypes.StringValue, error) {
+	v, err := basetypes.StringType{}.ValueFromTerraform(ctx, in)
+	if err != nil {
+		return basetypes.StringValue{}, err
+	}
 	s, ok := v.(basetypes.StringValue)
 	if !ok {
-		return nil, fmt.Errorf("unexpected value type %T", v)
+		return basetypes.StringValue{}, fmt.Errorf("unexpected value type %T", v)
 	}
-	return Instant{RFC3339: timetypes.RFC3339{StringValue: s}}, nil
+	return s, nil
 }
 
 // Instant is a value of InstantType.
@@ -106,13 +115,9 @@ func (t CaseInsensitiveType) ValueFromString(_ context.Context, in basetypes.Str
 }
 
 func (t CaseInsensitiveType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
-	v, err := t.StringType.ValueFromTerraform(ctx, in)
+	s, err := stringFromTerraform(ctx, in)
 	if err != nil {
 		return nil, err
-	}
-	s, ok := v.(basetypes.StringValue)
-	if !ok {
-		return nil, fmt.Errorf("unexpected value type %T", v)
 	}
 	return CaseInsensitive{StringValue: s}, nil
 }

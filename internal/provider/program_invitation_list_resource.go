@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -44,40 +45,25 @@ func (l *programInvitationListResource) Configure(_ context.Context, req resourc
 func (l *programInvitationListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var f programFilterModel
 	diags := req.Config.Get(ctx, &f)
-	ctx, cancel, ok := l.start(ctx, &diags, noTimeoutAttribute, defaultListTimeout)
-	defer cancel()
-	if !ok {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	filter, fdiags := f.listFilter(ctx, l.data.IBLOrg, req.Limit)
-	if diags.Append(fdiags...); diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	invitations, _, err := l.client.List(ctx, filter)
-	if err != nil {
-		diags.AddError("Listing ibl.ai program invitations failed", describe(err))
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	stream.Results = func(push func(list.ListResult) bool) {
-		for i := range invitations {
-			inv := &invitations[i]
+	streamList(ctx, &l.platform, req, stream, diags, "Listing ibl.ai program invitations failed",
+		func(ctx context.Context) ([]ibl.Invitation, error) {
+			filter, fdiags := f.listFilter(ctx, l.data.IBLOrg, req.Limit)
+			if fdiags.HasError() {
+				return nil, fmt.Errorf("reading the metadata filter: %s", fdiags[0].Detail())
+			}
+			invitations, _, err := l.client.List(ctx, filter)
+			return invitations, err
+		},
+		func(ctx context.Context, inv *ibl.Invitation, result *list.ListResult) {
 			m := programInvitationModel{Org: types.StringValue(inv.Org()), Timeouts: nullTimeouts()}
 			setProgramState(&m, inv)
-			result := req.NewListResult(ctx)
 			result.DisplayName = userLabel(m) + " in " + inv.ProgramKey
-			if result.DisplayName == " in "+inv.ProgramKey {
+			if userLabel(m) == "" {
 				result.DisplayName = strconv.FormatInt(inv.ID, 10) + " in " + inv.ProgramKey
 			}
 			result.Diagnostics.Append(setProgramIdentity(ctx, result.Identity, m)...)
 			if req.IncludeResource {
 				result.Diagnostics.Append(result.Resource.Set(ctx, m)...)
 			}
-			if !push(result) {
-				return
-			}
-		}
-	}
+		})
 }

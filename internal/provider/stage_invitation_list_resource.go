@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -43,29 +44,45 @@ func (l *stageInvitationListResource) Configure(_ context.Context, req resource.
 func (l *stageInvitationListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var f stageFilterModel
 	diags := req.Config.Get(ctx, &f)
-	ctx, cancel, ok := l.start(ctx, &diags, noTimeoutAttribute, defaultListTimeout)
-	defer cancel()
-	if !ok {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	invitations, _, err := l.client.List(ctx, f.listFilter(req.Limit))
-	if err != nil {
-		diags.AddError("Listing authentik invitations failed", describe(err))
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
 	r := &stageInvitationResource{platform: l.platform}
-	stream.Results = func(push func(list.ListResult) bool) {
-		for i := range invitations {
-			result := req.NewListResult(ctx)
-			result.DisplayName = invitations[i].Name
-			result.Diagnostics.Append(setStageIdentity(ctx, result.Identity, invitations[i].PK)...)
+	streamList(ctx, &l.platform, req, stream, diags, "Listing authentik invitations failed",
+		func(ctx context.Context) ([]authentik.Invitation, error) {
+			invitations, _, err := l.client.List(ctx, f.listFilter(req.Limit))
+			return invitations, err
+		},
+		func(ctx context.Context, inv *authentik.Invitation, result *list.ListResult) {
+			result.DisplayName = inv.Name
+			result.Diagnostics.Append(setStageIdentity(ctx, result.Identity, inv.PK)...)
 			if req.IncludeResource {
 				m := stageInvitationModel{Reissue: types.BoolValue(false), Timeouts: nullTimeouts()}
-				r.setState(&m, &invitations[i])
+				r.setState(&m, inv)
 				result.Diagnostics.Append(result.Resource.Set(ctx, m)...)
 			}
+		})
+}
+
+// streamList is the body of a list resource's List: start the operation,
+// fetch the invitations, and stream one result per invitation, filled by
+// fill; failures become a single result with the diagnostics.
+func streamList[C, T any](ctx context.Context, p *platform[C], req list.ListRequest, stream *list.ListResultsStream, diags diag.Diagnostics,
+	failure string, fetch func(context.Context) ([]T, error), fill func(context.Context, *T, *list.ListResult)) {
+	ctx, cancel, ok := p.start(ctx, &diags, noTimeoutAttribute, defaultListTimeout)
+	defer cancel()
+	var items []T
+	if ok {
+		var err error
+		if items, err = fetch(ctx); err != nil {
+			diags.AddError(failure, describe(err))
+		}
+	}
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	stream.Results = func(push func(list.ListResult) bool) {
+		for i := range items {
+			result := req.NewListResult(ctx)
+			fill(ctx, &items[i], &result)
 			if !push(result) {
 				return
 			}
