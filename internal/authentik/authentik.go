@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -295,38 +296,42 @@ func (c *Client) List(ctx context.Context, f ListFilter) ([]Invitation, int, err
 	var out []Invitation
 	seen := map[string]bool{}
 	total := 0
-	for pageNo := 1; pageNo != 0; {
-		q.Set("page", strconv.Itoa(pageNo))
+	fetch := func(ctx context.Context, n int) (client.Page[Invitation], error) {
+		pq := maps.Clone(q)
+		pq.Set("page", strconv.Itoa(n))
 		var p page
-		res, err := c.http.Do(ctx, client.Request{Kind: client.Read, Method: http.MethodGet, Path: invitationsPath, Query: q}, &p)
-		if err != nil {
-			return nil, 0, err
+		res, err := c.http.Do(ctx, client.Request{Kind: client.Read, Method: http.MethodGet, Path: invitationsPath, Query: pq}, &p)
+		switch {
+		case n > 1 && client.IsNotFound(err):
+			return client.Page[Invitation]{}, nil // the listing shrank meanwhile: past its end
+		case err != nil:
+			return client.Page[Invitation]{}, err
+		case p.Pagination == nil || p.Results == nil:
+			return client.Page[Invitation]{}, res.Malformed("the list page has no pagination or no results")
 		}
-		if p.Pagination == nil || p.Results == nil {
-			return nil, 0, res.Malformed("the list page has no pagination or no results")
-		}
-		total = p.Pagination.Count
 		for i := range *p.Results {
-			inv := (*p.Results)[i]
-			if err := c.check(res, &inv); err != nil {
-				return nil, 0, err
+			if err := c.check(res, &(*p.Results)[i]); err != nil {
+				return client.Page[Invitation]{}, err
 			}
-			// An invitation deleted meanwhile shifts later ones back a page;
-			// one seen twice is skipped rather than listed twice.
-			if seen[inv.PK] {
-				continue
-			}
+		}
+		if n == 1 {
+			total = p.Pagination.Count
+		}
+		return client.Page[Invitation]{Items: *p.Results, Total: p.Pagination.Count, Next: p.Pagination.Next, Last: p.Pagination.TotalPages}, nil
+	}
+	var opts client.PageOptions
+	opts.MaxItems = f.Max
+	err := client.Paginate(ctx, opts, fetch, func(inv Invitation) bool {
+		// An invitation deleted meanwhile shifts later ones back a page;
+		// one seen twice is skipped rather than listed twice.
+		if !seen[inv.PK] {
 			seen[inv.PK] = true
 			out = append(out, inv)
-			if f.Max > 0 && len(out) >= f.Max {
-				return out, total, nil
-			}
 		}
-		// Pages only move forward; anything else would loop.
-		if p.Pagination.Next != 0 && p.Pagination.Next <= pageNo {
-			return nil, 0, fmt.Errorf("listing invitations: the server sent page %d as the next page after page %d", p.Pagination.Next, pageNo)
-		}
-		pageNo = p.Pagination.Next
+		return f.Max == 0 || len(out) < f.Max
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("listing invitations: %w", err)
 	}
 	return out, total, nil
 }

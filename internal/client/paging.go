@@ -1,6 +1,11 @@
 package client
 
-import "net/url"
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"sync"
+)
 
 // PageSize is the page size a listing asks for: the API's largest, and no
 // more than the listing will keep.
@@ -21,4 +26,113 @@ func Query(pairs ...string) url.Values {
 		}
 	}
 	return q
+}
+
+// Page is one page of a listing, as a platform client decodes it.
+type Page[T any] struct {
+	Items []T
+	// Total is how many items the server counts.
+	Total int
+	// Next is the next page's number, 0 after the last.
+	Next int
+	// Last is the last page's number when the server tells it, else 0.
+	Last int
+}
+
+// PageConcurrency bounds the pages read at once.
+const PageConcurrency = 5
+
+// PageOptions shape a walk through a listing.
+type PageOptions struct {
+	// MaxItems, when not 0, is how many items the caller can use.
+	MaxItems int
+	// Sequential reads one page after another: for walks that stop early
+	// on what they find.
+	Sequential bool
+}
+
+// Paginate walks a listing. Page 1 is read first. When it tells how many
+// pages there are (Last, or Total over the size of the page the server
+// actually served, which may be smaller than asked), the others are read
+// concurrently, at most PageConcurrency at once, and handed to each in page
+// order; pages the caller cannot use (MaxItems) are not asked for. If the
+// last of them still has a Next (the listing grew), the walk goes on page
+// by page, as it does when page 1 tells no count. A Next that does not move
+// forward is an error, not a loop. each returns false to stop.
+func Paginate[T any](ctx context.Context, opts PageOptions, fetch func(ctx context.Context, page int) (Page[T], error), each func(T) bool) error {
+	first, err := fetch(ctx, 1)
+	if err != nil {
+		return err
+	}
+	if !deliver(first.Items, each) || first.Next == 0 {
+		return nil
+	}
+	size := len(first.Items)
+	last := first.Last
+	if last == 0 && first.Total > 0 && size > 0 {
+		last = (first.Total + size - 1) / size
+	}
+	if opts.MaxItems > 0 && size > 0 {
+		last = min(last, (opts.MaxItems+size-1)/size)
+	}
+	if last < 2 || opts.Sequential || first.Next != 2 {
+		return sequential(ctx, first.Next, 1, fetch, each)
+	}
+	pages := make([]Page[T], last+1)
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	var failed sync.Once
+	var firstErr error // the failure that stopped the others
+	slots := make(chan struct{}, PageConcurrency)
+	for n := 2; n <= last && fctx.Err() == nil; n++ {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func(n int) {
+			defer func() { <-slots; wg.Done() }()
+			var err error
+			if pages[n], err = fetch(fctx, n); err != nil {
+				failed.Do(func() { firstErr = err; cancel() })
+			}
+		}(n)
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for n := 2; n <= last; n++ {
+		if !deliver(pages[n].Items, each) {
+			return nil
+		}
+	}
+	return sequential(ctx, pages[last].Next, last, fetch, each)
+}
+
+func sequential[T any](ctx context.Context, next, current int, fetch func(context.Context, int) (Page[T], error), each func(T) bool) error {
+	for next != 0 {
+		if next <= current {
+			return fmt.Errorf("the server sent page %d as the next page after page %d; stopping rather than looping", next, current)
+		}
+		p, err := fetch(ctx, next)
+		if err != nil {
+			return err
+		}
+		if !deliver(p.Items, each) {
+			return nil
+		}
+		current, next = next, p.Next
+	}
+	return nil
+}
+
+func deliver[T any](items []T, each func(T) bool) bool {
+	for _, item := range items {
+		if !each(item) {
+			return false
+		}
+	}
+	return true
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -189,42 +190,51 @@ func (c *Client) List(ctx context.Context, f Filter) ([]Invitation, int, error) 
 	var out []Invitation
 	seen := map[int64]bool{}
 	total := 0
-	for pageNo := 1; pageNo > 0; {
-		if pageNo > 1 {
-			q.Set("page", strconv.Itoa(pageNo))
+	fetch := func(ctx context.Context, n int) (client.Page[Invitation], error) {
+		pq := maps.Clone(q)
+		if n > 1 {
+			pq.Set("page", strconv.Itoa(n))
 		}
 		var p page
-		res, err := c.http.Do(ctx, client.Request{Kind: client.Read, Method: http.MethodGet, Path: invitationsPath, Query: q}, &p)
+		res, err := c.http.Do(ctx, client.Request{Kind: client.Read, Method: http.MethodGet, Path: invitationsPath, Query: pq}, &p)
+		switch {
+		case n > 1 && client.IsNotFound(err):
+			return client.Page[Invitation]{}, nil // the listing shrank meanwhile: past its end
+		case err != nil:
+			return client.Page[Invitation]{}, err
+		case p.Results == nil:
+			return client.Page[Invitation]{}, res.Malformed("the list page has no results")
+		}
+		for i := range *p.Results {
+			if err := check(res, &(*p.Results)[i]); err != nil {
+				return client.Page[Invitation]{}, err
+			}
+		}
+		next, err := nextPage(p.next(), n)
 		if err != nil {
-			return nil, 0, err
+			return client.Page[Invitation]{}, err
 		}
-		if p.Results == nil {
-			return nil, 0, res.Malformed("the list page has no results")
+		if n == 1 {
+			total = p.Count
 		}
-		total = p.Count
-		for _, inv := range *p.Results {
-			if err := check(res, &inv); err != nil {
-				return nil, 0, err
-			}
-			if f.Until > 0 && inv.ID < f.Until {
-				return out, total, nil
-			}
-			// Rows deleted meanwhile shift later ones back a page; one seen
-			// twice is skipped rather than listed twice.
-			if seen[inv.ID] {
-				continue
-			}
+		return client.Page[Invitation]{Items: *p.Results, Total: p.Count, Next: next}, nil
+	}
+	opts := client.PageOptions{Sequential: f.Until > 0}
+	opts.MaxItems = f.Max
+	err := client.Paginate(ctx, opts, fetch, func(inv Invitation) bool {
+		if f.Until > 0 && inv.ID < f.Until {
+			return false
+		}
+		// Rows deleted meanwhile shift later ones back a page; one seen
+		// twice is skipped rather than listed twice.
+		if !seen[inv.ID] {
 			seen[inv.ID] = true
 			out = append(out, inv)
-			if f.Max > 0 && len(out) >= f.Max {
-				return out, total, nil
-			}
 		}
-		next, err := nextPage(p.next(), pageNo)
-		if err != nil {
-			return nil, 0, err
-		}
-		pageNo = next
+		return f.Max == 0 || len(out) < f.Max
+	})
+	if err != nil {
+		return nil, 0, err
 	}
 	return out, total, nil
 }
