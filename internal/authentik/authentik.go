@@ -4,6 +4,7 @@ package authentik
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -100,6 +101,9 @@ type ListFilter struct {
 	Ordering          string
 	// Max stops after this many invitations (0: all).
 	Max int
+	// Worth, when set, decides after page 1 whether the rest is worth
+	// reading (client.ErrNotWorthIt otherwise).
+	Worth func(pages int) bool
 }
 
 // page is one page of the list envelope; next and previous are page numbers,
@@ -321,6 +325,7 @@ func (c *Client) List(ctx context.Context, f ListFilter) ([]Invitation, int, err
 	}
 	var opts client.PageOptions
 	opts.MaxItems = f.Max
+	opts.Worth = f.Worth
 	err := client.Paginate(ctx, opts, fetch, func(inv Invitation) bool {
 		// An invitation deleted meanwhile shifts later ones back a page;
 		// one seen twice is skipped rather than listed twice.
@@ -330,6 +335,9 @@ func (c *Client) List(ctx context.Context, f ListFilter) ([]Invitation, int, err
 		}
 		return f.Max == 0 || len(out) < f.Max
 	})
+	if errors.Is(err, client.ErrNotWorthIt) {
+		return out, total, err // what page 1 held, for callers that can use it
+	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("listing invitations: %w", err)
 	}

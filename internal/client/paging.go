@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"sync"
@@ -49,7 +50,13 @@ type PageOptions struct {
 	// Sequential reads one page after another: for walks that stop early
 	// on what they find.
 	Sequential bool
+	// Worth, when set, is asked once page 1 has told how many pages the
+	// listing has: false stops the walk with ErrNotWorthIt.
+	Worth func(pages int) bool
 }
+
+// ErrNotWorthIt is a walk its caller declined after page 1.
+var ErrNotWorthIt = errors.New("the listing has more pages than it is worth reading")
 
 // Paginate walks a listing. Page 1 is read first. When it tells how many
 // pages there are (Last, or Total over the size of the page the server
@@ -74,6 +81,9 @@ func Paginate[T any](ctx context.Context, opts PageOptions, fetch func(ctx conte
 	}
 	if opts.MaxItems > 0 && size > 0 {
 		last = min(last, (opts.MaxItems+size-1)/size)
+	}
+	if opts.Worth != nil && !opts.Worth(max(last, 2)) {
+		return ErrNotWorthIt
 	}
 	if last < 2 || opts.Sequential || first.Next != 2 {
 		return sequential(ctx, first.Next, 1, fetch, each)

@@ -5,6 +5,7 @@ package ibl
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -90,6 +91,9 @@ type Filter struct {
 	Max int
 	// Until stops paging, when sorted by -id, once ids fall below it.
 	Until int64
+	// Worth, when set, decides after page 1 whether the rest is worth
+	// reading (client.ErrNotWorthIt otherwise).
+	Worth func(pages int) bool
 }
 
 // ReservedParams are the list parameters the server gives a meaning of its
@@ -221,6 +225,7 @@ func (c *Client) List(ctx context.Context, f Filter) ([]Invitation, int, error) 
 	}
 	opts := client.PageOptions{Sequential: f.Until > 0}
 	opts.MaxItems = f.Max
+	opts.Worth = f.Worth
 	err := client.Paginate(ctx, opts, fetch, func(inv Invitation) bool {
 		if f.Until > 0 && inv.ID < f.Until {
 			return false
@@ -233,6 +238,9 @@ func (c *Client) List(ctx context.Context, f Filter) ([]Invitation, int, error) 
 		}
 		return f.Max == 0 || len(out) < f.Max
 	})
+	if errors.Is(err, client.ErrNotWorthIt) {
+		return out, total, err // what page 1 held, for callers that can use it
+	}
 	if err != nil {
 		return nil, 0, err
 	}

@@ -283,6 +283,7 @@ func (r *programInvitationResource) Create(ctx context.Context, req resource.Cre
 		f.before[row.ID] = true
 	}
 
+	defer r.reads(org, program).wrote()
 	body := upsertBody(plan)
 	res, err := createOnce(ctx, func(ctx context.Context) (*ibl.Invitation, error) { return r.client.Create(ctx, body) }, f.find)
 	if err != nil {
@@ -441,7 +442,7 @@ func (r *programInvitationResource) Read(ctx context.Context, req resource.ReadR
 		// Just imported: only org and id are known.
 		inv, err = r.client.FindInOrg(ctx, state.Org.ValueString(), id)
 	} else {
-		inv, err = r.client.Find(ctx, state.Org.ValueString(), state.ProgramKey.ValueString(), state.Email.ValueString(), usernameFilter(state), id)
+		inv, err = r.find(ctx, state, id)
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Reading the ibl.ai program invitation failed", describe(err))
@@ -465,6 +466,37 @@ func (r *programInvitationResource) Read(ctx context.Context, req resource.ReadR
 	setProgramState(&state, inv)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	resp.Diagnostics.Append(setProgramIdentity(ctx, resp.Identity, state)...)
+}
+
+// find reads the invitation for a refresh: from the operation's listing of
+// its org and program when there is one (read batch), else with the
+// narrowest request, org, program and user. Either way an invitation whose
+// user no longer matches is not the one in state, as the narrow request
+// would not return it.
+func (r *programInvitationResource) find(ctx context.Context, m programInvitationModel, id int64) (*ibl.Invitation, error) {
+	org, program := m.Org.ValueString(), m.ProgramKey.ValueString()
+	inv, found, served := r.reads(org, program).lookup(ctx, strconv.FormatInt(id, 10),
+		func(ctx context.Context, worth func(int) bool) (map[string]*ibl.Invitation, bool) {
+			rows, _, err := r.client.List(ctx, ibl.Filter{Org: org, ProgramKey: program, Sort: "-id", Worth: worth})
+			byID := make(map[string]*ibl.Invitation, len(rows))
+			for i := range rows {
+				byID[strconv.FormatInt(rows[i].ID, 10)] = &rows[i]
+			}
+			return byID, err == nil
+		})
+	if !served {
+		return r.client.Find(ctx, org, program, m.Email.ValueString(), usernameFilter(m), id)
+	}
+	if !found || (!m.Email.IsNull() && !fwtypes.CaseInsensitivePointer(inv.Email).SameAs(m.Email)) ||
+		(m.Email.IsNull() && deref(inv.Username) != m.Username.ValueString()) {
+		return nil, nil
+	}
+	return inv, nil
+}
+
+// reads is the read batch of an org and program.
+func (r *programInvitationResource) reads(org, program string) *readBatch[ibl.Invitation] {
+	return r.data.ProgramReads.scope(org + "|" + program)
 }
 
 func userLabel(m programInvitationModel) string {
@@ -492,6 +524,7 @@ func (r *programInvitationResource) Update(ctx context.Context, req resource.Upd
 		resp.Diagnostics.Append(setProgramIdentity(ctx, resp.Identity, plan)...)
 		return
 	}
+	defer r.reads(plan.Org.ValueString(), plan.ProgramKey.ValueString()).wrote()
 	inv, err := r.client.Update(ctx, upsertBody(plan))
 	if err != nil {
 		addWriteError(&resp.Diagnostics, "Updating the ibl.ai program invitation failed", err, programArguments...)
@@ -547,6 +580,7 @@ func (r *programInvitationResource) remove(ctx context.Context, m programInvitat
 		return diags
 	}
 	org := m.Org.ValueString()
+	defer r.reads(org, m.ProgramKey.ValueString()).wrote()
 	if err := r.client.Delete(ctx, org, id); err != nil {
 		diags.AddError("Deleting the ibl.ai program invitation failed", describe(err))
 		return diags

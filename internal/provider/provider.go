@@ -221,6 +221,10 @@ type providerData struct {
 	// Owned holds the invitations resources created or adopted in this
 	// process, so that no two resources hold the same one.
 	Owned *ownership
+	// StageReads and ProgramReads serve the refreshes of one operation
+	// from shared listings, by scope.
+	StageReads   batches[authentik.Invitation]
+	ProgramReads batches[ibl.Invitation]
 }
 
 func (p *invitationsProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {

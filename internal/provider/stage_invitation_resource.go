@@ -268,6 +268,7 @@ func (r *stageInvitationResource) Create(ctx context.Context, req resource.Creat
 	}
 	defer cancel()
 
+	defer r.reads().wrote()
 	body := stageRequest(plan, nil)
 	f := &stageFinder{r: r, plan: plan}
 	res, err := createOnce(ctx,
@@ -404,8 +405,13 @@ func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadReq
 	} else if hash, byHash := strings.CutPrefix(state.ID.ValueString(), importByHashPrefix); byHash {
 		inv, err = r.findByTokenHash(ctx, hash)
 	} else {
-		inv, err = r.client.Get(ctx, state.ID.ValueString())
-		if client.IsNotFound(err) {
+		var found, served bool
+		inv, found, served = r.reads().lookup(ctx, strings.ToLower(state.ID.ValueString()), r.listAll)
+		if !served {
+			inv, err = r.client.Get(ctx, state.ID.ValueString())
+			found = !client.IsNotFound(err)
+		}
+		if !found {
 			r.gone(ctx, &state, resp)
 			return
 		}
@@ -420,6 +426,21 @@ func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadReq
 	r.setState(&state, inv)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	resp.Diagnostics.Append(setStageIdentity(ctx, resp.Identity, state.ID.ValueString())...)
+}
+
+// reads is the instance's read batch: a plan's refreshes share listings.
+func (r *stageInvitationResource) reads() *readBatch[authentik.Invitation] {
+	return r.data.StageReads.scope("")
+}
+
+// listAll lists the instance's invitations for the read batch, by token.
+func (r *stageInvitationResource) listAll(ctx context.Context, worth func(int) bool) (map[string]*authentik.Invitation, bool) {
+	all, _, err := r.client.List(ctx, authentik.ListFilter{Worth: worth})
+	byPK := make(map[string]*authentik.Invitation, len(all))
+	for i := range all {
+		byPK[strings.ToLower(all[i].PK)] = &all[i]
+	}
+	return byPK, err == nil
 }
 
 // findByTokenHash resolves an import by identity: the invitation whose
@@ -512,6 +533,7 @@ func (r *stageInvitationResource) Update(ctx context.Context, req resource.Updat
 		resp.Diagnostics.Append(setStageIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
 		return
 	}
+	defer r.reads().wrote()
 	inv, err := r.client.Patch(ctx, state.ID.ValueString(), stageRequest(plan, &state))
 	if err != nil {
 		addWriteError(&resp.Diagnostics, "Updating the authentik invitation failed", err, stageArguments...)
@@ -531,6 +553,7 @@ func (r *stageInvitationResource) Delete(ctx context.Context, req resource.Delet
 	}
 	defer cancel()
 
+	defer r.reads().wrote()
 	if err := r.client.Delete(ctx, state.ID.ValueString()); err != nil {
 		resp.Diagnostics.AddError("Deleting the authentik invitation failed", describe(err))
 	}

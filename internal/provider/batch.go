@@ -1,0 +1,119 @@
+package provider
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// readBatch serves the reads of one scope (an authentik instance; an
+// ibl.ai org and program) in one provider process, that is one Terraform
+// operation, from one shared listing of the scope instead of a request per
+// resource. The first read of a scope is made on its own; the second
+// starts the listing, once at a time (reads arriving meanwhile wait for
+// it), read whole only when it costs no more requests than the reads seen
+// so far: page 1 tells how many pages there are, and a scope too large for
+// that answers from page 1 what it can, the rest one by one. Any write to
+// the scope in the process makes the next read list it again, so a read is
+// as fresh as a GET made in the same operation.
+type readBatch[T any] struct {
+	mu      sync.Mutex
+	reads   int
+	writes  int
+	current *listing[T]
+}
+
+type listing[T any] struct {
+	done   chan struct{}
+	writes int
+	items  map[string]*T
+	// complete is false when the scope was not listed whole (too large, or
+	// failed): what it holds still answers, a miss is read one by one.
+	complete bool
+}
+
+// listFunc lists a scope, keyed as the reads ask; worth tells, given the
+// number of pages, whether the whole listing is worth reading. complete is
+// false when only part of it was read (page 1 of a scope not worth more).
+type listFunc[T any] func(ctx context.Context, worth func(pages int) bool) (items map[string]*T, complete bool)
+
+// lookup answers a read of key from the scope's listing: the item, whether
+// the scope holds it, and whether the listing could answer at all (when
+// not, the caller reads the item itself).
+func (b *readBatch[T]) lookup(ctx context.Context, key string, list listFunc[T]) (*T, bool, bool) {
+	b.mu.Lock()
+	b.reads++
+	if b.reads == 1 {
+		// The first read of a scope is made on its own: a refresh of one
+		// invitation stays one narrow request. The second starts a listing.
+		b.mu.Unlock()
+		return nil, false, false
+	}
+	l := b.current
+	if l == nil || l.writes != b.writes {
+		l = &listing[T]{done: make(chan struct{}), writes: b.writes}
+		b.current = l
+		b.mu.Unlock()
+		l.items, l.complete = list(ctx, b.worth)
+		close(l.done)
+	} else {
+		b.mu.Unlock()
+		select {
+		case <-l.done:
+		case <-ctx.Done():
+			return nil, false, false
+		}
+	}
+	item, found := l.items[key]
+	return item, found, found || l.complete
+}
+
+// worth: a listing of pages pages replaces at least as many reads. Page 1
+// returns before Terraform's other parallel reads of the scope have all
+// arrived, so it waits for them, while they keep coming (20 ms of quiet,
+// 200 ms at most, once a scope and operation).
+func (b *readBatch[T]) worth(pages int) bool {
+	start := time.Now()
+	seen, quietSince := -1, start
+	for {
+		b.mu.Lock()
+		reads := b.reads
+		b.mu.Unlock()
+		switch {
+		case pages <= reads:
+			return true
+		case reads != seen:
+			seen, quietSince = reads, time.Now()
+		case time.Since(quietSince) > 20*time.Millisecond || time.Since(start) > 200*time.Millisecond:
+			return false
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// wrote records a write to the scope: the next read lists it again.
+func (b *readBatch[T]) wrote() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.writes++
+}
+
+// batches holds a process's read batches by scope.
+type batches[T any] struct {
+	mu     sync.Mutex
+	scopes map[string]*readBatch[T]
+}
+
+func (bs *batches[T]) scope(key string) *readBatch[T] {
+	bs.mu.Lock()
+	defer bs.mu.Unlock()
+	if bs.scopes == nil {
+		bs.scopes = map[string]*readBatch[T]{}
+	}
+	b, ok := bs.scopes[key]
+	if !ok {
+		b = &readBatch[T]{}
+		bs.scopes[key] = b
+	}
+	return b
+}

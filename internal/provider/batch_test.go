@@ -1,0 +1,128 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
+)
+
+func manyConfig(env *testEnv, n int) string {
+	return env.providerConfig() + fmt.Sprintf(`
+resource "invitations_stage_invitation" "many" {
+  count = %d
+  name  = "many-${count.index}"
+}
+resource "invitations_program_invitation" "many" {
+  count       = %d
+  program_key = "acme+onboarding"
+  email       = "person-${count.index}@example.com"
+}
+`, n, n)
+}
+
+// gets checks the GETs each API answered since the last reset.
+func gets(env *testEnv, stage, program int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		s, p := env.srv.Count("GET", "/api/v3/"), env.srv.Count("GET", "/api/catalog/")
+		env.srv.ResetCounts()
+		if s != stage || p != program {
+			return fmt.Errorf("refresh sent %d GETs to authentik and %d to ibl.ai, want %d and %d", s, p, stage, program)
+		}
+		return nil
+	}
+}
+
+// TestAccBatchedRefresh: a refresh of many invitations in one scope is the
+// first read on its own plus the scope's listing, not a GET each; drift is
+// found as before.
+func TestAccBatchedRefresh(t *testing.T) {
+	// Program pages of 10 at most: 50 invitations are 5 pages.
+	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{MaxPageSize: 10}})
+	cfg := manyConfig(env, 50)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             bothDestroyed(env),
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: func(*terraform.State) error { env.srv.ResetCounts(); return nil }},
+			// A refresh step is two Terraform commands (refresh, then plan),
+			// each: authentik 1 + 1 page of 1,000; ibl.ai 1 + 5 pages.
+			{RefreshState: true, Check: gets(env, 2*2, 2*6)},
+			{
+				PreConfig: func() {
+					env.srv.DeleteAuthentikInvitation(pkOf(t, env, "many-7"))
+					for _, inv := range env.srv.IBLInvitations() {
+						if inv.Email == "person-3@example.com" {
+							env.srv.DeleteIBLInvitation(inv.ID)
+						}
+					}
+					env.srv.ResetCounts()
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("invitations_stage_invitation.many[7]", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("invitations_program_invitation.many[3]", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("invitations_stage_invitation.many[8]", plancheck.ResourceActionNoop),
+				}},
+			},
+		},
+	})
+}
+
+// TestAccBatchedRefresh_largeScope: three invitations among 3,000 are not
+// worth three pages of listing: about one request each.
+func TestAccBatchedRefresh_largeScope(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	env.srv.SeedAuthentik(3000, "crowd")
+	cfg := stageConfig(env, `name = "needle-1"`) + `
+resource "invitations_stage_invitation" "two" {
+  name = "needle-2"
+}
+resource "invitations_stage_invitation" "three" {
+  name = "needle-3"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: func(*terraform.State) error { env.srv.ResetCounts(); return nil }},
+			{RefreshState: true, Check: func(*terraform.State) error {
+				// Two commands (refresh, plan), at most 4 requests each.
+				if n := env.srv.Count("GET", "/api/v3/"); n > 2*4 {
+					return fmt.Errorf("refreshing 3 of 3,003 invitations twice took %d requests, want at most 8", n)
+				}
+				return nil
+			}},
+		},
+	})
+}
+
+func TestReadBatchListsAgainAfterAWrite(t *testing.T) {
+	var b readBatch[string]
+	lists := 0
+	list := func(context.Context, func(int) bool) (map[string]*string, bool) {
+		lists++
+		v := fmt.Sprint("v", lists)
+		return map[string]*string{"k": &v}, true
+	}
+	if _, _, served := b.lookup(t.Context(), "k", list); served {
+		t.Fatal("the first read of a scope was served from a listing")
+	}
+	for range 3 {
+		if v, found, served := b.lookup(t.Context(), "k", list); !served || !found || *v != "v1" {
+			t.Fatalf("%v %v %v", v, found, served)
+		}
+	}
+	if _, found, served := b.lookup(t.Context(), "absent", list); !served || found {
+		t.Fatal("a key the complete listing lacks is not gone")
+	}
+	b.wrote()
+	if v, _, _ := b.lookup(t.Context(), "k", list); *v != "v2" || lists != 2 {
+		t.Fatalf("after a write: %s, %d listings", *v, lists)
+	}
+}
