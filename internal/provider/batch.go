@@ -70,8 +70,9 @@ func (b *readBatch[T]) lookup(ctx context.Context, key string, list listFunc[T])
 
 // worth: a listing of pages pages replaces at least as many reads. Page 1
 // returns before Terraform's other parallel reads of the scope have all
-// arrived, so it waits for them, while they keep coming (20 ms of quiet,
-// 200 ms at most, once a scope and operation).
+// arrived, so it waits for them while they keep coming (100 ms of quiet,
+// 1 s at most; once a scope and operation, and only for a listing of
+// several pages).
 func (b *readBatch[T]) worth(pages int) bool {
 	start := time.Now()
 	seen, quietSince := -1, start
@@ -84,7 +85,7 @@ func (b *readBatch[T]) worth(pages int) bool {
 			return true
 		case reads != seen:
 			seen, quietSince = reads, time.Now()
-		case time.Since(quietSince) > 20*time.Millisecond || time.Since(start) > 200*time.Millisecond:
+		case time.Since(quietSince) > 100*time.Millisecond || time.Since(start) > time.Second:
 			return false
 		}
 		time.Sleep(2 * time.Millisecond)
