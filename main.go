@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/provider"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/rusage"
 )
 
 // Generate the documentation with tfplugindocs (make docs).
@@ -27,6 +28,7 @@ func main() {
 		Debug:           debug,
 		ProtocolVersion: 6,
 	})
+	rusage.Write()
 	if err != nil {
 		log.Fatal(err)
 	}

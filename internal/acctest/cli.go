@@ -20,9 +20,8 @@ import (
 )
 
 var (
-	buildOnce sync.Once
-	buildDir  string
-	buildErr  error
+	buildMu sync.Mutex
+	builds  = map[string]string{} // package -> directory holding its build
 )
 
 // RequireAcc skips a test unless TF_ACC is set, as plugin-testing does.
@@ -46,32 +45,35 @@ func Terraform(t testing.TB) string {
 	return p
 }
 
-// build compiles the provider once per test binary, into a directory that
-// outlives any one test (Cleanup removes it).
-func build(t testing.TB, moduleRoot string) string {
+// build compiles the provider in package pkg (relative to moduleRoot) once
+// per test binary, into a directory that outlives any one test (Cleanup
+// removes it).
+func build(t testing.TB, moduleRoot, pkg string) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		buildDir, buildErr = os.MkdirTemp("", "terraform-provider-invitations-build-") //nolint:usetesting // shared by every test of the binary
-
-		if buildErr != nil {
-			return
-		}
-		cmd := exec.Command("go", "build", "-o", filepath.Join(buildDir, "terraform-provider-invitations"), ".")
-		cmd.Dir = moduleRoot
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("building the provider: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	if dir, ok := builds[pkg]; ok {
+		return dir
 	}
-	return buildDir
+	dir, err := os.MkdirTemp("", "terraform-provider-invitations-build-") //nolint:usetesting // shared by every test of the binary
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-invitations"), pkg)
+	cmd.Dir = moduleRoot
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	builds[pkg] = dir
+	return dir
 }
 
-// Cleanup removes the provider build; call it from TestMain after the tests.
+// Cleanup removes the provider builds; call it from TestMain after the tests.
 func Cleanup() {
-	if buildDir != "" {
-		_ = os.RemoveAll(buildDir)
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	for _, dir := range builds {
+		_ = os.RemoveAll(dir)
 	}
 }
 
@@ -93,7 +95,14 @@ type Workspace struct {
 // adds KEY=value pairs to the test process's environment.
 func NewWorkspace(t testing.TB, moduleRoot, address string, env ...string) *Workspace {
 	t.Helper()
-	bin := build(t, moduleRoot)
+	return NewWorkspaceFor(t, moduleRoot, ".", address, env...)
+}
+
+// NewWorkspaceFor is NewWorkspace with the provider built from package pkg
+// of the module (make bench's floor provider, say).
+func NewWorkspaceFor(t testing.TB, moduleRoot, pkg, address string, env ...string) *Workspace {
+	t.Helper()
+	bin := build(t, moduleRoot, pkg)
 	dir := t.TempDir()
 	rc := filepath.Join(dir, ".terraformrc")
 	cliConfig := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  filesystem_mirror {\n    path = %q\n  }\n}\n",
