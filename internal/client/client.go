@@ -58,6 +58,8 @@ type Client struct {
 	cfg     Config
 	secrets []string
 	redact  func(string) string
+	// logBodies is set when trace logging may be on (bodiesLogged).
+	logBodies bool
 }
 
 // New builds a client; it fails on a malformed base URL or CA bundle.
@@ -93,7 +95,7 @@ func New(cfg Config) (*Client, error) {
 		transport.TLSClientConfig = tlsCfg
 	}
 
-	c := &Client{base: base, cfg: cfg}
+	c := &Client{base: base, cfg: cfg, logBodies: bodiesLogged()}
 	c.secrets = collectSecrets(cfg, base)
 	c.redact = c.buildRedactor()
 

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptrace"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -42,19 +43,21 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}))
 
 	display := req.URL.Redacted()
-	fields := map[string]any{"method": req.Method, "url": display, "attempt": attempt}
-	if req.Body != nil && req.GetBody != nil {
-		if b, err := req.GetBody(); err == nil {
-			raw, _ := io.ReadAll(b)
-			fields["body"] = string(raw)
+	if t.c.logBodies {
+		fields := map[string]any{"method": req.Method, "url": display, "attempt": attempt}
+		if req.Body != nil && req.GetBody != nil {
+			if b, err := req.GetBody(); err == nil {
+				raw, _ := io.ReadAll(b)
+				fields["body"] = string(raw)
+			}
 		}
+		fields["headers"] = t.c.headerString(req.Header)
+		tflog.SubsystemTrace(ctx, sub, "sending request", fields)
 	}
-	fields["headers"] = t.c.headerString(req.Header)
-	tflog.SubsystemTrace(ctx, sub, "sending request", fields)
 
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
-	fields = map[string]any{"method": req.Method, "url": display, "attempt": attempt, "duration_ms": time.Since(start).Milliseconds()}
+	fields := map[string]any{"method": req.Method, "url": display, "attempt": attempt, "duration_ms": time.Since(start).Milliseconds()}
 	if err != nil {
 		fields["error"] = err.Error()
 		tflog.SubsystemDebug(ctx, sub, "request failed", fields)
@@ -64,6 +67,10 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		cl.unresolved.Store(false) // the server rejected it: nothing happened
 	}
 	fields["status"] = resp.StatusCode
+	tflog.SubsystemDebug(ctx, sub, "received response", fields)
+	if !t.c.logBodies {
+		return resp, nil // the body streams to the decoder, never held twice
+	}
 	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	_ = resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(raw))
@@ -72,9 +79,21 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		tflog.SubsystemDebug(ctx, sub, "reading response failed", fields)
 		return nil, readErr
 	}
-	tflog.SubsystemDebug(ctx, sub, "received response", fields)
 	tflog.SubsystemTrace(ctx, sub, "response body", map[string]any{"body": string(raw)})
 	return resp, nil
+}
+
+// logLevelVariables are where tflog takes its levels from: with none set,
+// nothing is logged at trace level, and bodies are not copied for it.
+var logLevelVariables = []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_INVITATIONS", "TF_LOG_PROVIDER_INVITATIONS_HTTP"}
+
+func bodiesLogged() bool {
+	for _, v := range logLevelVariables {
+		if os.Getenv(v) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // headerString renders request headers for the log: Authorization shows

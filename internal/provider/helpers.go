@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"net/http"
 	"strings"
 	"time"
@@ -12,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -20,17 +20,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 )
-
-// rfc3339Pointer is a server's timestamp, or null, as a data source
-// reports it (no configuration spelling to keep there).
-func rfc3339Pointer(s *string) timetypes.RFC3339 {
-	return timetypes.RFC3339{StringValue: types.StringPointerValue(s)}
-}
 
 func orEmptyObject(raw json.RawMessage) json.RawMessage {
 	if len(raw) == 0 || string(raw) == "null" {
@@ -125,4 +121,42 @@ func addWriteError(diags *diag.Diagnostics, summary string, err error, arguments
 		}
 	}
 	diags.AddError(summary, describe(err))
+}
+
+// setComputedList puts a data source's computed list into its state as
+// Terraform values built directly, typed by the schema. The framework's
+// struct reflection costs more than all the rest of a read of 10,000
+// invitations (tags parsed again for each item); elems are made with the
+// tf* helpers below.
+func setComputedList(ctx context.Context, state *tfsdk.State, name string, elems func(elem tftypes.Type) []tftypes.Value) diag.Diagnostics {
+	var diags diag.Diagnostics
+	t, d := state.Schema.TypeAtPath(ctx, path.Root(name))
+	if diags.Append(d...); diags.HasError() {
+		return diags
+	}
+	listType, ok := t.TerraformType(ctx).(tftypes.List)
+	var top map[string]tftypes.Value
+	if err := state.Raw.As(&top); err != nil || !ok {
+		diags.AddError("Internal error", fmt.Sprintf("setting %s: %v", name, err))
+		return diags
+	}
+	top[name] = tftypes.NewValue(listType, elems(listType.ElementType))
+	state.Raw = tftypes.NewValue(state.Raw.Type(), top)
+	return diags
+}
+
+func tfString(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+
+func tfStringPointer(p *string) tftypes.Value {
+	if p == nil {
+		return tftypes.NewValue(tftypes.String, nil)
+	}
+	return tfString(*p)
+}
+
+func tfInt64Pointer(p *int64) tftypes.Value {
+	if p == nil {
+		return tftypes.NewValue(tftypes.Number, nil)
+	}
+	return tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(*p))
 }

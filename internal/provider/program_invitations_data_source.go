@@ -2,17 +2,15 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
 )
@@ -37,20 +35,20 @@ type programInvitationsModel struct {
 }
 
 type programItemModel struct {
-	ID         types.String         `tfsdk:"id"`
-	ImportID   types.String         `tfsdk:"import_id"`
-	Org        types.String         `tfsdk:"org"`
-	ProgramKey types.String         `tfsdk:"program_key"`
-	Email      types.String         `tfsdk:"email"`
-	Username   types.String         `tfsdk:"username"`
-	UserID     types.Int64          `tfsdk:"user_id"`
-	Active     types.Bool           `tfsdk:"active"`
-	Source     types.String         `tfsdk:"source"`
-	RedirectTo types.String         `tfsdk:"redirect_to"`
-	Expired    timetypes.RFC3339    `tfsdk:"expired"`
-	Created    types.String         `tfsdk:"created"`
-	Started    types.String         `tfsdk:"started"`
-	Metadata   jsontypes.Normalized `tfsdk:"metadata"`
+	ID         types.String `tfsdk:"id"`
+	ImportID   types.String `tfsdk:"import_id"`
+	Org        types.String `tfsdk:"org"`
+	ProgramKey types.String `tfsdk:"program_key"`
+	Email      types.String `tfsdk:"email"`
+	Username   types.String `tfsdk:"username"`
+	UserID     types.Int64  `tfsdk:"user_id"`
+	Active     types.Bool   `tfsdk:"active"`
+	Source     types.String `tfsdk:"source"`
+	RedirectTo types.String `tfsdk:"redirect_to"`
+	Expired    types.String `tfsdk:"expired"`
+	Created    types.String `tfsdk:"created"`
+	Started    types.String `tfsdk:"started"`
+	Metadata   types.String `tfsdk:"metadata"`
 }
 
 func (d *programInvitationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -86,10 +84,10 @@ func (d *programInvitationsDataSource) Schema(ctx context.Context, _ datasource.
 					"active":      schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the invitation can be used."},
 					"source":      schema.StringAttribute{Computed: true, MarkdownDescription: "Source of the invitation, or null."},
 					"redirect_to": schema.StringAttribute{Computed: true, MarkdownDescription: "Redirect URL after acceptance, or null."},
-					"expired":     schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the invitation expires (RFC 3339), or null."},
+					"expired":     schema.StringAttribute{Computed: true, MarkdownDescription: "When the invitation expires (RFC 3339), or null."},
 					"created":     schema.StringAttribute{Computed: true, MarkdownDescription: "When the invitation was created (RFC 3339)."},
 					"started":     schema.StringAttribute{Computed: true, MarkdownDescription: "When the user started the program (RFC 3339), or null."},
-					"metadata":    schema.StringAttribute{Computed: true, CustomType: jsontypes.NormalizedType{}, MarkdownDescription: "Metadata, as a JSON object."},
+					"metadata":    schema.StringAttribute{Computed: true, MarkdownDescription: "Metadata, as a JSON object."},
 				}},
 			},
 		}),
@@ -118,18 +116,20 @@ func (d *programInvitationsDataSource) Read(ctx context.Context, req datasource.
 		return
 	}
 	m.TotalCount = types.Int64Value(int64(total))
-	m.Invitations = make([]programItemModel, 0, len(list))
-	for _, inv := range list {
-		id := strconv.FormatInt(inv.ID, 10)
-		m.Invitations = append(m.Invitations, programItemModel{
-			ID: types.StringValue(id), ImportID: types.StringValue(fmt.Sprintf("%s/%s", inv.Org(), id)),
-			Org: types.StringValue(inv.Org()), ProgramKey: types.StringValue(inv.ProgramKey),
-			Email: types.StringPointerValue(inv.Email), Username: types.StringPointerValue(inv.Username),
-			UserID: types.Int64PointerValue(inv.UserID), Active: types.BoolValue(inv.Active),
-			Source: types.StringPointerValue(inv.Source), RedirectTo: types.StringPointerValue(inv.RedirectTo),
-			Expired: rfc3339Pointer(inv.Expired), Created: types.StringPointerValue(inv.Created),
-			Started: types.StringPointerValue(inv.Started), Metadata: jsontypes.NewNormalizedValue(string(orEmptyObject(inv.Metadata))),
-		})
-	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	resp.Diagnostics.Append(setComputedList(ctx, &resp.State, "invitations", func(item tftypes.Type) []tftypes.Value {
+		out := make([]tftypes.Value, len(list))
+		for i := range list {
+			inv := &list[i]
+			id := strconv.FormatInt(inv.ID, 10)
+			out[i] = tftypes.NewValue(item, map[string]tftypes.Value{
+				"id": tfString(id), "import_id": tfString(inv.Org() + "/" + id), "org": tfString(inv.Org()),
+				"program_key": tfString(inv.ProgramKey), "email": tfStringPointer(inv.Email), "username": tfStringPointer(inv.Username),
+				"user_id": tfInt64Pointer(inv.UserID), "active": tftypes.NewValue(tftypes.Bool, inv.Active),
+				"source": tfStringPointer(inv.Source), "redirect_to": tfStringPointer(inv.RedirectTo), "expired": tfStringPointer(inv.Expired),
+				"created": tfStringPointer(inv.Created), "started": tfStringPointer(inv.Started), "metadata": tfString(string(orEmptyObject(inv.Metadata))),
+			})
+		}
+		return out
+	})...)
 }

@@ -3,14 +3,13 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
 )
@@ -37,14 +36,14 @@ type stageInvitationsModel struct {
 }
 
 type stageItemModel struct {
-	ImportID  types.String         `tfsdk:"import_id"`
-	Name      types.String         `tfsdk:"name"`
-	Expires   timetypes.RFC3339    `tfsdk:"expires"`
-	FixedData jsontypes.Normalized `tfsdk:"fixed_data"`
-	SingleUse types.Bool           `tfsdk:"single_use"`
-	Flow      types.String         `tfsdk:"flow"`
-	FlowSlug  types.String         `tfsdk:"flow_slug"`
-	CreatedBy types.String         `tfsdk:"created_by"`
+	ImportID  types.String `tfsdk:"import_id"`
+	Name      types.String `tfsdk:"name"`
+	Expires   types.String `tfsdk:"expires"`
+	FixedData types.String `tfsdk:"fixed_data"`
+	SingleUse types.Bool   `tfsdk:"single_use"`
+	Flow      types.String `tfsdk:"flow"`
+	FlowSlug  types.String `tfsdk:"flow_slug"`
+	CreatedBy types.String `tfsdk:"created_by"`
 }
 
 func (d *stageInvitationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -73,8 +72,8 @@ func (d *stageInvitationsDataSource) Schema(ctx context.Context, _ datasource.Sc
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"import_id":  schema.StringAttribute{Computed: true, MarkdownDescription: "`name:<name>`, to import the invitation with (`terraform import` or an `import` block) without its token showing in Terraform's output. Needs the name to be unique; otherwise import by `id`."},
 					"name":       schema.StringAttribute{Computed: true, MarkdownDescription: "Name of the invitation."},
-					"expires":    schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, MarkdownDescription: "When the invitation expires (RFC 3339), or null."},
-					"fixed_data": schema.StringAttribute{Computed: true, CustomType: jsontypes.NormalizedType{}, MarkdownDescription: "The invitation's fixed data, as a JSON object."},
+					"expires":    schema.StringAttribute{Computed: true, MarkdownDescription: "When the invitation expires (RFC 3339), or null."},
+					"fixed_data": schema.StringAttribute{Computed: true, MarkdownDescription: "The invitation's fixed data, as a JSON object."},
 					"single_use": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the invitation is deleted once used."},
 					"flow":       schema.StringAttribute{Computed: true, MarkdownDescription: "UUID of the flow the invitation is bound to, or null."},
 					"flow_slug":  schema.StringAttribute{Computed: true, MarkdownDescription: "Slug of that flow, or null."},
@@ -118,27 +117,39 @@ func (d *stageInvitationsDataSource) Read(ctx context.Context, req datasource.Re
 		return
 	}
 	m.TotalCount = types.Int64Value(int64(total))
-	m.Invitations = make([]stageItemModel, 0, len(list))
-	m.IDs = make([]types.String, 0, len(list))
-	m.InviteURLs = make([]types.String, 0, len(list))
-	for _, inv := range list {
-		link := types.StringNull()
-		item := stageItemModel{
-			ImportID: types.StringValue(importByNamePrefix + inv.Name), Name: types.StringValue(inv.Name),
-			Expires: rfc3339Pointer(inv.Expires), FixedData: jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData))),
-			SingleUse: types.BoolValue(inv.SingleUse), Flow: types.StringPointerValue(inv.Flow),
-			FlowSlug: types.StringNull(), CreatedBy: types.StringNull(),
-		}
-		if inv.FlowObj != nil && inv.FlowObj.Slug != "" {
-			item.FlowSlug = types.StringValue(inv.FlowObj.Slug)
-			link = types.StringValue(d.client.InviteURL(inv.FlowObj.Slug, inv.PK))
-		}
-		if inv.CreatedBy != nil {
-			item.CreatedBy = types.StringValue(inv.CreatedBy.Username)
-		}
-		m.Invitations = append(m.Invitations, item)
-		m.IDs = append(m.IDs, types.StringValue(inv.PK))
-		m.InviteURLs = append(m.InviteURLs, link)
-	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	nullString := tftypes.NewValue(tftypes.String, nil)
+	slugs := make([]tftypes.Value, len(list))
+	links := make([]tftypes.Value, len(list))
+	for i := range list {
+		slugs[i], links[i] = nullString, nullString
+		if f := list[i].FlowObj; f != nil && f.Slug != "" {
+			slugs[i], links[i] = tfString(f.Slug), tfString(d.client.InviteURL(f.Slug, list[i].PK))
+		}
+	}
+	resp.Diagnostics.Append(setComputedList(ctx, &resp.State, "invitations", func(item tftypes.Type) []tftypes.Value {
+		out := make([]tftypes.Value, len(list))
+		for i := range list {
+			inv := &list[i]
+			createdBy := nullString
+			if inv.CreatedBy != nil {
+				createdBy = tfString(inv.CreatedBy.Username)
+			}
+			out[i] = tftypes.NewValue(item, map[string]tftypes.Value{
+				"import_id": tfString(importByNamePrefix + inv.Name), "name": tfString(inv.Name),
+				"expires": tfStringPointer(inv.Expires), "fixed_data": tfString(string(orEmptyObject(inv.FixedData))),
+				"single_use": tftypes.NewValue(tftypes.Bool, inv.SingleUse), "flow": tfStringPointer(inv.Flow),
+				"flow_slug": slugs[i], "created_by": createdBy,
+			})
+		}
+		return out
+	})...)
+	resp.Diagnostics.Append(setComputedList(ctx, &resp.State, "ids", func(tftypes.Type) []tftypes.Value {
+		out := make([]tftypes.Value, len(list))
+		for i := range list {
+			out[i] = tfString(list[i].PK)
+		}
+		return out
+	})...)
+	resp.Diagnostics.Append(setComputedList(ctx, &resp.State, "invite_urls", func(tftypes.Type) []tftypes.Value { return links })...)
 }

@@ -28,6 +28,6 @@ func Write() {
 	if err != nil {
 		return
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	_, _ = fmt.Fprintf(f, "%d %d\n", cpu.Milliseconds(), ru.Maxrss)
 }
