@@ -297,8 +297,6 @@ func (c *Client) List(ctx context.Context, f ListFilter) ([]Invitation, int, err
 		"flow__slug", f.FlowSlug, "search", f.Search, "ordering", f.Ordering)
 	q.Set("page_size", strconv.Itoa(size))
 
-	var out []Invitation
-	seen := map[string]bool{}
 	total := 0
 	fetch := func(ctx context.Context, n int) (client.Page[Invitation], error) {
 		pq := maps.Clone(q)
@@ -323,25 +321,12 @@ func (c *Client) List(ctx context.Context, f ListFilter) ([]Invitation, int, err
 		}
 		return client.Page[Invitation]{Items: *p.Results, Total: p.Pagination.Count, Next: p.Pagination.Next, Last: p.Pagination.TotalPages}, nil
 	}
-	var opts client.PageOptions
-	opts.MaxItems = f.Max
-	opts.Worth = f.Worth
-	err := client.Paginate(ctx, opts, fetch, func(inv Invitation) bool {
-		// An invitation deleted meanwhile shifts later ones back a page;
-		// one seen twice is skipped rather than listed twice.
-		if !seen[inv.PK] {
-			seen[inv.PK] = true
-			out = append(out, inv)
-		}
-		return f.Max == 0 || len(out) < f.Max
-	})
-	if errors.Is(err, client.ErrNotWorthIt) {
-		return out, total, err // what page 1 held, for callers that can use it
-	}
-	if err != nil {
+	out, err := client.Collect(ctx, client.PageOptions{MaxItems: f.Max, Worth: f.Worth}, fetch,
+		func(inv Invitation) string { return inv.PK }, nil)
+	if err != nil && !errors.Is(err, client.ErrNotWorthIt) {
 		return nil, 0, fmt.Errorf("listing invitations: %w", err)
 	}
-	return out, total, nil
+	return out, total, err
 }
 
 // FindByName lists the invitations with this exact name.

@@ -146,3 +146,28 @@ func deliver[T any](items []T, each func(T) bool) bool {
 	}
 	return true
 }
+
+// Collect walks a listing with Paginate and returns its items, each once
+// (an item deleted meanwhile shifts later ones back a page, so one can be
+// served twice), at most opts.MaxItems, stopping before the first item
+// stop reports (nil: never). When the walk was declined after page 1
+// (ErrNotWorthIt), the items of page 1 come back with the error.
+func Collect[T any, K comparable](ctx context.Context, opts PageOptions, fetch func(ctx context.Context, page int) (Page[T], error),
+	key func(T) K, stop func(T) bool) ([]T, error) {
+	var out []T
+	seen := map[K]bool{}
+	err := Paginate(ctx, opts, fetch, func(item T) bool {
+		if stop != nil && stop(item) {
+			return false
+		}
+		if k := key(item); !seen[k] {
+			seen[k] = true
+			out = append(out, item)
+		}
+		return opts.MaxItems == 0 || len(out) < opts.MaxItems
+	})
+	if err != nil && !errors.Is(err, ErrNotWorthIt) {
+		return nil, err
+	}
+	return out, err
+}

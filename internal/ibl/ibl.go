@@ -5,7 +5,6 @@ package ibl
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -191,8 +190,6 @@ func (c *Client) List(ctx context.Context, f Filter) ([]Invitation, int, error) 
 	}
 	q.Set("page_size", strconv.Itoa(size))
 
-	var out []Invitation
-	seen := map[int64]bool{}
 	total := 0
 	fetch := func(ctx context.Context, n int) (client.Page[Invitation], error) {
 		pq := maps.Clone(q)
@@ -223,28 +220,13 @@ func (c *Client) List(ctx context.Context, f Filter) ([]Invitation, int, error) 
 		}
 		return client.Page[Invitation]{Items: *p.Results, Total: p.Count, Next: next}, nil
 	}
-	opts := client.PageOptions{Sequential: f.Until > 0}
-	opts.MaxItems = f.Max
-	opts.Worth = f.Worth
-	err := client.Paginate(ctx, opts, fetch, func(inv Invitation) bool {
-		if f.Until > 0 && inv.ID < f.Until {
-			return false
-		}
-		// Rows deleted meanwhile shift later ones back a page; one seen
-		// twice is skipped rather than listed twice.
-		if !seen[inv.ID] {
-			seen[inv.ID] = true
-			out = append(out, inv)
-		}
-		return f.Max == 0 || len(out) < f.Max
-	})
-	if errors.Is(err, client.ErrNotWorthIt) {
-		return out, total, err // what page 1 held, for callers that can use it
+	var stop func(Invitation) bool
+	if f.Until > 0 {
+		stop = func(inv Invitation) bool { return inv.ID < f.Until }
 	}
-	if err != nil {
-		return nil, 0, err
-	}
-	return out, total, nil
+	out, err := client.Collect(ctx, client.PageOptions{Sequential: f.Until > 0, MaxItems: f.Max, Worth: f.Worth}, fetch,
+		func(inv Invitation) int64 { return inv.ID }, stop)
+	return out, total, err
 }
 
 // nextPage reads the page number out of a next link, absolute or relative.
