@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwtypes"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
 )
 
@@ -73,22 +74,8 @@ func (d *programInvitationsDataSource) Schema(ctx context.Context, _ datasource.
 			"invitations": schema.ListNestedAttribute{
 				MarkdownDescription: "The matching invitations, in the requested order.",
 				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":          schema.StringAttribute{Computed: true, MarkdownDescription: "The invitation's numeric id."},
-					"import_id":   schema.StringAttribute{Computed: true, MarkdownDescription: "`<org>/<id>`, ready for `terraform import` or an `import` block."},
-					"org":         schema.StringAttribute{Computed: true, MarkdownDescription: "Platform organization (the part of `program_key` before `+`)."},
-					"program_key": schema.StringAttribute{Computed: true, MarkdownDescription: "Key of the program."},
-					"email":       schema.StringAttribute{Computed: true, MarkdownDescription: "Email address of the invited user, or null."},
-					"username":    schema.StringAttribute{Computed: true, MarkdownDescription: "Username of the invited user, or null."},
-					"user_id":     schema.Int64Attribute{Computed: true, MarkdownDescription: "Id of the platform user, or null."},
-					"active":      schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the invitation can be used."},
-					"source":      schema.StringAttribute{Computed: true, MarkdownDescription: "Source of the invitation, or null."},
-					"redirect_to": schema.StringAttribute{Computed: true, MarkdownDescription: "Redirect URL after acceptance, or null."},
-					"expired":     schema.StringAttribute{Computed: true, MarkdownDescription: "When the invitation expires (RFC 3339), or null."},
-					"created":     schema.StringAttribute{Computed: true, MarkdownDescription: "When the invitation was created (RFC 3339)."},
-					"started":     schema.StringAttribute{Computed: true, MarkdownDescription: "When the user started the program (RFC 3339), or null."},
-					"metadata":    schema.StringAttribute{Computed: true, MarkdownDescription: "Metadata, as a JSON object."},
-				}},
+				NestedObject:        programItemObject,
+				CustomType:          fwtypes.NewListingType(programItemObject.Type()),
 			},
 		}),
 	}
@@ -133,3 +120,21 @@ func (d *programInvitationsDataSource) Read(ctx context.Context, req datasource.
 		return out
 	})...)
 }
+
+// programItemObject is the schema of one listed invitation.
+var programItemObject = schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+	"id":          schema.StringAttribute{Computed: true, MarkdownDescription: "The invitation's numeric id."},
+	"import_id":   schema.StringAttribute{Computed: true, MarkdownDescription: "`<org>/<id>`, ready for `terraform import` or an `import` block."},
+	"org":         schema.StringAttribute{Computed: true, MarkdownDescription: "Platform organization (the part of `program_key` before `+`)."},
+	"program_key": schema.StringAttribute{Computed: true, MarkdownDescription: "Key of the program."},
+	"email":       schema.StringAttribute{Computed: true, MarkdownDescription: "Email address of the invited user, or null."},
+	"username":    schema.StringAttribute{Computed: true, MarkdownDescription: "Username of the invited user, or null."},
+	"user_id":     schema.Int64Attribute{Computed: true, MarkdownDescription: "Id of the platform user, or null."},
+	"active":      schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the invitation can be used."},
+	"source":      schema.StringAttribute{Computed: true, MarkdownDescription: "Source of the invitation, or null."},
+	"redirect_to": schema.StringAttribute{Computed: true, MarkdownDescription: "Redirect URL after acceptance, or null."},
+	"expired":     schema.StringAttribute{Computed: true, MarkdownDescription: "When the invitation expires (RFC 3339), or null."},
+	"created":     schema.StringAttribute{Computed: true, MarkdownDescription: "When the invitation was created (RFC 3339)."},
+	"started":     schema.StringAttribute{Computed: true, MarkdownDescription: "When the user started the program (RFC 3339), or null."},
+	"metadata":    schema.StringAttribute{Computed: true, MarkdownDescription: "Metadata, as a JSON object."},
+}}

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwtypes"
 )
 
 var _ datasource.DataSourceWithConfigure = &stageInvitationsDataSource{}
@@ -69,16 +70,8 @@ func (d *stageInvitationsDataSource) Schema(ctx context.Context, _ datasource.Sc
 			"invitations": schema.ListNestedAttribute{
 				MarkdownDescription: "The matching invitations, in the requested order.",
 				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"import_id":  schema.StringAttribute{Computed: true, MarkdownDescription: "`name:<name>`, to import the invitation with (`terraform import` or an `import` block) without its token showing in Terraform's output. Needs the name to be unique; otherwise import by `id`."},
-					"name":       schema.StringAttribute{Computed: true, MarkdownDescription: "Name of the invitation."},
-					"expires":    schema.StringAttribute{Computed: true, MarkdownDescription: "When the invitation expires (RFC 3339), or null."},
-					"fixed_data": schema.StringAttribute{Computed: true, MarkdownDescription: "The invitation's fixed data, as a JSON object."},
-					"single_use": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the invitation is deleted once used."},
-					"flow":       schema.StringAttribute{Computed: true, MarkdownDescription: "UUID of the flow the invitation is bound to, or null."},
-					"flow_slug":  schema.StringAttribute{Computed: true, MarkdownDescription: "Slug of that flow, or null."},
-					"created_by": schema.StringAttribute{Computed: true, MarkdownDescription: "Username of the invitation's creator."},
-				}},
+				NestedObject:        stageItemObject,
+				CustomType:          fwtypes.NewListingType(stageItemObject.Type()),
 			},
 			// Tokens live in whole-list sensitive attributes: Terraform's handling
 			// of a sensitive attribute inside each list element grows with the
@@ -118,11 +111,10 @@ func (d *stageInvitationsDataSource) Read(ctx context.Context, req datasource.Re
 	}
 	m.TotalCount = types.Int64Value(int64(total))
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
-	nullString := tftypes.NewValue(tftypes.String, nil)
 	slugs := make([]tftypes.Value, len(list))
 	links := make([]tftypes.Value, len(list))
 	for i := range list {
-		slugs[i], links[i] = nullString, nullString
+		slugs[i], links[i] = tfNullString, tfNullString
 		if f := list[i].FlowObj; f != nil && f.Slug != "" {
 			slugs[i], links[i] = tfString(f.Slug), tfString(d.client.InviteURL(f.Slug, list[i].PK))
 		}
@@ -131,7 +123,7 @@ func (d *stageInvitationsDataSource) Read(ctx context.Context, req datasource.Re
 		out := make([]tftypes.Value, len(list))
 		for i := range list {
 			inv := &list[i]
-			createdBy := nullString
+			createdBy := tfNullString
 			if inv.CreatedBy != nil {
 				createdBy = tfString(inv.CreatedBy.Username)
 			}
@@ -153,3 +145,15 @@ func (d *stageInvitationsDataSource) Read(ctx context.Context, req datasource.Re
 	})...)
 	resp.Diagnostics.Append(setComputedList(ctx, &resp.State, "invite_urls", func(tftypes.Type) []tftypes.Value { return links })...)
 }
+
+// stageItemObject is the schema of one listed invitation.
+var stageItemObject = schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+	"import_id":  schema.StringAttribute{Computed: true, MarkdownDescription: "`name:<name>`, to import the invitation with (`terraform import` or an `import` block) without its token showing in Terraform's output. Needs the name to be unique; otherwise import by `id`."},
+	"name":       schema.StringAttribute{Computed: true, MarkdownDescription: "Name of the invitation."},
+	"expires":    schema.StringAttribute{Computed: true, MarkdownDescription: "When the invitation expires (RFC 3339), or null."},
+	"fixed_data": schema.StringAttribute{Computed: true, MarkdownDescription: "The invitation's fixed data, as a JSON object."},
+	"single_use": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the invitation is deleted once used."},
+	"flow":       schema.StringAttribute{Computed: true, MarkdownDescription: "UUID of the flow the invitation is bound to, or null."},
+	"flow_slug":  schema.StringAttribute{Computed: true, MarkdownDescription: "Slug of that flow, or null."},
+	"created_by": schema.StringAttribute{Computed: true, MarkdownDescription: "Username of the invitation's creator."},
+}}
