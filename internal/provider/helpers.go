@@ -145,13 +145,23 @@ func setComputedList(ctx context.Context, state *tfsdk.State, name string, elems
 	return diags
 }
 
-// Null values are made once: tftypes boxes the type of every value it
-// makes (48 bytes each), and a listing of 10,000 invitations holds about
-// 50,000 nulls, copied twice more by the framework on their way out.
+// Null and boolean values are made once: tftypes boxes the type of every
+// value it makes (48 bytes each), a listing of 10,000 invitations holds
+// about 50,000 nulls, and the framework's copies of a value keep the box
+// they are given.
 var (
 	tfNullString = tftypes.NewValue(tftypes.String, nil)
 	tfNullNumber = tftypes.NewValue(tftypes.Number, nil)
+	tfTrue       = tftypes.NewValue(tftypes.Bool, true)
+	tfFalse      = tftypes.NewValue(tftypes.Bool, false)
 )
+
+func tfBool(b bool) tftypes.Value {
+	if b {
+		return tfTrue
+	}
+	return tfFalse
+}
 
 func tfString(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 
@@ -167,4 +177,25 @@ func tfInt64Pointer(p *int64) tftypes.Value {
 		return tfNullNumber
 	}
 	return tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(*p))
+}
+
+// tfShared makes each distinct string once per listing, for attributes
+// that repeat from one invitation to the next (organization, program,
+// source, flow, creator): 64 bytes a value besides its text.
+type tfShared map[string]tftypes.Value
+
+func (s tfShared) string(v string) tftypes.Value {
+	out, ok := s[v]
+	if !ok {
+		out = tfString(v)
+		s[v] = out
+	}
+	return out
+}
+
+func (s tfShared) stringPointer(p *string) tftypes.Value {
+	if p == nil {
+		return tfNullString
+	}
+	return s.string(*p)
 }

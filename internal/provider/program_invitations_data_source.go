@@ -106,14 +106,15 @@ func (d *programInvitationsDataSource) Read(ctx context.Context, req datasource.
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 	resp.Diagnostics.Append(setComputedList(ctx, &resp.State, "invitations", func(item tftypes.Type) []tftypes.Value {
 		out := make([]tftypes.Value, len(list))
+		shared := tfShared{}
 		for i := range list {
 			inv := &list[i]
 			id := strconv.FormatInt(inv.ID, 10)
 			out[i] = tftypes.NewValue(item, map[string]tftypes.Value{
-				"id": tfString(id), "import_id": tfString(inv.Org() + "/" + id), "org": tfString(inv.Org()),
-				"program_key": tfString(inv.ProgramKey), "email": tfStringPointer(inv.Email), "username": tfStringPointer(inv.Username),
-				"user_id": tfInt64Pointer(inv.UserID), "active": tftypes.NewValue(tftypes.Bool, inv.Active),
-				"source": tfStringPointer(inv.Source), "redirect_to": tfStringPointer(inv.RedirectTo), "expired": tfStringPointer(inv.Expired),
+				"id": tfString(id), "import_id": tfString(inv.Org() + "/" + id), "org": shared.string(inv.Org()),
+				"program_key": shared.string(inv.ProgramKey), "email": tfStringPointer(inv.Email), "username": tfStringPointer(inv.Username),
+				"user_id": tfInt64Pointer(inv.UserID), "active": tfBool(inv.Active),
+				"source": shared.stringPointer(inv.Source), "redirect_to": tfStringPointer(inv.RedirectTo), "expired": tfStringPointer(inv.Expired),
 				"created": tfStringPointer(inv.Created), "started": tfStringPointer(inv.Started), "metadata": tfString(string(orEmptyObject(inv.Metadata))),
 			})
 		}

@@ -111,12 +111,13 @@ func (d *stageInvitationsDataSource) Read(ctx context.Context, req datasource.Re
 	}
 	m.TotalCount = types.Int64Value(int64(total))
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	shared := tfShared{}
 	slugs := make([]tftypes.Value, len(list))
 	links := make([]tftypes.Value, len(list))
 	for i := range list {
 		slugs[i], links[i] = tfNullString, tfNullString
 		if f := list[i].FlowObj; f != nil && f.Slug != "" {
-			slugs[i], links[i] = tfString(f.Slug), tfString(d.client.InviteURL(f.Slug, list[i].PK))
+			slugs[i], links[i] = shared.string(f.Slug), tfString(d.client.InviteURL(f.Slug, list[i].PK))
 		}
 	}
 	resp.Diagnostics.Append(setComputedList(ctx, &resp.State, "invitations", func(item tftypes.Type) []tftypes.Value {
@@ -125,12 +126,12 @@ func (d *stageInvitationsDataSource) Read(ctx context.Context, req datasource.Re
 			inv := &list[i]
 			createdBy := tfNullString
 			if inv.CreatedBy != nil {
-				createdBy = tfString(inv.CreatedBy.Username)
+				createdBy = shared.string(inv.CreatedBy.Username)
 			}
 			out[i] = tftypes.NewValue(item, map[string]tftypes.Value{
 				"import_id": tfString(importByNamePrefix + inv.Name), "name": tfString(inv.Name),
 				"expires": tfStringPointer(inv.Expires), "fixed_data": tfString(string(orEmptyObject(inv.FixedData))),
-				"single_use": tftypes.NewValue(tftypes.Bool, inv.SingleUse), "flow": tfStringPointer(inv.Flow),
+				"single_use": tfBool(inv.SingleUse), "flow": shared.stringPointer(inv.Flow),
 				"flow_slug": slugs[i], "created_by": createdBy,
 			})
 		}
