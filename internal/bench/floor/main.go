@@ -1,15 +1,18 @@
 // Command floor serves the invitations provider's schemas with resources
-// that call no API: what the framework alone costs for the same schemas,
-// the floor make bench measures the provider against.
+// and data sources that call no API: what the framework alone costs for
+// the same schemas, the floor make bench measures the provider against.
 package main
 
 import (
 	"context"
 	"log"
+	"os"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	invitations "github.com/invitations-dev/terraform-provider-invitations/internal/provider"
@@ -71,4 +74,41 @@ func known(v tftypes.Value) tftypes.Value {
 		return v
 	}
 	return out
+}
+
+func (p floorProvider) DataSources(ctx context.Context) []func() datasource.DataSource {
+	var out []func() datasource.DataSource
+	for _, f := range p.Provider.DataSources(ctx) {
+		out = append(out, func() datasource.DataSource { return fromFile{f()} })
+	}
+	return out
+}
+
+// fromFile keeps a data source's type name and schema; its read returns the
+// state in the file FLOOR_STATE names (JSON, as terraform show prints a
+// data source's values). make bench gives it what the provider has just
+// listed: the same result, without an API.
+type fromFile struct{ inner datasource.DataSource }
+
+func (f fromFile) Metadata(ctx context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	f.inner.Metadata(ctx, req, resp)
+}
+
+func (f fromFile) Schema(ctx context.Context, req datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	f.inner.Schema(ctx, req, resp)
+}
+
+func (f fromFile) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	raw, err := os.ReadFile(os.Getenv("FLOOR_STATE"))
+	if err != nil {
+		resp.Diagnostics.AddError("Reading FLOOR_STATE", err.Error())
+		return
+	}
+	v, err := (&tfprotov6.RawState{JSON: raw}).UnmarshalWithOpts(req.Config.Schema.Type().TerraformType(ctx),
+		tfprotov6.UnmarshalOpts{ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true}})
+	if err != nil {
+		resp.Diagnostics.AddError("Decoding FLOOR_STATE", err.Error())
+		return
+	}
+	resp.State.Raw = v
 }
