@@ -54,12 +54,11 @@ func (t ListingType) ValueFromList(ctx context.Context, in basetypes.ListValue) 
 		diags.AddError("Listing conversion error", err.Error())
 		return nil, diags
 	}
-	v, err := t.ValueFromTerraform(ctx, raw)
-	if err != nil {
-		diags.AddError("Listing conversion error", err.Error())
+	if raw.Type() != nil && !raw.Type().Equal(t.TerraformType(ctx)) {
+		diags.AddError("Listing conversion error", fmt.Sprintf("can't use %s as value of %s", raw.Type(), t))
 		return nil, diags
 	}
-	return v.(Listing), diags
+	return Listing{typ: t, raw: &raw}, diags
 }
 
 // Listing is a value of ListingType. It keeps the Terraform value it was

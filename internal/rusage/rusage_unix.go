@@ -27,7 +27,7 @@ func Write() {
 		return
 	}
 	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	peak := int64(ru.Maxrss)
+	peak := ru.Maxrss
 	if hwm, ok := highWaterMark(); ok {
 		peak = hwm
 	}
