@@ -2,11 +2,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/provider"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/rusage"
@@ -23,11 +22,11 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "start the provider with support for debuggers like delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address:         provider.RegistryAddress,
-		Debug:           debug,
-		ProtocolVersion: 6,
-	})
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve(provider.RegistryAddress, provider.ProtocolServer(provider.New(version)()), opts...)
 	rusage.Write()
 	if err != nil {
 		log.Fatal(err)

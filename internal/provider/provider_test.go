@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -22,7 +21,7 @@ import (
 
 // protoV6ProviderFactories serve the provider in-process.
 var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"invitations": providerserver.NewProtocol6WithError(New("test")()),
+	"invitations": func() (tfprotov6.ProviderServer, error) { return ProtocolServer(New("test")())(), nil },
 }
 
 // fakeClock is a clock a test moves forward, shared by the mock server and
@@ -33,7 +32,9 @@ func (c *fakeClock) Now() time.Time          { return time.Now().Add(time.Durati
 func (c *fakeClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 func (c *fakeClock) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"invitations": providerserver.NewProtocol6WithError(&invitationsProvider{version: "test", now: c.Now}),
+		"invitations": func() (tfprotov6.ProviderServer, error) {
+			return ProtocolServer(&invitationsProvider{version: "test", now: c.Now})(), nil
+		},
 	}
 }
 

@@ -10,9 +10,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	invitations "github.com/invitations-dev/terraform-provider-invitations/internal/provider"
@@ -20,8 +20,9 @@ import (
 )
 
 func main() {
-	err := providerserver.Serve(context.Background(), func() provider.Provider { return floorProvider{invitations.New("floor")()} },
-		providerserver.ServeOpts{Address: invitations.RegistryAddress, ProtocolVersion: 6})
+	// Served as the provider is (invitations.ProtocolServer), so that the
+	// floor differs from it only in what its resources do.
+	err := tf6server.Serve(invitations.RegistryAddress, invitations.ProtocolServer(floorProvider{invitations.New("floor")()}))
 	rusage.Write()
 	if err != nil {
 		log.Fatal(err)

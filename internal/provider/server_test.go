@@ -1,0 +1,113 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"testing"
+	"weak"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+type payloadKey struct{}
+
+// payload stands for what a call's context reaches (its loggers, its
+// gRPC stream); a weak pointer tells whether anything still holds it.
+type payload struct{ _ [1 << 16]byte }
+
+// call makes one call with a context that reaches a fresh payload, and
+// returns a weak pointer to the payload once the call and its context are
+// done with.
+func call(t *testing.T, do func(ctx context.Context)) weak.Pointer[payload] {
+	p := &payload{}
+	ctx, cancel := context.WithCancel(context.WithValue(t.Context(), payloadKey{}, p))
+	defer cancel()
+	do(ctx)
+	return weak.Make(p)
+}
+
+func collected(w weak.Pointer[payload]) bool {
+	for range 3 {
+		runtime.GC()
+	}
+	return w.Value() == nil
+}
+
+// A callee that keeps a context derived from the call's, as the framework
+// does, keeps nothing of the call once it has returned; during the call the
+// context carries the call's values and cancellation.
+func TestReleasedLetsGoOfTheCall(t *testing.T) {
+	var kept []context.CancelFunc
+	keep := func(ctx context.Context, _ int) (int, error) {
+		derived, cancel := context.WithCancel(ctx)
+		kept = append(kept, cancel) // never called: the framework's pattern
+		if derived.Value(payloadKey{}) == nil {
+			return 0, errors.New("the call's values were not visible during the call")
+		}
+		return len(kept), nil
+	}
+
+	w := call(t, func(ctx context.Context) {
+		if _, err := released(ctx, 0, keep); err != nil {
+			t.Error(err)
+		}
+	})
+	if !collected(w) {
+		t.Error("the call's context is still reachable from what the callee kept")
+	}
+
+	// The control: called directly, the same callee keeps the call alive.
+	if collected(call(t, func(ctx context.Context) { _, _ = keep(ctx, 0) })) {
+		t.Error("the control kept nothing: this test no longer tells anything")
+	}
+
+	// Cancelling the call's context reaches the callee's during the call.
+	ctx, cancel := context.WithCancel(t.Context())
+	if _, err := released(ctx, 0, func(ctx context.Context, _ int) (int, error) {
+		derived, stop := context.WithCancel(ctx)
+		defer stop()
+		cancel()
+		<-derived.Done()
+		return 0, derived.Err()
+	}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelling the call gave %v, want context.Canceled", err)
+	}
+	runtime.KeepAlive(kept)
+}
+
+// Through the provider's server, the framework keeps nothing of a call's
+// context once the call has returned; through its own server, it does.
+func TestProtocolServerReleasesCallContexts(t *testing.T) {
+	srv := ProtocolServer(New("test")())()
+	schema, err := srv.GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ := schema.DataSourceSchemas["invitations_stage_invitations"].ValueType().(tftypes.Object)
+	vals := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		vals[name] = tftypes.NewValue(at, nil)
+	}
+	config, _ := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, vals))
+	read := func(s tfprotov6.ProviderServer) func(ctx context.Context) {
+		return func(ctx context.Context) {
+			if _, err := s.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "invitations_stage_invitations", Config: &config}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+
+	if !collected(call(t, read(srv))) {
+		t.Error("the framework still holds the context of a call that has returned")
+	}
+	runtime.KeepAlive(srv) // a server lives as long as the plugin
+
+	direct := providerserver.NewProtocol6(New("test")())()
+	if collected(call(t, read(direct))) {
+		t.Log("the framework's own server no longer keeps the contexts of calls: ProtocolServer's wrapping may go")
+	}
+	runtime.KeepAlive(direct)
+}
