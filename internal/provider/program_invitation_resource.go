@@ -191,25 +191,26 @@ func (r *programInvitationResource) ModifyPlan(ctx context.Context, req resource
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan programInvitationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var plan, state programInvitationModel
+	resp.Diagnostics.Append(getAttributes(ctx, req.Plan.GetAttribute, plan.planned())...)
 	var configOrg types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("org"), &configOrg)...)
 	if resp.Diagnostics.HasError() || plan.ProgramKey.IsUnknown() || configOrg.IsUnknown() {
 		return
 	}
 	if configOrg.IsNull() {
+		var org types.String
 		prefix, _, hasPlus := strings.Cut(plan.ProgramKey.ValueString(), "+")
 		switch {
 		case r.defaultOrg() != "":
-			plan.Org = types.StringValue(r.defaultOrg())
+			org = types.StringValue(r.defaultOrg())
 			if hasPlus && prefix != r.defaultOrg() {
 				resp.Diagnostics.AddAttributeWarning(path.Root("org"), "org differs from the program's",
 					fmt.Sprintf("org defaults to the provider's ibl.org %q, but program_key %q names org %q. Set org on the resource if the invitation belongs to %q.",
 						r.defaultOrg(), plan.ProgramKey.ValueString(), prefix, prefix))
 			}
 		case hasPlus && prefix != "":
-			plan.Org = types.StringValue(prefix)
+			org = types.StringValue(prefix)
 		case r.client == nil:
 			return // provider settings unknown yet
 		default:
@@ -217,32 +218,44 @@ func (r *programInvitationResource) ModifyPlan(ctx context.Context, req resource
 				fmt.Sprintf("program_key %q has no \"org+\" prefix and the provider has no ibl.org (IBLAI_ORG): set org.", plan.ProgramKey.ValueString()))
 			return
 		}
-	}
-	if !req.State.Raw.IsNull() {
-		var state programInvitationModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if !state.Org.IsNull() && !state.Org.Equal(plan.Org) {
-			resp.RequiresReplace.Append(path.Root("org"))
-		}
-		// The API has no way to clear these (null is refused, and a POST
-		// without them keeps them): removing one means a new invitation.
-		for name, removed := range map[string]bool{
-			"source":            plan.Source.IsNull() && !state.Source.IsNull(),
-			"redirect_to":       plan.RedirectTo.IsNull() && !state.RedirectTo.IsNull(),
-			"expired":           plan.Expired.IsNull() && !state.Expired.IsNull(),
-			"enrollment_config": plan.EnrollmentConfig.IsNull() && !state.EnrollmentConfig.IsNull(),
-		} {
-			if removed {
-				resp.RequiresReplace.Append(path.Root(name))
-			}
-		}
-		if r.client != nil && !r.upsert() && programChanged(plan, state) {
-			// The server cannot update in place (ibl.upsert = false).
-			resp.RequiresReplace.Append(path.Root("active"), path.Root("source"), path.Root("redirect_to"),
-				path.Root("expired"), path.Root("metadata"), path.Root("enrollment_config"))
+		if !org.Equal(plan.Org) {
+			plan.Org = org
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("org"), org)...)
 		}
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	if req.State.Raw.IsNull() {
+		return
+	}
+	resp.Diagnostics.Append(getAttributes(ctx, req.State.GetAttribute, state.planned())...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !state.Org.IsNull() && !state.Org.Equal(plan.Org) {
+		resp.RequiresReplace.Append(path.Root("org"))
+	}
+	// The API has no way to clear these (null is refused, and a POST
+	// without them keeps them): removing one means a new invitation.
+	for name, removed := range map[string]bool{
+		"source":            plan.Source.IsNull() && !state.Source.IsNull(),
+		"redirect_to":       plan.RedirectTo.IsNull() && !state.RedirectTo.IsNull(),
+		"expired":           plan.Expired.IsNull() && !state.Expired.IsNull(),
+		"enrollment_config": plan.EnrollmentConfig.IsNull() && !state.EnrollmentConfig.IsNull(),
+	} {
+		if removed {
+			resp.RequiresReplace.Append(path.Root(name))
+		}
+	}
+	if r.client != nil && !r.upsert() && programChanged(plan, state) {
+		// The server cannot update in place (ibl.upsert = false).
+		resp.RequiresReplace.Append(path.Root("active"), path.Root("source"), path.Root("redirect_to"),
+			path.Root("expired"), path.Root("metadata"), path.Root("enrollment_config"))
+	}
+}
+
+// planned are the attributes ModifyPlan reads (getAttributes).
+func (m *programInvitationModel) planned() map[string]any {
+	return map[string]any{"program_key": &m.ProgramKey, "org": &m.Org, "active": &m.Active, "source": &m.Source,
+		"redirect_to": &m.RedirectTo, "expired": &m.Expired, "metadata": &m.Metadata, "enrollment_config": &m.EnrollmentConfig}
 }
 
 func (r *programInvitationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

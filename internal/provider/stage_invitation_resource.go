@@ -158,8 +158,8 @@ func (r *stageInvitationResource) ModifyPlan(ctx context.Context, req resource.M
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	var plan stageInvitationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var plan, state stageInvitationModel
+	resp.Diagnostics.Append(getAttributes(ctx, req.Plan.GetAttribute, plan.planned())...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -167,13 +167,11 @@ func (r *stageInvitationResource) ModifyPlan(ctx context.Context, req resource.M
 		r.checkExpiresInFuture(plan, resp)
 		if plan.Flow.IsNull() {
 			// No flow, no slug and no link: say so in the plan.
-			plan.FlowSlug, plan.InviteURL = types.StringNull(), types.StringNull()
-			resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+			r.planFlow(ctx, plan, types.StringNull(), types.StringNull(), resp)
 		}
 		return
 	}
-	var state stageInvitationModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getAttributes(ctx, req.State.GetAttribute, state.planned())...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -197,18 +195,30 @@ func (r *stageInvitationResource) ModifyPlan(ctx context.Context, req resource.M
 		r.checkExpiresInFuture(plan, resp)
 	}
 	// The flow's slug and the link follow the flow; keep them when it stays.
-	if plan.Flow.SameAs(state.Flow) {
-		plan.FlowSlug = state.FlowSlug
-		plan.InviteURL = state.InviteURL
-	} else {
-		plan.FlowSlug = types.StringUnknown()
-		plan.InviteURL = types.StringUnknown()
-		if plan.Flow.IsNull() {
-			plan.FlowSlug = types.StringNull()
-			plan.InviteURL = types.StringNull()
-		}
+	switch {
+	case plan.Flow.SameAs(state.Flow):
+		r.planFlow(ctx, plan, state.FlowSlug, state.InviteURL, resp)
+	case plan.Flow.IsNull():
+		r.planFlow(ctx, plan, types.StringNull(), types.StringNull(), resp)
+	default:
+		r.planFlow(ctx, plan, types.StringUnknown(), types.StringUnknown(), resp)
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// planFlow plans flow_slug and invite_url, where they differ from the plan.
+func (r *stageInvitationResource) planFlow(ctx context.Context, plan stageInvitationModel, slug, link types.String, resp *resource.ModifyPlanResponse) {
+	if !plan.FlowSlug.Equal(slug) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("flow_slug"), slug)...)
+	}
+	if !plan.InviteURL.Equal(link) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("invite_url"), link)...)
+	}
+}
+
+// planned are the attributes ModifyPlan reads (getAttributes).
+func (m *stageInvitationModel) planned() map[string]any {
+	return map[string]any{"name": &m.Name, "expires": &m.Expires, "fixed_data": &m.FixedData, "single_use": &m.SingleUse,
+		"flow": &m.Flow, "flow_slug": &m.FlowSlug, "invite_url": &m.InviteURL, "reissue": &m.Reissue, "status": &m.Status}
 }
 
 // changedArguments lists the API-backed arguments whose planned value
