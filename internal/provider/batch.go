@@ -13,7 +13,10 @@ import (
 // starts the listing, once at a time (reads arriving meanwhile wait for
 // it), read whole only when it costs no more requests than the reads seen
 // so far: page 1 tells how many pages there are, and a scope too large for
-// that answers from page 1 what it can, the rest one by one. Any write to
+// that answers from page 1 what it can, the rest one by one until as many
+// more reads as it has pages have come (Terraform's walk can bring a
+// scope's reads slowly at first, when other scopes hold its parallel
+// slots); then it is listed whole. Any write to
 // the scope in the process makes the next read list it again, so a read is
 // as fresh as a GET made in the same operation.
 type readBatch[T any] struct {
@@ -26,10 +29,29 @@ type readBatch[T any] struct {
 type listing[T any] struct {
 	done   chan struct{}
 	writes int
+	reads  int // the scope's reads when the listing started
 	items  map[string]*T
 	// complete is false when the scope was not listed whole (too large, or
 	// failed): what it holds still answers, a miss is read one by one.
 	complete bool
+	// declined is the number of pages of a listing found not worth
+	// reading whole; 0 when it was, or when it failed.
+	declined int
+}
+
+// stale tells whether a new listing should replace l: a write to the
+// scope since, or, for one declined as too large, as many reads since as
+// it has pages. Called with the batch locked.
+func (l *listing[T]) stale(reads, writes int) bool {
+	if l.writes != writes {
+		return true
+	}
+	select {
+	case <-l.done:
+		return l.declined > 0 && reads-l.reads >= l.declined
+	default:
+		return false // still being read
+	}
 }
 
 // listFunc lists a scope, keyed as the reads ask; worth tells, given the
@@ -50,11 +72,17 @@ func (b *readBatch[T]) lookup(ctx context.Context, key string, list listFunc[T])
 		return nil, false, false
 	}
 	l := b.current
-	if l == nil || l.writes != b.writes {
-		l = &listing[T]{done: make(chan struct{}), writes: b.writes}
+	if l == nil || l.stale(b.reads, b.writes) {
+		l = &listing[T]{done: make(chan struct{}), writes: b.writes, reads: b.reads}
 		b.current = l
 		b.mu.Unlock()
-		l.items, l.complete = list(ctx, b.worth)
+		l.items, l.complete = list(ctx, func(pages int) bool {
+			worth := b.worth(pages)
+			if !worth {
+				l.declined = pages
+			}
+			return worth
+		})
 		close(l.done)
 	} else {
 		b.mu.Unlock()

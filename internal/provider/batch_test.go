@@ -126,3 +126,33 @@ func TestReadBatchListsAgainAfterAWrite(t *testing.T) {
 		t.Fatalf("after a write: %s, %d listings", *v, lists)
 	}
 }
+
+// A scope found too large for the reads seen at first is listed whole once
+// as many more reads as it has pages have come, and not before.
+func TestReadBatchListsWholeOnceEnoughReadsCame(t *testing.T) {
+	var b readBatch[string]
+	lists, whole := 0, 0
+	v := "v"
+	list := func(_ context.Context, worth func(int) bool) (map[string]*string, bool) {
+		lists++
+		if !worth(5) {
+			return map[string]*string{"page-1": &v}, false // page 1 only
+		}
+		whole++
+		return map[string]*string{"page-1": &v, "k": &v}, true
+	}
+	b.lookup(t.Context(), "first", list)
+	// The second read lists; with two reads seen, 5 pages are not worth it
+	// (the decision waits 100 ms of quiet).
+	if _, _, served := b.lookup(t.Context(), "k", list); served || lists != 1 || whole != 0 {
+		t.Fatalf("served %v after %d listings (%d whole)", served, lists, whole)
+	}
+	for i := range 4 {
+		if _, _, served := b.lookup(t.Context(), "k", list); served || lists != 1 {
+			t.Fatalf("read %d: served %v after %d listings", i, served, lists)
+		}
+	}
+	if _, found, served := b.lookup(t.Context(), "k", list); !served || !found || lists != 2 || whole != 1 {
+		t.Fatalf("after 5 more reads: found %v served %v, %d listings (%d whole)", found, served, lists, whole)
+	}
+}
