@@ -32,17 +32,30 @@ func RequireAcc(t testing.TB) {
 	}
 }
 
-// Terraform is the CLI the tests use: TF_ACC_TERRAFORM_PATH, else the one on PATH.
+// Terraform is the CLI the tests use: TF_ACC_TERRAFORM_PATH (Terraform or
+// OpenTofu), else the terraform on PATH.
 func Terraform(t testing.TB) string {
 	t.Helper()
-	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
-		return p
-	}
-	p, err := exec.LookPath("terraform")
-	if err != nil {
+	p := terraformPath()
+	if p == "" {
 		t.Fatal("terraform not found on PATH")
 	}
 	return p
+}
+
+func terraformPath() string {
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	p, _ := exec.LookPath("terraform")
+	return p
+}
+
+// OpenTofuAddress is the provider's address on OpenTofu's registry, which
+// OpenTofu gives a source written without a host.
+func OpenTofuAddress(address string) string {
+	_, rest, _ := strings.Cut(address, "/")
+	return "registry.opentofu.org/" + rest
 }
 
 // build compiles the provider in package pkg (relative to moduleRoot) once
@@ -108,8 +121,10 @@ func NewWorkspaceFor(t testing.TB, moduleRoot, pkg, address string, env ...strin
 	bin := build(t, moduleRoot, pkg)
 	dir := t.TempDir()
 	rc := filepath.Join(dir, ".terraformrc")
-	cliConfig := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  filesystem_mirror {\n    path = %q\n  }\n}\n",
-		address, bin, filepath.Join(dir, ".empty-mirror"))
+	// Both registries' addresses: Terraform and OpenTofu each give a source
+	// without a host their own.
+	cliConfig := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  filesystem_mirror {\n    path = %q\n  }\n}\n",
+		address, bin, OpenTofuAddress(address), bin, filepath.Join(dir, ".empty-mirror"))
 	if err := os.WriteFile(rc, []byte(cliConfig), 0o600); err != nil {
 		t.Fatal(err)
 	}

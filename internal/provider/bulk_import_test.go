@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-exec/tfexec"
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -50,9 +49,7 @@ func TestAccBulkImport(t *testing.T) {
 			}
 			ctx, tf := t.Context(), ws.TF
 			if recipe == "query" {
-				if v, _, err := tf.Version(ctx, true); err != nil || v.LessThan(version.Must(version.NewVersion("1.14.0"))) {
-					t.Skipf("terraform query needs Terraform 1.14 or later; this is %v", v)
-				}
+				acctest.SkipUnless(t, acctest.ListResources)
 				found := 0
 				messages, err := tf.QueryJSON(ctx, tfexec.GenerateConfigOut("generated.tf"))
 				if err != nil {

@@ -55,7 +55,7 @@ resource "echo" "link" {}
 		return nil
 	})
 	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Ephemeral)},
 		ProtoV6ProviderFactories: withEcho(),
 		CheckDestroy:             stageDestroyed(env),
 		Steps: []resource.TestStep{
@@ -121,7 +121,7 @@ resource "terraform_data" "marker" {
 `
 	check := noToken{env: env}
 	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Ephemeral)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			PreConfig:         env.srv.ResetCounts,
@@ -145,7 +145,7 @@ func TestAccStageInvitationLink_errors(t *testing.T) {
 		return env.providerConfig() + "ephemeral \"invitations_stage_invitation_link\" \"l\" {\n  " + arg + "\n}\n"
 	}
 	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Ephemeral)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: open(`name = "seeded-3"`), ExpectError: wrapped(`The invitation has no enrollment link`)},
@@ -191,7 +191,7 @@ func TestAccStageInvitationSendEmail_trigger(t *testing.T) {
     cc_addresses    = ["hr@example.com"]`)
 	}
 	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Actions)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             stageDestroyed(env),
 		Steps: []resource.TestStep{
@@ -218,7 +218,7 @@ func TestAccStageInvitationSendEmail_validation(t *testing.T) {
 		return resource.TestStep{Config: sendEmailConfig(env, linked, action), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
 	}
 	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Actions)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             noRequests(env),
 		Steps: []resource.TestStep{
@@ -236,9 +236,7 @@ func TestAccStageInvitationSendEmail_invoke(t *testing.T) {
 	acctest.RequireAcc(t)
 	env := newTestEnv(t, mockserver.Options{})
 	ws := acctest.NewWorkspace(t, "../..", RegistryAddress)
-	if v, _, err := ws.TF.Version(t.Context(), true); err != nil || v.Segments()[1] < 14 {
-		t.Skipf("actions need Terraform 1.14 or later; this is %v", v)
-	}
+	acctest.SkipUnless(t, acctest.Actions)
 	ws.Write("main.tf", stageConfig(env, linked+"\n  single_use = true")+`
 action "invitations_stage_invitation_send_email" "welcome" {
   config {

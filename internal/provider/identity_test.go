@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/invitations-dev/terraform-provider-invitations/internal/acctest"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
 )
 
@@ -36,7 +37,7 @@ func TestAccStageInvitation_identity(t *testing.T) {
 	env.srv.SeedAuthentik(3, "other") // import by identity finds it among others
 	cfg := func(name string) string { return stageConfig(env, "name = \""+name+"\"\nflow = \""+flowDefault+"\"") }
 	acc.ParallelTest(t, acc.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Identity)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             stageOnlySeeded(env, 3),
 		Steps: []acc.TestStep{
@@ -68,7 +69,7 @@ func TestAccProgramInvitation_identity(t *testing.T) {
 	env := newTestEnv(t, mockserver.Options{})
 	cfg := programConfig(env, `program_key = "acme+data-science"`+"\n"+`email = "ada@example.com"`)
 	acc.ParallelTest(t, acc.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Identity)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             programDestroyed(env),
 		Steps: []acc.TestStep{
@@ -107,7 +108,7 @@ resource "invitations_program_invitation" "test" {
 	t.Run("upgrade", func(t *testing.T) {
 		env := newTestEnv(t, mockserver.Options{})
 		acc.ParallelTest(t, acc.TestCase{
-			TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+			TerraformVersionChecks: []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Identity)},
 			CheckDestroy:           bothDestroyed(env),
 			Steps: []acc.TestStep{
 				{ProtoV6ProviderFactories: withoutIdentities(), Config: cfg(env)},
@@ -126,7 +127,7 @@ resource "invitations_program_invitation" "test" {
 	t.Run("deleted-meanwhile", func(t *testing.T) {
 		env := newTestEnv(t, mockserver.Options{})
 		acc.ParallelTest(t, acc.TestCase{
-			TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+			TerraformVersionChecks: []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Identity)},
 			CheckDestroy:           bothDestroyed(env),
 			Steps: []acc.TestStep{
 				{ProtoV6ProviderFactories: withoutIdentities(), Config: cfg(env)},

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/invitations-dev/terraform-provider-invitations/internal/acctest"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
 )
 
@@ -34,7 +35,7 @@ func TestAccListResources_query(t *testing.T) {
 	env.srv.SeedIBL(4, "acme+onboarding")
 	env.srv.SeedIBL(3, "acme+data-science")
 	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.ListResources)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: env.providerConfig()},
@@ -81,7 +82,7 @@ func TestAccListResources_validation(t *testing.T) {
 		}
 	}
 	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.ListResources)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		// The same rules as the data sources, before any request.
 		CheckDestroy: noRequests(env),
@@ -103,7 +104,7 @@ func TestAccListResources_pages(t *testing.T) {
 	env.srv.SeedAuthentik(2500, "many")
 	env.srv.SeedIBL(250, "acme+onboarding")
 	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.ListResources)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: env.providerConfig(), Check: func(*terraform.State) error { env.srv.ResetCounts(); return nil }},
