@@ -3,6 +3,7 @@
 # free loopback port, point Terraform at the fresh build through
 # dev_overrides in a temporary CLI configuration, apply the demo
 # configuration, show that a second plan is empty, destroy, stop the mock.
+# TERRAFORM names the CLI (make demo TERRAFORM=tofu runs it on OpenTofu).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,11 +31,16 @@ for _ in $(seq 1 50); do [ -s "$work/mock.env" ] && break; sleep 0.1; done
 . "$work/mock.env"
 sed 's/\(TOKEN\|KEY\)=.*/\1=***/' "$work/mock.env"
 
+tf=$(command -v "${TERRAFORM:-terraform}") || { echo "${TERRAFORM:-terraform} not found" >&2; exit 1; }
+tf_version=$("$tf" version 2>/dev/null | grep -m1 -E "^(Terraform|OpenTofu) v")
+# Terraform and OpenTofu each give the configuration's source, written
+# without a host, their own registry's address: dev_overrides names both.
 address=$(sed -n 's/^const RegistryAddress = "\(.*\)"$/\1/p' "$root/internal/provider/provider.go")
 cat >"$work/terraformrc" <<EOT
 provider_installation {
   dev_overrides {
     "$address" = "$work/bin"
+    "registry.opentofu.org/${address#*/}" = "$work/bin"
   }
   # Nothing else is installed from anywhere: no registry is ever asked.
   filesystem_mirror {
@@ -46,16 +52,13 @@ export TF_CLI_CONFIG_FILE="$work/terraformrc"
 
 cp "$root"/examples/demo/*.tf "$work/"
 cd "$work"
-# The configuration names the provider by its registry address; rewrite the
-# namespace placeholder so that dev_overrides matches it.
-sed -i "s#source = \"[^\"]*/invitations\"#source = \"$address\"#" ./*.tf
 
-step "terraform apply"
-terraform apply -auto-approve -input=false
+step "$tf_version: apply"
+"$tf" apply -auto-approve -input=false
 
 step "A second plan is empty"
 set +e
-terraform plan -detailed-exitcode -input=false
+"$tf" plan -detailed-exitcode -input=false
 rc=$?
 set -e
 if [ "$rc" -ne 0 ]; then
@@ -63,34 +66,32 @@ if [ "$rc" -ne 0 ]; then
   exit 1
 fi
 
-step "terraform destroy"
-terraform destroy -auto-approve -input=false
+step "destroy"
+"$tf" destroy -auto-approve -input=false
 
-# Terraform 1.14+ (terraform-1.NN on PATH): invitations that already exist
-# on the mock are listed with terraform query, configuration is generated,
-# they are imported, and the next plan is empty.
+# With Terraform 1.14+ (this one, or the Terraform 1.15.9 make tools
+# builds), invitations that already exist on the mock are listed with
+# terraform query, configuration is generated, they are imported, and the
+# next plan is empty. OpenTofu has no terraform query.
 newest=""
-for tf in $(compgen -c terraform-1. | sort -uV); do
-  command -v "$tf" >/dev/null && newest=$tf
-done
-minor=0
-if [ -n "$newest" ]; then
-  minor=$("$newest" version 2>/dev/null | sed -n 's/^Terraform v1\.\([0-9]*\)\..*/\1/p' | sed -n 1p)
+if echo "$tf_version" | grep -Eq '^Terraform v1\.(1[4-9]|[2-9][0-9])\.'; then
+  newest=$tf
+elif echo "$tf_version" | grep -q '^Terraform' && [ -x "$root/bin/terraform-1.15.9" ]; then
+  newest=$root/bin/terraform-1.15.9
 fi
-if [ "${minor:-0}" -ge 14 ]; then
+if [ -n "$newest" ]; then
   mkdir "$work/query"
   cp "$root"/examples/demo/query/* "$work/query/"
   cd "$work/query"
-  sed -i "s#source = \"[^\"]*/invitations\"#source = \"$address\"#" ./*.tf
 
-  step "$newest query: what already exists on the mock"
+  step "$("$newest" version 2>/dev/null | grep -m1 "^Terraform v") query: what already exists on the mock"
   "$newest" query
 
-  step "$newest query -generate-config-out: import blocks and configuration"
+  step "query -generate-config-out: import blocks and configuration"
   "$newest" query -generate-config-out=generated.tf >/dev/null
   grep -c '^import {' generated.tf | sed 's/$/ import blocks written to generated.tf/'
 
-  step "$newest apply: import them"
+  step "apply: import them"
   "$newest" apply -auto-approve -input=false | tail -n 1
 
   step "The plan after import is empty"
@@ -105,7 +106,7 @@ if [ "${minor:-0}" -ge 14 ]; then
   echo "No changes."
   "$newest" destroy -auto-approve -input=false | tail -n 1
 else
-  step "terraform query: skipped (needs Terraform 1.14+ on PATH as terraform-1.NN; ../shared/tools/terraform/install provides one)"
+  step "terraform query: skipped ($tf_version has none; on Terraform, make tools builds a 1.15.9 the demo then uses for it)"
 fi
 
 step "Requests the mock server answered"

@@ -61,10 +61,16 @@ func TestedCLI() (CLI, error) {
 			cliErr = fmt.Errorf("%s version: %w", path, err)
 			return
 		}
-		first, _, _ := strings.Cut(string(out), "\n")
-		name, v, _ := strings.Cut(first, " v")
-		cli.OpenTofu = name == "OpenTofu"
-		cli.Version, cliErr = version.NewVersion(strings.TrimSpace(v))
+		// Warnings about the CLI configuration may come first.
+		for _, line := range strings.Split(string(out), "\n") {
+			name, v, _ := strings.Cut(line, " v")
+			if name == "Terraform" || name == "OpenTofu" {
+				cli.OpenTofu = name == "OpenTofu"
+				cli.Version, cliErr = version.NewVersion(strings.TrimSpace(v))
+				return
+			}
+		}
+		cliErr = fmt.Errorf("%s version: no version in %q", path, out)
 	})
 	return cli, cliErr
 }
