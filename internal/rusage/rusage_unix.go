@@ -27,7 +27,7 @@ func Write() {
 		return
 	}
 	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	peak := ru.Maxrss
+	peak := int64(ru.Maxrss) //nolint:unconvert // int32 on 32-bit BSDs (freebsd/386, freebsd/arm)
 	if hwm, ok := highWaterMark(); ok {
 		peak = hwm
 	}
