@@ -256,7 +256,7 @@ func TestChaos(t *testing.T) {
 		iblExtra string
 	}{
 		{"faults", mockserver.Options{}, ""},
-		{"faults+always-create", mockserver.Options{IBL: mockserver.IBLOptions{AlwaysCreate: true}}, "upsert = false"},
+		{"faults+always-create", mockserver.Options{IBL: mockserver.IBLOptions{AlwaysCreate: true, RealDelete: true}}, "upsert = false"},
 		{"faults+real-delete", mockserver.Options{IBL: mockserver.IBLOptions{RealDelete: true}}, ""},
 	}
 	for i, tc := range runs {
