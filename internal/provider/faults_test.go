@@ -367,4 +367,3 @@ resource "invitations_program_invitation" "twin" {
 		},
 	})
 }
-

@@ -139,9 +139,9 @@ func (r *programInvitationResource) Schema(ctx context.Context, _ resource.Schem
 			"active": schema.BoolAttribute{
 				MarkdownDescription: "Whether the invitation can be used. Defaults to `true`. The server also reports an invitation the invitee accepted as inactive " +
 					"(`status` `accepted`): then the default keeps it inactive unless `reissue` is `true`, and `active = true` is an error.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(true),
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
 			},
 			"source": schema.StringAttribute{
 				MarkdownDescription: "Where the invitation comes from, e.g. `terraform`; data sources can filter on it. " + keptNote,

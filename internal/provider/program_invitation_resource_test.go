@@ -206,7 +206,7 @@ func TestAccProgramInvitation_lifecycle(t *testing.T) {
 				ImportStateIdFunc: func(s *terraform.State) (string, error) {
 					return "acme/" + s.RootModule().Resources[programAddr].Primary.ID, nil
 				},
-				ImportStateVerify:       true,
+				ImportStateVerify: true,
 				// What the configuration does not set is not known to an import.
 				ImportStateVerifyIgnore: []string{"timeouts", "enrollment_config", "kept_by_server"},
 				PreConfig:               env.srv.ResetCounts,
