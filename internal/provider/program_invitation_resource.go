@@ -885,7 +885,11 @@ func (r *programInvitationResource) retirement() *iblRetirement {
 		return &iblRetirement{}
 	}
 	v, _ := iblRetirements.LoadOrStore(r.data, &iblRetirement{})
-	return v.(*iblRetirement)
+	ret, ok := v.(*iblRetirement)
+	if !ok {
+		return &iblRetirement{}
+	}
+	return ret
 }
 
 // remove retires an invitation. Real servers answer 200 to DELETE and keep
