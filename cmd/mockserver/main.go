@@ -30,7 +30,10 @@ func main() {
 	iblScheme := flag.String("ibl-auth-scheme", "Api-Token", "Authorization prefix the ibl.ai part accepts (Api-Token or Api-Key)")
 	iblNextPage := flag.Bool("ibl-next-page-envelope", false, "answer lists with next_page/previous_page instead of next/previous")
 	iblRelative := flag.Bool("ibl-relative-links", false, "render pagination links as paths instead of absolute URLs")
-	iblNoopDelete := flag.Bool("ibl-noop-delete", false, "answer 200 to DELETE without deleting (a known server bug)")
+	_ = flag.Bool("ibl-noop-delete", true, "accepted for compatibility: DELETE answers 200 and keeps the row by default, as real servers do (see -ibl-real-delete)")
+	iblRealDelete := flag.Bool("ibl-real-delete", false, "play a server whose DELETE deletes the row (real servers keep it)")
+	iblEmailCase := flag.Bool("ibl-email-case-sensitive", false, "compare emails exactly in filters and in the create-or-update key")
+	iblNoEnrollment := flag.Bool("ibl-no-enrollment-config", false, "play a server older than enrollment_config: it is stored in metadata, like any unknown body key")
 	iblAlwaysCreate := flag.Bool("ibl-always-create", false, "make every POST insert a new invitation (servers before create-or-update)")
 	latency := flag.Duration("latency", 0, "delay every answer by this much")
 	random5xx := flag.Float64("random-5xx", 0, "fail this fraction (0..1) of API requests with a random 500/502/503/504")
@@ -43,7 +46,8 @@ func main() {
 	srv := mockserver.New(mockserver.Options{IBL: mockserver.IBLOptions{
 		Programs:   strings.Split(*iblPrograms, ","),
 		AuthScheme: *iblScheme, NextPageEnvelope: *iblNextPage, RelativeLinks: *iblRelative,
-		NoopDelete: *iblNoopDelete, AlwaysCreate: *iblAlwaysCreate,
+		RealDelete: *iblRealDelete, AlwaysCreate: *iblAlwaysCreate,
+		EmailCaseSensitive: *iblEmailCase, NoEnrollmentConfig: *iblNoEnrollment,
 	}})
 	srv.SeedAuthentik(*seedAuthentik, "seeded")
 	srv.SeedIBL(*seedIBL, "acme+onboarding")

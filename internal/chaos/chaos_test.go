@@ -256,8 +256,8 @@ func TestChaos(t *testing.T) {
 		iblExtra string
 	}{
 		{"faults", mockserver.Options{}, ""},
-		{"faults+always-create", mockserver.Options{IBL: mockserver.IBLOptions{AlwaysCreate: true}}, "upsert = false"},
-		{"faults+noop-delete", mockserver.Options{IBL: mockserver.IBLOptions{NoopDelete: true}}, ""},
+		{"faults+always-create", mockserver.Options{IBL: mockserver.IBLOptions{AlwaysCreate: true, RealDelete: true}}, "upsert = false"},
+		{"faults+real-delete", mockserver.Options{IBL: mockserver.IBLOptions{RealDelete: true}}, ""},
 	}
 	for i, tc := range runs {
 		t.Run(tc.name, func(t *testing.T) {
@@ -276,7 +276,7 @@ func TestChaos(t *testing.T) {
 	t.Cleanup(func() {
 		var b strings.Builder
 		fmt.Fprintf(&b, "fault suite, %d invitations of each kind per run:\n%s\n", size(t), header)
-		for _, name := range []string{"faults", "faults+always-create", "faults+noop-delete", "ctrl-c"} {
+		for _, name := range []string{"faults", "faults+always-create", "faults+real-delete", "ctrl-c"} {
 			if f, ok := results[name]; ok {
 				b.WriteString(f.row(name) + "\n")
 			}

@@ -256,12 +256,33 @@ func nextPage(link string, current int) (int, error) {
 
 // Find looks one invitation up by id with the narrowest list request the
 // API allows: its org, program and user. It returns nil when it is gone.
+//
+// Whether the server compares emails without regard to case is not
+// documented, so a miss by email is not taken for absence: the program's
+// invitations are then paged newest first (by the unique id), down to the
+// id, and the one with that id is returned if its email is the same but
+// for case.
 func (c *Client) Find(ctx context.Context, org, programKey, email, username string, id int64) (*Invitation, error) {
 	f := Filter{Org: org, ProgramKey: programKey, Email: email, Sort: "-id"}
 	if email == "" {
 		f.Username = username
 	}
-	return c.findID(ctx, f, id)
+	inv, err := c.findID(ctx, f, id)
+	if inv != nil || err != nil || email == "" {
+		return inv, err
+	}
+	inv, err = c.findID(ctx, Filter{Org: org, ProgramKey: programKey, Sort: "-id", Until: id}, id)
+	if inv == nil || err != nil || !strings.EqualFold(deref(inv.Email), email) {
+		return nil, err
+	}
+	return inv, nil
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
 
 // FindUser lists the invitations of one user (email, else username) to a

@@ -115,7 +115,7 @@ func TestListSkipsEmptyPagesAndShiftedRows(t *testing.T) {
 }
 
 func TestCreateUpdateDelete(t *testing.T) {
-	srv, ts := mockserver.Start(t, mockserver.Options{IBL: mockserver.IBLOptions{AuthScheme: "Api-Key"}})
+	srv, ts := mockserver.Start(t, mockserver.Options{IBL: mockserver.IBLOptions{AuthScheme: "Api-Key", RealDelete: true}})
 	c := newClient(t, ts.URL, "Api-Key")
 	email, src := "ada@example.com", "terraform"
 	inv, err := c.Create(context.Background(), Upsert{ProgramKey: "acme+data-science", Email: &email, Source: &src, Metadata: []byte(`{"a":1}`)})
@@ -189,5 +189,23 @@ func TestUnusableAnswersNeverPassAsInvitations(t *testing.T) {
 			t.Errorf("%s: got %v", name, err)
 		}
 		ts.Close()
+	}
+}
+
+// TestFindMissByCaseIsNotAbsence: on a server that compares emails exactly,
+// a look-up by email that misses only by letter case still finds the
+// invitation by id.
+func TestFindMissByCaseIsNotAbsence(t *testing.T) {
+	srv, ts := mockserver.Start(t, mockserver.Options{IBL: mockserver.IBLOptions{EmailCaseSensitive: true}})
+	srv.SeedIBL(3, "acme+onboarding")
+	c := newClient(t, ts.URL, "Api-Token")
+	rows := srv.IBLInvitations()
+	srv.SetIBLInvitationEmail(rows[1].ID, "Learner2@Example.com")
+	inv, err := c.Find(context.Background(), "acme", "acme+onboarding", "learner2@example.com", "", int64(rows[1].ID))
+	if err != nil || inv == nil || inv.ID != int64(rows[1].ID) {
+		t.Fatalf("miss by case taken for absence: %v, %v", inv, err)
+	}
+	if inv, err := c.Find(context.Background(), "acme", "acme+onboarding", "nobody@example.com", "", 99); err != nil || inv != nil {
+		t.Fatalf("a missing invitation was found: %v, %v", inv, err)
 	}
 }

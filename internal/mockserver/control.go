@@ -13,9 +13,12 @@ import (
 //	POST /_mock/faults                            queue faults (a JSON list of Fault)
 //	POST /_mock/chaos                             random faults (a JSON Chaos; null turns them off)
 //	POST /_mock/authentik/invitations/{pk}/use    a user enrols with the invitation
+//	POST /_mock/ibl/invitations/{id}/accept       the invitee registers (serveIBLControl)
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request, rest string) {
 	parts := strings.Split(strings.Trim(rest, "/"), "/")
 	switch {
+	case len(parts) > 0 && parts[0] == "ibl":
+		s.serveIBLControl(w, r, parts[1:])
 	case rest == "requests" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, s.CountsByRoute())
 	case rest == "faults" && r.Method == http.MethodPost:

@@ -39,9 +39,22 @@ type IBLOptions struct {
 	NextPageEnvelope bool
 	// RelativeLinks renders pagination links as paths instead of absolute URLs.
 	RelativeLinks bool
-	// NoopDelete answers 200 to DELETE without deleting anything, as some
-	// deployments have shipped.
+	// RealDelete plays a server whose DELETE deletes the row. Real servers
+	// do not: their DELETE handler is unimplemented and answers 200 while
+	// the row stays (the default).
+	RealDelete bool
+	// NoopDelete is the default now (DELETE answers 200 and keeps the row);
+	// the field is kept so that older callers still build. It has no effect.
+	//
+	// Deprecated: DELETE keeps rows unless RealDelete is set.
 	NoopDelete bool
+	// EmailCaseSensitive compares emails exactly in filters and in the
+	// create-or-update key (the server's behaviour is not documented; the
+	// default compares them without regard to case).
+	EmailCaseSensitive bool
+	// NoEnrollmentConfig plays a server older than the enrollment_config
+	// field: like any body key it does not know, it is stored in metadata.
+	NoEnrollmentConfig bool
 	// AlwaysCreate makes POST insert a new row every time instead of
 	// updating the invitation of the same program and user (older servers).
 	AlwaysCreate bool
@@ -252,12 +265,20 @@ func (s *Server) iblList(w http.ResponseWriter, r *http.Request) {
 	if org == "" {
 		org = q.Get("platform_org")
 	}
+	// platform_key (SDK 4.202, the vendor's web UI) and its alias key name
+	// the platform, whose key is the org of the program keys.
+	platformKey := q.Get("platform_key")
+	if platformKey == "" {
+		platformKey = q.Get("key")
+	}
 	var items []*iblInvitation
 	for _, inv := range s.ibl.rows {
 		switch {
 		case q.Get("program_key") != "" && inv.ProgramKey != q.Get("program_key"),
 			org != "" && inv.org() != org,
-			q.Get("email") != "" && !strings.EqualFold(deref(inv.Email), q.Get("email")),
+			q.Get("email") != "" && !s.iblEmailEqual(deref(inv.Email), q.Get("email")),
+			platformKey != "" && inv.org() != platformKey,
+			q.Get("program_id") != "" && strconv.Itoa(s.iblProgramID(inv.ProgramKey)) != q.Get("program_id"),
 			q.Get("username") != "" && deref(inv.Username) != q.Get("username"),
 			q.Get("source") != "" && deref(inv.Source) != q.Get("source"),
 			active != nil && inv.Active != *active:
@@ -346,6 +367,17 @@ func (s *Server) paginateIBL(w http.ResponseWriter, r *http.Request, items []*ib
 	writeJSON(w, http.StatusOK, map[string]any{"count": len(items), nextKey: link(page + 1), prevKey: link(page - 1), "results": results})
 }
 
+// iblProgramID is the program's id: its position in Programs, from 1 (0
+// for a program the mock does not know).
+func (s *Server) iblProgramID(key string) int {
+	for i, p := range s.opts.IBL.Programs {
+		if p == key {
+			return i + 1
+		}
+	}
+	return 0
+}
+
 func (s *Server) iblProgramExists(key string) bool {
 	for _, p := range s.opts.IBL.Programs {
 		if p == key {
@@ -353,6 +385,25 @@ func (s *Server) iblProgramExists(key string) bool {
 		}
 	}
 	return false
+}
+
+// iblPostFields are the fields of ProgramInvitationCreate; any other body
+// key is stored in metadata ("Any additional parameters will be added as
+// metadata").
+func (s *Server) iblPostFields() map[string]bool {
+	f := map[string]bool{"program_key": true, "email": true, "username": true, "active": true, "source": true,
+		"redirect_to": true, "created": true, "expired": true, "metadata": true, "enrollment_config": true}
+	if s.opts.IBL.NoEnrollmentConfig {
+		delete(f, "enrollment_config")
+	}
+	return f
+}
+
+func (s *Server) iblEmailEqual(a, b string) bool {
+	if s.opts.IBL.EmailCaseSensitive {
+		return a == b
+	}
+	return strings.EqualFold(a, b)
 }
 
 // iblUpsert is the create-or-update POST, keyed by program and user.
@@ -363,8 +414,14 @@ func (s *Server) iblUpsert(w http.ResponseWriter, r *http.Request) {
 	}
 	errs := map[string][]string{}
 	// No field of ProgramInvitationCreate is nullable: DRF refuses a null.
+	fields := s.iblPostFields()
+	extra := map[string]any{}
 	for k, v := range body {
-		if v == nil {
+		switch {
+		case !fields[k]:
+			extra[k] = v
+			delete(body, k)
+		case v == nil:
 			errs[k] = []string{"This field may not be null."}
 		}
 	}
@@ -451,7 +508,7 @@ func (s *Server) iblUpsert(w http.ResponseWriter, r *http.Request) {
 			if row.ProgramKey != *programKey {
 				continue
 			}
-			if (email != nil && strings.EqualFold(deref(row.Email), *email)) || (email == nil && username != nil && deref(row.Username) == *username) {
+			if (email != nil && s.iblEmailEqual(deref(row.Email), *email)) || (email == nil && username != nil && deref(row.Username) == *username) {
 				inv = row
 				break
 			}
@@ -489,6 +546,16 @@ func (s *Server) iblUpsert(w http.ResponseWriter, r *http.Request) {
 	if m, ok := objects["metadata"]; ok {
 		inv.Metadata = m
 	}
+	if len(extra) > 0 {
+		merged := make(map[string]any, len(inv.Metadata)+len(extra))
+		for k, v := range inv.Metadata {
+			merged[k] = v
+		}
+		for k, v := range extra {
+			merged[k] = v
+		}
+		inv.Metadata = merged
+	}
 	if m, ok := objects["enrollment_config"]; ok {
 		inv.EnrollmentConfig = m
 	}
@@ -519,7 +586,7 @@ func (s *Server) iblDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	for i, inv := range s.ibl.rows {
 		if inv.ID == id && inv.org() == org {
-			if !s.opts.IBL.NoopDelete {
+			if s.opts.IBL.RealDelete {
 				s.ibl.rows = append(s.ibl.rows[:i], s.ibl.rows[i+1:]...)
 			}
 			writeJSON(w, http.StatusOK, map[string]any{"message": "Invitation deleted successfully"})
@@ -536,7 +603,8 @@ type IBLInvitation struct {
 	Email, Username, Source    string
 	RedirectTo                 string
 	Active                     bool
-	Expired                    *time.Time
+	Expired, Started           *time.Time
+	UserID                     *int
 	Metadata, EnrollmentConfig map[string]any
 }
 
@@ -548,9 +616,74 @@ func (s *Server) IBLInvitations() []IBLInvitation {
 	for _, inv := range s.ibl.rows {
 		out = append(out, IBLInvitation{ID: inv.ID, ProgramKey: inv.ProgramKey, Org: inv.org(), Email: deref(inv.Email),
 			Username: deref(inv.Username), Source: deref(inv.Source), RedirectTo: deref(inv.RedirectTo), Active: inv.Active,
-			Expired: inv.Expired, Metadata: inv.Metadata, EnrollmentConfig: inv.EnrollmentConfig})
+			Expired: inv.Expired, Started: inv.Started, UserID: inv.UserID, Metadata: inv.Metadata, EnrollmentConfig: inv.EnrollmentConfig})
 	}
 	return out
+}
+
+// AcceptIBLInvitation plays the invitee registering with the invitation,
+// as the server records it: the invitation is no longer active, started is
+// now, and user_id and username are the platform user's (a new user when
+// the email belongs to none the mock knows).
+func (s *Server) AcceptIBLInvitation(id int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, inv := range s.ibl.rows {
+		if inv.ID != id {
+			continue
+		}
+		now := s.now().UTC().Truncate(time.Microsecond)
+		inv.Active, inv.Started = false, &now
+		if inv.UserID == nil {
+			u, known := s.opts.IBL.Users[strings.ToLower(deref(inv.Email))]
+			if !known {
+				local, _, _ := strings.Cut(deref(inv.Email), "@")
+				u = IBLUser{ID: 10000 + inv.ID, Username: local}
+			}
+			uid := u.ID
+			inv.UserID = &uid
+			if inv.Username == nil {
+				name := u.Username
+				inv.Username = &name
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("no program invitation %d", id)
+}
+
+// SetIBLInvitationEmail changes the email of a stored invitation behind
+// Terraform's back (as the vendor's UI or a normalising import might, for
+// its letter case).
+func (s *Server) SetIBLInvitationEmail(id int, email string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, inv := range s.ibl.rows {
+		if inv.ID == id {
+			inv.Email = &email
+			return true
+		}
+	}
+	return false
+}
+
+// serveIBLControl is the ibl.ai part of the control API:
+//
+//	POST /_mock/ibl/invitations/{id}/accept   the invitee registers (204)
+func (s *Server) serveIBLControl(w http.ResponseWriter, r *http.Request, parts []string) {
+	if len(parts) == 3 && parts[0] == "invitations" && parts[2] == "accept" && r.Method == http.MethodPost {
+		id, err := strconv.Atoi(parts[1])
+		if err == nil {
+			err = s.AcceptIBLInvitation(id)
+		}
+		if err != nil {
+			writeJSON(w, http.StatusNotFound, map[string]any{"detail": err.Error()})
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Not found."})
 }
 
 // DeleteIBLInvitation deletes a program invitation behind Terraform's back.

@@ -80,14 +80,14 @@ func TestIBLUpsertAndValidation(t *testing.T) {
 }
 
 func TestIBLVariants(t *testing.T) {
-	srv, ts := Start(t, Options{IBL: IBLOptions{AlwaysCreate: true, NoopDelete: true, NextPageEnvelope: true, RelativeLinks: true}})
+	srv, ts := Start(t, Options{IBL: IBLOptions{AlwaysCreate: true, NextPageEnvelope: true, RelativeLinks: true}})
 	iblCall(t, ts, "POST", iblPath, admin, `{"program_key":"acme+data-science","email":"ada@example.com"}`)
 	iblCall(t, ts, "POST", iblPath, admin, `{"program_key":"acme+data-science","email":"ada@example.com"}`)
 	if n := len(srv.IBLInvitations()); n != 2 {
 		t.Fatalf("always-create made %d rows", n)
 	}
 	if status, _ := iblCall(t, ts, "DELETE", iblPath+"?id=1&org=acme", admin, ""); status != 200 || len(srv.IBLInvitations()) != 2 {
-		t.Fatalf("no-op delete: %d, %d rows", status, len(srv.IBLInvitations()))
+		t.Fatalf("default (no-op) delete: %d, %d rows", status, len(srv.IBLInvitations()))
 	}
 	_, page := iblCall(t, ts, "GET", iblPath+"?page_size=1", admin, "")
 	if page["next_page"] != iblPath+"?page=2&page_size=1" || page["next"] != nil {
@@ -96,7 +96,7 @@ func TestIBLVariants(t *testing.T) {
 }
 
 func TestIBLListFiltersSortAndDelete(t *testing.T) {
-	srv, ts := Start(t, Options{})
+	srv, ts := Start(t, Options{IBL: IBLOptions{RealDelete: true}})
 	srv.SeedIBL(30, "acme+onboarding")
 	srv.SeedIBL(10, "globex+leadership")
 	_, out := iblCall(t, ts, "GET", iblPath+"?org=acme&cohort=c1&page_size=100", admin, "")
@@ -131,5 +131,79 @@ func TestIBLListFiltersSortAndDelete(t *testing.T) {
 	}
 	if status, _ := iblCall(t, ts, "DELETE", iblPath+"?org=acme", admin, ""); status != 400 {
 		t.Fatalf("delete without id: %d", status)
+	}
+}
+
+func TestIBLDeleteKeepsRowsByDefault(t *testing.T) {
+	srv, ts := Start(t, Options{})
+	iblCall(t, ts, "POST", iblPath, admin, `{"program_key":"acme+data-science","email":"ada@example.com"}`)
+	if status, out := iblCall(t, ts, "DELETE", iblPath+"?id=1&org=acme", admin, ""); status != 200 || out["message"] == nil {
+		t.Fatalf("delete: %d %v", status, out)
+	}
+	if rows := srv.IBLInvitations(); len(rows) != 1 || !rows[0].Active {
+		t.Fatalf("the row did not stay as it was: %+v", rows)
+	}
+}
+
+func TestIBLPostNullsAndUnknownKeys(t *testing.T) {
+	srv, ts := Start(t, Options{})
+	for _, field := range []string{"email", "username", "active", "source", "redirect_to", "created", "expired", "metadata", "enrollment_config", "program_key"} {
+		body := `{"program_key":"acme+data-science","email":"ada@example.com","` + field + `":null}`
+		if field == "program_key" || field == "email" {
+			body = `{"program_key":"acme+data-science","username":"ada","` + field + `":null}`
+		}
+		if status, out := iblCall(t, ts, "POST", iblPath, admin, body); status != 400 || out[field] == nil {
+			t.Errorf("null %s: %d %v, want 400 naming it", field, status, out)
+		}
+	}
+	if n := len(srv.IBLInvitations()); n != 0 {
+		t.Fatalf("a refused POST stored %d rows", n)
+	}
+	_, out := iblCall(t, ts, "POST", iblPath, admin, `{"program_key":"acme+data-science","email":"ada@example.com","metadata":{"a":1},"cohort":"x"}`)
+	if md := out["metadata"].(map[string]any); md["a"] != 1.0 || md["cohort"] != "x" {
+		t.Fatalf("unknown key not stored in metadata: %v", md)
+	}
+	// A server older than enrollment_config stores it as metadata.
+	old, ots := Start(t, Options{IBL: IBLOptions{NoEnrollmentConfig: true}})
+	_, out = iblCall(t, ots, "POST", iblPath, admin, `{"program_key":"acme+data-science","email":"ada@example.com","enrollment_config":{"started":"2027-01-01"}}`)
+	if md := out["metadata"].(map[string]any); md["enrollment_config"] == nil || old.IBLInvitations()[0].EnrollmentConfig != nil {
+		t.Fatalf("no-enrollment-config variant: metadata %v", md)
+	}
+}
+
+func TestIBLAcceptAndPlatformFilters(t *testing.T) {
+	srv, ts := Start(t, Options{})
+	iblCall(t, ts, "POST", iblPath, admin, `{"program_key":"acme+data-science","email":"new@example.com"}`)
+	iblCall(t, ts, "POST", iblPath, admin, `{"program_key":"globex+leadership","email":"ada@example.com"}`)
+	req, _ := http.NewRequest("POST", ts.URL+"/_mock/ibl/invitations/1/accept", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != 204 {
+		t.Fatalf("accept: %v %v", res, err)
+	}
+	_ = res.Body.Close()
+	inv := srv.IBLInvitations()[0]
+	if inv.Active || inv.Started == nil || inv.UserID == nil || inv.Username != "new" {
+		t.Fatalf("accepted invitation: %+v", inv)
+	}
+	if err := srv.AcceptIBLInvitation(99); err == nil {
+		t.Fatal("accepting a missing invitation succeeded")
+	}
+	for q, want := range map[string]int{"platform_key=acme": 1, "key=globex": 1, "program_id=3": 1, "program_id=2": 0, "platform_org=acme": 1} {
+		_, out := iblCall(t, ts, "GET", iblPath+"?"+q, admin, "")
+		if n := len(out["results"].([]any)); n != want {
+			t.Errorf("%s: %d results, want %d", q, n, want)
+		}
+	}
+	// Emails compare without regard to case unless the variant says otherwise.
+	_, out := iblCall(t, ts, "GET", iblPath+"?email=NEW@example.com", admin, "")
+	if n := len(out["results"].([]any)); n != 1 {
+		t.Fatalf("case-insensitive email filter: %d", n)
+	}
+	cs, cts := Start(t, Options{IBL: IBLOptions{EmailCaseSensitive: true}})
+	iblCall(t, cts, "POST", iblPath, admin, `{"program_key":"acme+data-science","email":"Ada@example.com"}`)
+	_, out = iblCall(t, cts, "GET", iblPath+"?email=ada@example.com", admin, "")
+	iblCall(t, cts, "POST", iblPath, admin, `{"program_key":"acme+data-science","email":"ada@example.com"}`)
+	if n := len(out["results"].([]any)); n != 0 || len(cs.IBLInvitations()) != 2 {
+		t.Fatalf("case-sensitive variant: %d results, %d rows", n, len(cs.IBLInvitations()))
 	}
 }

@@ -122,12 +122,23 @@ func TestAccBulkImport(t *testing.T) {
 			if a, p := len(env.srv.AuthentikInvitations()), len(env.srv.IBLInvitations()); a != 15 || p != 19 {
 				t.Fatalf("server holds %d and %d invitations, want 15 and 19", a, p)
 			}
-			// Managed now: destroy removes exactly the imported ones.
+			// Managed now: destroy removes exactly the imported ones (ibl.ai
+			// keeps its rows: the imported ones are deactivated, the others
+			// untouched).
+			before := map[int]bool{}
+			for _, inv := range env.srv.IBLInvitations() {
+				before[inv.ID] = inv.Active
+			}
 			if err := tf.Destroy(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if a, p := len(env.srv.AuthentikInvitations()), len(env.srv.IBLInvitations()); a != 3 || p != 4 {
-				t.Fatalf("after destroy the server holds %d and %d invitations, want the 3 and 4 not imported", a, p)
+			if a, p := len(env.srv.AuthentikInvitations()), len(env.srv.IBLInvitations()); a != 3 || p != 19 {
+				t.Fatalf("after destroy the server holds %d and %d invitations, want the 3 not imported and the 19 ibl.ai rows", a, p)
+			}
+			for _, inv := range env.srv.IBLInvitations() {
+				if imported := inv.ProgramKey == "acme+onboarding"; (imported && inv.Active) || (!imported && inv.Active != before[inv.ID]) {
+					t.Fatalf("after destroy: %+v (imported %v, active before %v)", inv, imported, before[inv.ID])
+				}
 			}
 		})
 	}

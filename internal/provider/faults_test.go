@@ -14,12 +14,9 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
 )
@@ -368,66 +365,5 @@ resource "invitations_program_invitation" "twin" {
 				Check:            onlyFirst,
 			},
 		},
-	})
-}
-
-// TestAccFaults_removedArgumentsAreNeverNull: the API's request schema has
-// no nullable field (the mock answers 400 to a null, as DRF does), so
-// removing source, redirect_to, expired or enrollment_config replaces the
-// invitation, visibly, instead of sending null.
-func TestAccFaults_removedArgumentsAreNeverNull(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
-	base := `
-  program_key = "acme+data-science"
-  email       = "ada@example.com"
-`
-	full := base + `
-  source            = "hr-sync"
-  redirect_to       = "https://learn.example.com/"
-  expired           = "2099-12-31T00:00:00Z"
-  enrollment_config = jsonencode({ start = "2027-01-10" })
-`
-	newID := statecheck.CompareValue(compare.ValuesDiffer())
-	steps := []resource.TestStep{{
-		Config:            programConfig(env, full),
-		ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(programAddr, tfjsonpath.New("id"))},
-	}}
-	for _, removed := range []string{"source", "redirect_to", "expired", "enrollment_config"} {
-		lines := []string{}
-		for _, l := range strings.Split(full, "\n") {
-			if !strings.HasPrefix(strings.TrimSpace(l), removed+" ") {
-				lines = append(lines, l)
-			}
-		}
-		body := strings.Join(lines, "\n")
-		steps = append(steps,
-			resource.TestStep{
-				Config: programConfig(env, body),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionReplace)},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(programAddr, tfjsonpath.New("id"))},
-				Check: programOnServer(env, func(inv mockserver.IBLInvitation) error {
-					cleared := map[string]bool{"source": inv.Source == "", "redirect_to": inv.RedirectTo == "", "expired": inv.Expired == nil,
-						"enrollment_config": inv.EnrollmentConfig == nil}
-					if !cleared[removed] {
-						return fmt.Errorf("%s is still set on the server: %+v", removed, inv)
-					}
-					return nil
-				}),
-			},
-			// Setting it again is an update in place.
-			resource.TestStep{
-				Config: programConfig(env, full),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionUpdate)},
-				},
-			},
-		)
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             programDestroyed(env),
-		Steps:                    steps,
 	})
 }

@@ -46,7 +46,22 @@ func programOnServer(env *testEnv, check func(mockserver.IBLInvitation) error) r
 	}
 }
 
+// programDestroyed checks that no program invitation is left usable: real
+// servers (the mock's default) keep the rows, so each must be deactivated.
 func programDestroyed(env *testEnv) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, inv := range env.srv.IBLInvitations() {
+			if inv.Active {
+				return fmt.Errorf("program invitation %d is still active after destroy: %+v", inv.ID, inv)
+			}
+		}
+		return nil
+	}
+}
+
+// programDeleted checks that no program invitation is left at all (servers
+// whose DELETE deletes: IBLOptions.RealDelete).
+func programDeleted(env *testEnv) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		if left := env.srv.IBLInvitations(); len(left) != 0 {
 			return fmt.Errorf("%d program invitation(s) left on the server: %+v", len(left), left)
@@ -165,15 +180,21 @@ func TestAccProgramInvitation_lifecycle(t *testing.T) {
 			}),
 			{
 				// The API cannot clear source, redirect_to, expired or
-				// enrollment_config: removing them is a visible replacement.
+				// enrollment_config: removing them keeps the server's values,
+				// shown in the plan and listed in kept_by_server.
 				Config: programConfig(env, base+`
   metadata    = jsonencode({ cohort = "2027-fall", track = "ml" })
 `),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionReplace)},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(programAddr, tfjsonpath.New("source"), knownvalue.StringExact("hr-sync")),
+						plancheck.ExpectKnownValue(programAddr, tfjsonpath.New("kept_by_server"), knownvalue.ListExact([]knownvalue.Check{
+							knownvalue.StringExact("source"), knownvalue.StringExact("redirect_to"), knownvalue.StringExact("expired"), knownvalue.StringExact("enrollment_config")})),
+					},
 				},
 				Check: programOnServer(env, func(inv mockserver.IBLInvitation) error {
-					if inv.Source != "" || !inv.Active || inv.RedirectTo != "" || inv.Expired != nil || inv.EnrollmentConfig != nil {
+					if inv.Source != "hr-sync" || !inv.Active || inv.RedirectTo == "" || inv.Expired == nil || inv.EnrollmentConfig == nil {
 						return fmt.Errorf("server holds %+v", inv)
 					}
 					return nil
@@ -185,8 +206,9 @@ func TestAccProgramInvitation_lifecycle(t *testing.T) {
 				ImportStateIdFunc: func(s *terraform.State) (string, error) {
 					return "acme/" + s.RootModule().Resources[programAddr].Primary.ID, nil
 				},
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts", "enrollment_config"},
+				ImportStateVerify: true,
+				// What the configuration does not set is not known to an import.
+				ImportStateVerifyIgnore: []string{"timeouts", "enrollment_config", "kept_by_server"},
 				PreConfig:               env.srv.ResetCounts,
 				// An import is one GET when the invitation is on the first page.
 				ImportStateCheck: func([]*terraform.InstanceState) error { return env.requests(map[string]int{"GET": 1})(nil) },
@@ -204,18 +226,21 @@ func TestAccProgramInvitation_lifecycle(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionReplace)},
 				},
-				Check: programOnServer(env, func(inv mockserver.IBLInvitation) error {
-					if inv.Email != "grace@example.com" {
-						return fmt.Errorf("server holds %+v", inv)
+				// The server keeps ada's invitation, deactivated.
+				Check: func(*terraform.State) error {
+					all := env.srv.IBLInvitations()
+					if len(all) != 2 || all[0].Email != "ada@example.com" || all[0].Active || all[1].Email != "grace@example.com" || !all[1].Active {
+						return fmt.Errorf("want ada's invitation retired and grace's active: %+v", all)
 					}
 					return nil
-				}),
+				},
 			},
 			{
-				// A destroy is a refresh, the DELETE, and a GET confirming it.
+				// A destroy is a refresh, the DELETE, a GET finding that the
+				// server kept it, and the POST that deactivates it.
 				PreConfig: env.srv.ResetCounts,
 				Config:    env.providerConfig(),
-				Check:     env.requests(map[string]int{"GET": 2, "DELETE": 1}),
+				Check:     env.requests(map[string]int{"GET": 2, "DELETE": 1, "POST": 1}),
 			},
 		},
 	})
@@ -294,18 +319,14 @@ func TestAccProgramInvitation_driftAndErrors(t *testing.T) {
 	})
 }
 
-func TestAccProgramInvitation_noopDelete(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{NoopDelete: true}})
+// TestAccProgramInvitation_realDelete: on a server whose DELETE deletes (the
+// kinder variant), destroy deletes, confirms it with the narrow read, and
+// says nothing.
+func TestAccProgramInvitation_realDelete(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{RealDelete: true}})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		// The server ignored the DELETE: the invitation is left, but inactive.
-		CheckDestroy: func(*terraform.State) error {
-			all := env.srv.IBLInvitations()
-			if len(all) != 1 || all[0].Active {
-				return fmt.Errorf("want one deactivated invitation left, got %+v", all)
-			}
-			return nil
-		},
+		CheckDestroy:             programDeleted(env),
 		Steps: []resource.TestStep{{
 			Config: programConfig(env, `
   program_key = "acme+data-science"
@@ -316,7 +337,9 @@ func TestAccProgramInvitation_noopDelete(t *testing.T) {
 }
 
 func TestAccProgramInvitation_alwaysCreateServer(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{AlwaysCreate: true}})
+	// A server that inserts on every POST can only retire an invitation if
+	// its DELETE works: the kinder variant, asked for by name.
+	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{AlwaysCreate: true, RealDelete: true}})
 	idDiffers := statecheck.CompareValue(compare.ValuesDiffer())
 	cfg := func(source string) string {
 		return programConfig(env, `program_key = "acme+data-science"`+"\n"+`email = "ada@example.com"`+"\n"+`source = "`+source+`"`)
@@ -339,7 +362,7 @@ func TestAccProgramInvitation_alwaysCreateServer(t *testing.T) {
 	// the undo worked.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             programDestroyed(env),
+		CheckDestroy:             programDeleted(env),
 		Steps: []resource.TestStep{
 			{Config: cfg("v1"), Check: sourceIs("v1")},
 			{Config: cfg("v2"), ExpectError: regexp.MustCompile(`(?s)does not update invitations in place.*Set upsert = false`)},
@@ -396,8 +419,8 @@ func TestAccProgramInvitation_serverVariants(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				CheckDestroy: func(*terraform.State) error {
-					if n := len(env.srv.IBLInvitations()); n != 250 {
-						return fmt.Errorf("%d invitations left, want the 250 seeded", n)
+					if n := len(env.srv.IBLInvitations()); n != 251 || env.srv.IBLInvitations()[250].Active {
+						return fmt.Errorf("%d invitations left, want the 250 seeded and the one deactivated", n)
 					}
 					for _, r := range env.srv.Requests() {
 						if strings.Contains(r.Path, "/api/catalog/") && !strings.HasPrefix(r.Path, tc.urlSuffix+"/api/catalog/") {

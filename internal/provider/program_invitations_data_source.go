@@ -97,6 +97,11 @@ func (d *programInvitationsDataSource) Read(ctx context.Context, req datasource.
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
+	if f.Sort == "" {
+		// The server's default, sent so that pages follow the unique id
+		// whatever a deployment's default is.
+		f.Sort = "-id"
+	}
 	list, total, err := d.client.List(ctx, f)
 	if err != nil {
 		resp.Diagnostics.AddError("Listing ibl.ai program invitations failed", describe(err))
@@ -131,7 +136,7 @@ var programItemObject = schema.NestedAttributeObject{Attributes: map[string]sche
 	"email":       schema.StringAttribute{Computed: true, MarkdownDescription: "Email address of the invited user, or null."},
 	"username":    schema.StringAttribute{Computed: true, MarkdownDescription: "Username of the invited user, or null."},
 	"user_id":     schema.Int64Attribute{Computed: true, MarkdownDescription: "Id of the platform user, or null."},
-	"active":      schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the invitation can be used."},
+	"active":      schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the invitation can be used (pending); `false` once the invitee accepted it or it was deactivated (ibl.ai reports both as inactive)."},
 	"source":      schema.StringAttribute{Computed: true, MarkdownDescription: "Source of the invitation, or null."},
 	"redirect_to": schema.StringAttribute{Computed: true, MarkdownDescription: "Redirect URL after acceptance, or null."},
 	"expired":     schema.StringAttribute{Computed: true, MarkdownDescription: "When the invitation expires (RFC 3339), or null."},

@@ -1,0 +1,338 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/acctest"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
+)
+
+// Acceptance tests of the program invitation against the mock's defaults,
+// which play ibl.ai as real servers are (DELETE keeps rows, invitees
+// accept, no field can be cleared).
+
+// TestAccProgramInvitation_removedArgumentsKeepServerValues: the API cannot
+// clear source, redirect_to, expired, metadata or enrollment_config (a null
+// is a 400). Removing one from the configuration is an update that keeps the
+// server's value, shown in the plan and listed in kept_by_server, never an
+// inconsistent result; the next plan is empty, and the server holds the one
+// invitation with the value still set.
+func TestAccProgramInvitation_removedArgumentsKeepServerValues(t *testing.T) {
+	full := map[string]string{
+		"source":            `"hr-sync"`,
+		"redirect_to":       `"https://learn.example.com/"`,
+		"expired":           `"2099-12-31T00:00:00Z"`,
+		"metadata":          `jsonencode({ cohort = "2027-spring" })`,
+		"enrollment_config": `jsonencode({ start = "2027-01-10" })`,
+	}
+	body := func(without string) string {
+		b := "program_key = \"acme+data-science\"\nemail = \"ada@example.com\"\n"
+		for _, name := range programUnclearable {
+			if name != without {
+				b += name + " = " + full[name] + "\n"
+			}
+		}
+		return b
+	}
+	for _, removed := range programUnclearable {
+		t.Run(removed, func(t *testing.T) {
+			env := newTestEnv(t, mockserver.Options{})
+			sameID := statecheck.CompareValue(compare.ValuesSame())
+			stillSet := programOnServer(env, func(inv mockserver.IBLInvitation) error {
+				set := map[string]bool{"source": inv.Source == "hr-sync", "redirect_to": inv.RedirectTo != "", "expired": inv.Expired != nil,
+					"metadata": inv.Metadata["cohort"] == "2027-spring", "enrollment_config": inv.EnrollmentConfig["start"] == "2027-01-10"}
+				if !set[removed] || !inv.Active {
+					return fmt.Errorf("want %s kept on the one active invitation: %+v", removed, inv)
+				}
+				return nil
+			})
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				CheckDestroy:             programDestroyed(env),
+				Steps: []resource.TestStep{
+					{
+						Config:            programConfig(env, body("")),
+						ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(programAddr, tfjsonpath.New("id"))},
+					},
+					{
+						Config: programConfig(env, body(removed)),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionUpdate),
+							plancheck.ExpectKnownValue(programAddr, tfjsonpath.New(removed), knownvalue.NotNull()),
+							plancheck.ExpectKnownValue(programAddr, tfjsonpath.New("kept_by_server"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(removed)})),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							sameID.AddStateValue(programAddr, tfjsonpath.New("id")),
+							statecheck.ExpectKnownValue(programAddr, tfjsonpath.New(removed), knownvalue.NotNull()),
+						},
+						Check: stillSet,
+					},
+					{
+						Config:           programConfig(env, body(removed)),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+						Check:            stillSet,
+					},
+					{
+						// Setting it again is an update in place of the same invitation.
+						Config: programConfig(env, body("")),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionUpdate),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							sameID.AddStateValue(programAddr, tfjsonpath.New("id")),
+							statecheck.ExpectKnownValue(programAddr, tfjsonpath.New("kept_by_server"), knownvalue.ListSizeExact(0)),
+						},
+						Check: stillSet,
+					},
+				},
+			})
+		})
+	}
+}
+
+// destroyWorkspace applies n program invitations in a Terraform workspace,
+// destroys them, and returns the destroy's requests by method and its
+// output.
+func destroyWorkspace(t *testing.T, env *testEnv, n int) (map[string]int, string) {
+	t.Helper()
+	ws := acctest.NewWorkspace(t, "../..", RegistryAddress)
+	ws.Write("main.tf", fmt.Sprintf("terraform {\n  required_providers {\n    invitations = { source = %q }\n  }\n}\n", RegistryAddress)+
+		env.providerConfig()+fmt.Sprintf(`
+resource "invitations_program_invitation" "many" {
+  count       = %d
+  program_key = "acme+onboarding"
+  email       = "person-${count.index}@example.com"
+}
+`, n))
+	ctx := t.Context()
+	if out, err := ws.Run(ctx, "apply", "-auto-approve", "-parallelism=10"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	env.srv.ResetCounts()
+	out, err := ws.Run(ctx, "destroy", "-auto-approve", "-refresh=false", "-parallelism=10")
+	if err != nil {
+		t.Fatalf("destroy: %v\n%s", err, out)
+	}
+	counts := map[string]int{}
+	for _, r := range env.srv.Requests() {
+		counts[r.Method]++
+	}
+	return counts, out
+}
+
+// TestAccProgramInvitation_destroyRetiresOnce: on a server that keeps rows
+// (real servers, the mock's default), a destroy of 20 retires each
+// invitation by deactivating it, says so once, and costs at most 2 requests
+// per invitation (measured: the first invitation's DELETE, confirming GET
+// and deactivating POST, then one POST each). The figure for 100 is logged.
+func TestAccProgramInvitation_destroyRetiresOnce(t *testing.T) {
+	acctest.RequireAcc(t)
+	for _, n := range []int{20, 100} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t, mockserver.Options{})
+			counts, out := destroyWorkspace(t, env, n)
+			total := counts["GET"] + counts["POST"] + counts["DELETE"]
+			warnings := strings.Count(out, "Warning: ibl.ai keeps program invitations after DELETE")
+			t.Logf("destroy of %d program invitations on the default mock: %d requests (%v), %d warning(s)", n, total, counts, warnings)
+			if total > 2*n || warnings != 1 {
+				t.Fatalf("destroy of %d: %d requests (%v), %d warnings; want at most %d requests and 1 warning\n%s", n, total, counts, warnings, 2*n, out)
+			}
+			rows := env.srv.IBLInvitations()
+			if len(rows) != n {
+				t.Fatalf("%d rows on the server, want the %d kept", len(rows), n)
+			}
+			for _, inv := range rows {
+				if inv.Active {
+					t.Fatalf("invitation %d is still active after destroy", inv.ID)
+				}
+			}
+		})
+	}
+	t.Run("real-delete", func(t *testing.T) {
+		t.Parallel()
+		// A server whose DELETE deletes (the kinder variant): deleted, no warning.
+		env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{RealDelete: true}})
+		counts, out := destroyWorkspace(t, env, 20)
+		total := counts["GET"] + counts["POST"] + counts["DELETE"]
+		t.Logf("destroy of 20 program invitations on -ibl-real-delete: %d requests (%v)", total, counts)
+		if total > 40 || counts["POST"] != 0 || strings.Contains(out, "Warning: ibl.ai keeps") || len(env.srv.IBLInvitations()) != 0 {
+			t.Fatalf("real delete: %d requests (%v), %d rows left\n%s", total, counts, len(env.srv.IBLInvitations()), out)
+		}
+	})
+}
+
+// TestAccProgramInvitation_accepted: an invitation the invitee accepted
+// (the server reports it inactive with started and user_id set) is reported
+// as accepted, never re-activated by a plan, never reused by a create; with
+// reissue = true it is re-opened on purpose.
+func TestAccProgramInvitation_accepted(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	base := "program_key = \"acme+data-science\"\nemail = \"newcomer@example.com\"\n"
+	accept := func() {
+		for _, inv := range env.srv.IBLInvitations() {
+			if err := env.srv.AcceptIBLInvitation(inv.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	other := func(body string) string {
+		return env.providerConfig() + "resource \"invitations_program_invitation\" \"other\" {\n" + body + "}\n"
+	}
+	otherAddr := "invitations_program_invitation.other"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             programDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				Config:            programConfig(env, base),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(programAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending"))},
+			},
+			{
+				// The invitee registers: the refresh reports it accepted, and
+				// the plan does not re-activate it (active defaults to true).
+				PreConfig: accept,
+				Config:    programConfig(env, base),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+					plancheck.ExpectKnownValue(programAddr, tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
+					plancheck.ExpectKnownValue(programAddr, tfjsonpath.New("active"), knownvalue.Bool(false)),
+				}},
+				Check: programOnServer(env, func(inv mockserver.IBLInvitation) error {
+					if inv.Active || inv.Started == nil {
+						return fmt.Errorf("re-activated: %+v", inv)
+					}
+					return nil
+				}),
+			},
+			{
+				// Asking for it active is refused, naming the way to do it.
+				Config:      programConfig(env, base+"active = true\n"),
+				ExpectError: regexp.MustCompile(`(?s)accepted.*reissue = true`),
+			},
+			{
+				// Re-creating it under another address is refused too: the
+				// server would reuse the accepted invitation.
+				Config:      other(base),
+				ExpectError: regexp.MustCompile(`(?s)invitee accepted the existing program invitation.*reissue = true`),
+			},
+			{
+				// reissue = true re-opens it, on purpose.
+				Config: other(base + "reissue = true\n"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(otherAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+					statecheck.ExpectKnownValue(otherAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
+				},
+				Check: func(*terraform.State) error {
+					if all := env.srv.IBLInvitations(); len(all) != 1 || !all[0].Active {
+						return fmt.Errorf("want the one invitation re-opened: %+v", all)
+					}
+					return nil
+				},
+			},
+			{
+				// Accepted again: with reissue = true the plan re-opens it, and says so.
+				PreConfig: accept,
+				Config:    other(base + "reissue = true\n"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(otherAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(otherAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
+				}},
+			},
+		},
+	})
+}
+
+// TestAccProgramInvitation_unknownFieldEcho: a server older than
+// enrollment_config stores it in metadata, as any body key it does not know;
+// the apply fails with one error naming the argument and why, not an
+// inconsistent result.
+func TestAccProgramInvitation_unknownFieldEcho(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{NoEnrollmentConfig: true}})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             programDestroyed(env),
+		Steps: []resource.TestStep{{
+			Config: programConfig(env, `
+  program_key       = "acme+data-science"
+  email             = "ada@example.com"
+  enrollment_config = jsonencode({ started = "2027-01-10T00:00:00Z" })
+`),
+			ExpectError: regexp.MustCompile(`(?s)does not know the enrollment_config field.*stored enrollment_config in the metadata.*Any additional parameters will be added as metadata`),
+		}},
+	})
+}
+
+// TestAccProgramInvitation_emailCaseSensitiveServer: on a server that
+// compares emails exactly, a look-up that misses by case does not conclude
+// the invitation is gone, and the destroy retires the one invitation.
+func TestAccProgramInvitation_emailCaseSensitiveServer(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{EmailCaseSensitive: true}})
+	cfg := programConfig(env, "program_key = \"acme+data-science\"\nemail = \"ada@example.com\"\n")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if all := env.srv.IBLInvitations(); len(all) != 1 || all[0].Active {
+				return fmt.Errorf("want the one invitation, deactivated: %+v", all)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				// The server now spells the email otherwise: the refresh's
+				// narrow GET misses by case, and the invitation is still found.
+				PreConfig:        func() { env.srv.SetIBLInvitationEmail(env.srv.IBLInvitations()[0].ID, "Ada@Example.com") },
+				Config:           cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+// TestAccProgramInvitation_forbiddenSpeaksIBL: ibl.ai's 403 is explained as
+// ibl.ai's (permission, read-only platform admin, RBAC), not authentik's.
+func TestAccProgramInvitation_forbiddenSpeaksIBL(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "invitations" {
+  ibl = { url = "` + env.url + `", api_key = "` + mockserver.IBLReadOnlyKey + `" }
+}
+resource "invitations_program_invitation" "test" {
+  program_key = "acme+data-science"
+  email       = "ada@example.com"
+}
+`,
+			ExpectError: regexp.MustCompile(`(?s)POST /api/catalog/invitations/program/: HTTP 403.*ibl.ai answers 403.*read-only platform admin.*Ibl.Catalog/ProgramInvitations/`),
+		}},
+	})
+}
+
+func TestDescribeForbiddenPerPlatform(t *testing.T) {
+	for path, want := range map[string]string{
+		"/api/catalog/invitations/program/":      "ibl.ai answers 403",
+		"/dm/api/catalog/invitations/program/":   "ibl.ai answers 403",
+		"/api/v3/stages/invitation/invitations/": "authentik answers 403",
+	} {
+		got := describe(&client.APIError{Method: "POST", Path: path, StatusCode: 403, Message: "denied"})
+		if !strings.Contains(got, want) || (want == "ibl.ai answers 403") == strings.Contains(got, "authentik") {
+			t.Errorf("%s: %q, want it to speak of %q only", path, got, want)
+		}
+	}
+}
