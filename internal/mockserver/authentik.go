@@ -761,10 +761,14 @@ func (s *Server) SeedAuthentik(n int, prefix string) {
 			pk := flows[i%len(flows)].PK
 			inv.Flow = &pk
 		}
+		// Every seeded invitation expires (the cleanup job deletes the ones
+		// that do not): one in five at its own time, the others all at the
+		// same far-future instant, so that they tie under -expires.
+		t := time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)
 		if i%5 == 0 {
-			t := s.now().Add(time.Duration(24*i) * time.Hour).UTC().Truncate(time.Second)
-			inv.Expires = &t
+			t = s.now().Add(time.Duration(24*i) * time.Hour).UTC().Truncate(time.Second)
 		}
+		inv.Expires = &t
 		s.ak.byPK[inv.PK] = inv
 	}
 }

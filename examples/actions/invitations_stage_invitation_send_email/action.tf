@@ -1,6 +1,7 @@
 # Email each new invitation's link once, right after it is created.
 resource "invitations_stage_invitation" "ada" {
   name       = "ada-lovelace"
+  expires = "2099-01-01T00:00:00Z"
   flow       = "0b4cf3a3-5ad1-4d38-8f5b-0d1c5c3c7f10"
   single_use = true
 
