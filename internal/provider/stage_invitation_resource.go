@@ -105,8 +105,8 @@ func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaR
 					"Required: authentik's cleanup job (every 5 minutes) deletes expired invitations and also those without `expires`, so an invitation without one would be gone within minutes and re-created with a new token on every apply. " +
 					"authentik has no invitation that never expires: for a long-lived one, set a far-future time (`\"2099-12-31T23:59:59Z\"`), or a fixed date you move forward on purpose. " +
 					"Avoid `timeadd(timestamp(), ...)`: `timestamp()` changes on every run, so every plan would update the invitation.",
-				Required:            true,
-				CustomType:          fwtypes.InstantType{},
+				Required:   true,
+				CustomType: fwtypes.InstantType{},
 			},
 			"fixed_data": jsonObjectAttribute("Data the invitation fixes in the enrollment flow's context, as a JSON object (`jsonencode({...})`); compared as JSON, so key order and spacing do not matter. Defaults to `{}`."),
 			"single_use": schema.BoolAttribute{
