@@ -739,6 +739,18 @@ func (s *Server) DeleteAuthentikInvitation(pk string) bool {
 	return ok
 }
 
+// AddAuthentikInvitation creates one invitation outside any client, owned
+// by the admin, and returns its pk; expires may be nil.
+func (s *Server) AddAuthentikInvitation(name string, expires *time.Time) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ak.seq++
+	inv := &akInvitation{PK: newUUID(), Name: name, CreatedBy: s.opts.AuthentikTokens[AuthentikAdminToken], seq: s.ak.seq,
+		FixedData: map[string]any{}, Expires: expires}
+	s.ak.byPK[inv.PK] = inv
+	return inv.PK
+}
+
 // SeedAuthentik creates n invitations named <prefix>-<i>, owned by the admin.
 func (s *Server) SeedAuthentik(n int, prefix string) {
 	s.mu.Lock()
