@@ -40,9 +40,10 @@ resource "invitations_stage_invitation" "tied" {
 
 // authentikRequests counts the requests authentik received since the last
 // reset, checks them against at most, and resets.
-func authentikRequests(env *testEnv, what string, atMost int, posts int) resource.TestCheckFunc {
+func authentikRequests(t *testing.T, env *testEnv, what string, atMost int, posts int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		n, p := env.srv.Count("", "/api/v3/"), env.srv.Count("POST", "/api/v3/")
+		t.Logf("%s: %d requests to authentik (%v)", what, n, env.srv.CountsByRoute())
 		env.srv.ResetCounts()
 		if n > atMost || p != posts {
 			return fmt.Errorf("%s took %d requests to authentik (%d POSTs), want at most %d (%d POSTs)", what, n, p, atMost, posts)
@@ -83,7 +84,7 @@ func TestAccStageInvitation_noopPlanBudget(t *testing.T) {
 			{
 				Config:   cfg,
 				PlanOnly: true,
-				Check:    resource.ComposeTestCheckFunc(listingsOrdered(env), authentikRequests(env, "a no-op plan of 1,000", 12, 0)),
+				Check:    resource.ComposeTestCheckFunc(listingsOrdered(env), authentikRequests(t, env, "a no-op plan of 1,000", 12, 0)),
 			},
 			{
 				PreConfig: func() {
@@ -101,7 +102,7 @@ func TestAccStageInvitation_noopPlanBudget(t *testing.T) {
 				}},
 				// The apply's plan: 12 + one GET for each of the 3 gone; then
 				// the 3 POSTs; then the test's own plan after the apply (12 more).
-				Check: authentikRequests(env, "plan, apply and plan again with 3 gone", 12+3+3+12, 3),
+				Check: authentikRequests(t, env, "plan, apply and plan again with 3 gone", 12+3+3+12, 3),
 			},
 		},
 	})
