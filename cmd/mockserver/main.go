@@ -35,6 +35,10 @@ func main() {
 	iblEmailCase := flag.Bool("ibl-email-case-sensitive", false, "compare emails exactly in filters and in the create-or-update key")
 	iblNoEnrollment := flag.Bool("ibl-no-enrollment-config", false, "play a server older than enrollment_config: it is stored in metadata, like any unknown body key")
 	iblAlwaysCreate := flag.Bool("ibl-always-create", false, "make every POST insert a new invitation (servers before create-or-update)")
+	akVersion := flag.String("authentik-version", mockserver.DefaultAuthentikVersion, "authentik release to play (YYYY.M): before 2025.12 names are limited to 50 characters and pages are not capped; 2026.2 and older have no send_email (404); 2024.2 and older default an omitted expires to now + 30 minutes and reject null")
+	akCleanup := flag.Duration("authentik-cleanup-interval", 5*time.Minute, "how often authentik's cleanup job deletes expired invitations and those without expires (POST /_mock/authentik/cleanup runs it at once); 0 never")
+	akMaxPage := flag.Int("authentik-max-page-size", 100, "largest authentik page (the tenant's pagination_max_page_size)")
+	akStable := flag.Bool("authentik-stable-order", false, "list rows that tie under the ordering in creation order (kinder than a real database, whose order of ties changes from request to request)")
 	latency := flag.Duration("latency", 0, "delay every answer by this much")
 	random5xx := flag.Float64("random-5xx", 0, "fail this fraction (0..1) of API requests with a random 500/502/503/504")
 	seed := flag.Uint64("seed", 1, "seed of the random faults")
@@ -43,12 +47,19 @@ func main() {
 	envFile := flag.String("env-file", "", "also write the export lines to this file")
 	flag.Parse()
 
-	srv := mockserver.New(mockserver.Options{IBL: mockserver.IBLOptions{
-		Programs:   strings.Split(*iblPrograms, ","),
-		AuthScheme: *iblScheme, NextPageEnvelope: *iblNextPage, RelativeLinks: *iblRelative,
-		RealDelete: *iblRealDelete, AlwaysCreate: *iblAlwaysCreate,
-		EmailCaseSensitive: *iblEmailCase, NoEnrollmentConfig: *iblNoEnrollment,
-	}})
+	if *akCleanup == 0 {
+		*akCleanup = -1 // Options: negative is never
+	}
+	srv := mockserver.New(mockserver.Options{
+		AuthentikVersion: *akVersion, AuthentikCleanupInterval: *akCleanup, AuthentikMaxPageSize: *akMaxPage, AuthentikStableOrder: *akStable,
+		IBL: mockserver.IBLOptions{
+			Programs:   strings.Split(*iblPrograms, ","),
+			AuthScheme: *iblScheme, NextPageEnvelope: *iblNextPage, RelativeLinks: *iblRelative,
+			RealDelete: *iblRealDelete, AlwaysCreate: *iblAlwaysCreate,
+			EmailCaseSensitive: *iblEmailCase, NoEnrollmentConfig: *iblNoEnrollment,
+		}})
+	srv.StartCleanup()
+	defer srv.Close()
 	srv.SeedAuthentik(*seedAuthentik, "seeded")
 	srv.SeedIBL(*seedIBL, "acme+onboarding")
 	srv.SetLatency(*latency)

@@ -21,6 +21,7 @@ resource "invitations_stage_invitation" "contractors" {
 
 resource "invitations_stage_invitation" "staff" {
   name       = "staff-onboarding"
+  expires    = "2099-01-01T00:00:00Z"
   fixed_data = jsonencode({ department = "engineering", groups = ["staff"] })
 }
 

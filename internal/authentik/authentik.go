@@ -22,8 +22,30 @@ const APIPath = "/api/v3"
 
 const invitationsPath = "/stages/invitation/invitations/"
 
-// MaxPageSize is the largest page the client asks for.
+// MaxPageSize is the largest page the client asks for. Servers since
+// 2025.12 cap it at the tenant's pagination_max_page_size (100 by default)
+// and say so in total_pages; older ones serve it whole.
 const MaxPageSize = 1000
+
+// DefaultOrdering is the order listings ask for when the caller names none:
+// authentik's own -expires, with the pk as a tie break. The server breaks
+// no tie itself, so without a unique key rows that share an expires come
+// back in any order, and pages skip or repeat them.
+const DefaultOrdering = "-expires,pk"
+
+// orderingWithKey makes an ordering unique by appending pk when it has no
+// unique key (pk) yet.
+func orderingWithKey(o string) string {
+	if strings.TrimSpace(o) == "" {
+		return DefaultOrdering
+	}
+	for _, f := range strings.Split(o, ",") {
+		if strings.TrimPrefix(strings.TrimSpace(f), "-") == "pk" {
+			return o
+		}
+	}
+	return o + ",pk"
+}
 
 // Invitation is an invitation as authentik returns it.
 type Invitation struct {
@@ -98,7 +120,10 @@ type ListFilter struct {
 	Expires           string
 	FlowSlug          string
 	Search            string
-	Ordering          string
+	// Ordering is the order asked for; pk is appended as a tie break when
+	// it has none (empty: DefaultOrdering), so that pages neither skip nor
+	// repeat rows that tie.
+	Ordering string
 	// Max stops after this many invitations (0: all).
 	Max int
 	// Worth, when set, decides after page 1 whether the rest is worth
@@ -294,7 +319,7 @@ func (c *Client) Delete(ctx context.Context, pk string) error {
 func (c *Client) List(ctx context.Context, f ListFilter) ([]Invitation, int, error) {
 	size := client.PageSize(MaxPageSize, f.Max)
 	q := client.Query("name", f.Name, "created_by__username", f.CreatedByUsername, "expires", f.Expires,
-		"flow__slug", f.FlowSlug, "search", f.Search, "ordering", f.Ordering)
+		"flow__slug", f.FlowSlug, "search", f.Search, "ordering", orderingWithKey(f.Ordering))
 	q.Set("page_size", strconv.Itoa(size))
 
 	total := 0

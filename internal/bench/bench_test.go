@@ -135,6 +135,7 @@ provider "invitations" {}
 resource "invitations_stage_invitation" "bench" {
   count      = %d
   name       = "bench-${count.index}"
+  expires = "2099-01-01T00:00:00Z"
   fixed_data = jsonencode({ n = count.index })
 }
 resource "invitations_program_invitation" "bench" {

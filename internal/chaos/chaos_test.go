@@ -85,6 +85,7 @@ provider "invitations" {
 resource "invitations_stage_invitation" "chaos" {
   count      = %d
   name       = "chaos-${count.index}"
+  expires = "2099-01-01T00:00:00Z"
   single_use = true
   fixed_data = jsonencode({ n = count.index })
 }

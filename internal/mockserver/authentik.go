@@ -4,8 +4,8 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	mrand "math/rand/v2"
 	"net/http"
-	"net/mail"
 	"net/url"
 	"regexp"
 	"sort"
@@ -67,9 +67,99 @@ type akInvitation struct {
 type authentikStore struct {
 	byPK map[string]*akInvitation
 	seq  int
+	// ties orders rows that tie, anew for every list request.
+	ties *mrand.Rand
+	// cleanupAfterPages runs the cleanup job after each of that many list
+	// pages served (CleanupAuthentikAfterListPages).
+	cleanupAfterPages int
 }
 
-func newAuthentikStore() *authentikStore { return &authentikStore{byPK: map[string]*akInvitation{}} }
+func newAuthentikStore(seed uint64) *authentikStore {
+	return &authentikStore{byPK: map[string]*akInvitation{}, ties: mrand.New(mrand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+}
+
+// DefaultAuthentikVersion is the release the mock plays by default: the
+// newest the OpenAPI extract describes.
+const DefaultAuthentikVersion = "2026.8"
+
+// authentikAtLeast tells whether the release played is v ("YYYY.M") or
+// newer.
+func (s *Server) authentikAtLeast(v string) bool {
+	return compareVersions(s.opts.AuthentikVersion, v) >= 0
+}
+
+// compareVersions compares "YYYY.M[.P]" releases part by part, numerically.
+func compareVersions(a, b string) int {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := range max(len(pa), len(pb)) {
+		var x, y int
+		if i < len(pa) {
+			x, _ = strconv.Atoi(pa[i])
+		}
+		if i < len(pb) {
+			y, _ = strconv.Atoi(pb[i])
+		}
+		if x != y {
+			return x - y
+		}
+	}
+	return 0
+}
+
+// StartCleanup runs the cleanup job every AuthentikCleanupInterval until
+// Close (Start does this; New leaves it to the caller).
+func (s *Server) StartCleanup() {
+	every := s.opts.AuthentikCleanupInterval
+	if every <= 0 {
+		return
+	}
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-s.stop:
+				return
+			case <-t.C:
+				s.CleanupAuthentik()
+			}
+		}
+	}()
+}
+
+// Close stops the cleanup job.
+func (s *Server) Close() { s.stopOnce.Do(func() { close(s.stop) }) }
+
+// CleanupAuthentik runs the cleanup job now, as authentik's
+// clean_expired_models does: it deletes the invitations whose expires has
+// passed and, since Django's exclude(expires__gt=now) selects a null, the
+// ones without expires. It returns how many it deleted.
+func (s *Server) CleanupAuthentik() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cleanupAuthentik()
+}
+
+func (s *Server) cleanupAuthentik() int {
+	now := s.now()
+	n := 0
+	for pk, inv := range s.ak.byPK {
+		if inv.Expires == nil || !inv.Expires.After(now) {
+			delete(s.ak.byPK, pk)
+			n++
+		}
+	}
+	return n
+}
+
+// CleanupAuthentikAfterListPages runs the cleanup job right after each of
+// the next n list pages is served: rows vanish while a client pages, as
+// they do when the job runs in the middle of a listing.
+func (s *Server) CleanupAuthentikAfterListPages(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ak.cleanupAfterPages = n
+}
 
 var slugRE = regexp.MustCompile(`^[-a-zA-Z0-9_]+$`)
 
@@ -111,7 +201,6 @@ func (s *Server) serveAuthentik(w http.ResponseWriter, r *http.Request, rest str
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.expireAuthentik()
 
 	parts := strings.Split(strings.Trim(rest, "/"), "/")
 	if rest == "" {
@@ -130,9 +219,14 @@ func (s *Server) serveAuthentik(w http.ResponseWriter, r *http.Request, rest str
 		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Not found."})
 		return
 	}
+	if len(parts) == 2 && parts[1] == "send_email" && !s.authentikAtLeast("2026.3") {
+		// No such route before the endpoint was added (every 2026.2.x).
+		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Not found."})
+		return
+	}
 	inv := s.ak.byPK[strings.ToLower(parts[0])]
 	if !uuidRE.MatchString(parts[0]) || inv == nil {
-		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Not found."})
+		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "No Invitation matches the given query."})
 		return
 	}
 	switch {
@@ -154,17 +248,6 @@ func (s *Server) serveAuthentik(w http.ResponseWriter, r *http.Request, rest str
 
 func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"detail": fmt.Sprintf("Method \"%s\" not allowed.", r.Method)})
-}
-
-// expireAuthentik removes expired invitations, as authentik's cleanup does;
-// the mock does it on every request so an expired invitation is never seen.
-func (s *Server) expireAuthentik() {
-	now := s.now()
-	for pk, inv := range s.ak.byPK {
-		if inv.Expires != nil && !inv.Expires.After(now) {
-			delete(s.ak.byPK, pk)
-		}
-	}
 }
 
 func (s *Server) akRender(inv *akInvitation) map[string]any {
@@ -222,7 +305,7 @@ func (s *Server) akValidate(body map[string]any, partial bool, inv *akInvitation
 			errs["name"] = []string{"Not a valid string."}
 		case strings.TrimSpace(name) == "":
 			errs["name"] = []string{"This field may not be blank."}
-		case len([]rune(name)) > 50:
+		case len([]rune(name)) > 50 && !s.authentikAtLeast("2025.12"):
 			errs["name"] = []string{"Ensure this field has no more than 50 characters."}
 		case !slugRE.MatchString(name):
 			errs["name"] = []string{"Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."}
@@ -233,7 +316,9 @@ func (s *Server) akValidate(body map[string]any, partial bool, inv *akInvitation
 		errs["name"] = []string{"This field is required."}
 	}
 	if v, ok := body["expires"]; ok {
-		if v == nil {
+		if v == nil && !s.authentikAtLeast("2024.4") {
+			errs["expires"] = []string{"This field may not be null."}
+		} else if v == nil {
 			inv.Expires = nil
 		} else if str, isStr := v.(string); !isStr {
 			errs["expires"] = []string{"Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."}
@@ -313,6 +398,11 @@ func (s *Server) akCreate(w http.ResponseWriter, r *http.Request, user User) {
 		return
 	}
 	inv := &akInvitation{FixedData: map[string]any{}}
+	if _, given := body["expires"]; !given && !s.authentikAtLeast("2024.4") {
+		// 2021.8 to 2024.2: the model's default, now + 30 minutes.
+		t := s.now().Add(30 * time.Minute).UTC().Truncate(time.Microsecond)
+		inv.Expires = &t
+	}
 	if errs := s.akValidate(body, false, inv); len(errs) > 0 {
 		writeJSON(w, http.StatusBadRequest, errs)
 		return
@@ -330,11 +420,9 @@ func (s *Server) akUpdate(w http.ResponseWriter, r *http.Request, inv *akInvitat
 	if !ok {
 		return
 	}
+	// PUT requires name but, as DRF's update does, leaves the optional
+	// fields it omits as they are.
 	next := *inv
-	if !partial {
-		// PUT replaces: fields left out fall back to their defaults.
-		next.Expires, next.FixedData, next.SingleUse, next.Flow = nil, map[string]any{}, false, nil
-	}
 	if errs := s.akValidate(body, partial, &next); len(errs) > 0 {
 		writeJSON(w, http.StatusBadRequest, errs)
 		return
@@ -343,61 +431,49 @@ func (s *Server) akUpdate(w http.ResponseWriter, r *http.Request, inv *akInvitat
 	writeJSON(w, http.StatusOK, s.akRender(inv))
 }
 
-// akSendEmail follows InvitationSendEmailSerializer: email_addresses is a
-// required non-empty list of addresses, cc_addresses and bcc_addresses
-// optional lists of addresses, template a non-blank string defaulting to
-// "invitation". DRF reports a bad list item under its index.
+// akTemplates are the email templates the mock's authentik ships; any
+// other path fails to render (TemplateDoesNotExist), a 500.
+var akTemplates = map[string]bool{"email/invitation.html": true, "email/setup.html": true, "email/password_reset.html": true}
+
+// akSendEmail follows the view, which reads the raw body, not its
+// serializer: no address is validated, email_addresses must be a
+// non-empty list, template defaults to email/invitation.html (the
+// serializer's default "invitation" is never applied), and an invitation
+// without a flow cannot be sent.
 func (s *Server) akSendEmail(w http.ResponseWriter, r *http.Request, inv *akInvitation) {
 	body, ok := decodeBody(w, r)
 	if !ok {
 		return
 	}
-	errs := map[string]any{}
-	lists := map[string][]string{}
-	for _, field := range []string{"email_addresses", "cc_addresses", "bcc_addresses"} {
-		v, present := body[field]
-		if !present {
-			if field == "email_addresses" {
-				errs[field] = []string{"This field is required."}
-			}
-			continue
+	list := func(field string) []string {
+		items, _ := body[field].([]any)
+		var out []string
+		for _, item := range items {
+			out = append(out, fmt.Sprint(item))
 		}
-		items, isList := v.([]any)
-		if !isList {
-			errs[field] = []string{fmt.Sprintf("Expected a list of items but got type \"%s\".", pyType(v))}
-			continue
-		}
-		if field == "email_addresses" && len(items) == 0 {
-			errs[field] = []string{"This list may not be empty."}
-			continue
-		}
-		bad := map[string][]string{}
-		for i, item := range items {
-			addr, isStr := item.(string)
-			if a, err := mail.ParseAddress(addr); !isStr || err != nil || a.Address != addr {
-				bad[strconv.Itoa(i)] = []string{"Enter a valid email address."}
-				continue
-			}
-			lists[field] = append(lists[field], addr)
-		}
-		if len(bad) > 0 {
-			errs[field] = bad
-		}
+		return out
 	}
-	template := "invitation"
-	if v, present := body["template"]; present {
-		t, isStr := v.(string)
-		if !isStr || strings.TrimSpace(t) == "" {
-			errs["template"] = []string{"This field may not be blank."}
-		}
-		template = t
-	}
-	if len(errs) > 0 {
-		writeJSON(w, http.StatusBadRequest, errs)
+	to := list("email_addresses")
+	if len(to) == 0 {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "No email addresses provided"})
 		return
 	}
-	s.sent = append(s.sent, SentEmail{Invitation: inv.PK, Name: inv.Name, To: lists["email_addresses"],
-		CC: lists["cc_addresses"], BCC: lists["bcc_addresses"], Template: template})
+	if inv.Flow == nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "Invitation has no associated flow"})
+		return
+	}
+	template := "email/invitation.html"
+	if v, present := body["template"]; present {
+		template = fmt.Sprint(v)
+	}
+	if !akTemplates[template] {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte("<h1>Server Error (500)</h1>"))
+		return
+	}
+	s.sent = append(s.sent, SentEmail{Invitation: inv.PK, Name: inv.Name, To: to,
+		CC: list("cc_addresses"), BCC: list("bcc_addresses"), Template: template})
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -492,9 +568,14 @@ func (s *Server) akList(w http.ResponseWriter, r *http.Request) {
 		}
 		items = append(items, inv)
 	}
-	// Default ordering is the model's (-expires); ties by creation order so
-	// that pages are stable. Unknown ordering fields are ignored, as DRF's
-	// OrderingFilter does.
+	// Default ordering is the model's (-expires), with no tie break: rows
+	// that tie come back in an order that changes from request to request
+	// (creation order in the AuthentikStableOrder variant). Unknown
+	// ordering fields are ignored, as DRF's OrderingFilter does.
+	sort.Slice(items, func(i, j int) bool { return items[i].seq < items[j].seq })
+	if !s.opts.AuthentikStableOrder {
+		s.ak.ties.Shuffle(len(items), func(i, j int) { items[i], items[j] = items[j], items[i] })
+	}
 	orderings := []string{"-expires"}
 	if v := q.Get("ordering"); v != "" {
 		var valid []string
@@ -517,9 +598,13 @@ func (s *Server) akList(w http.ResponseWriter, r *http.Request) {
 				return cmp < 0
 			}
 		}
-		return items[i].seq < items[j].seq
+		return false
 	})
 	s.paginateAuthentik(w, q, items)
+	if s.ak.cleanupAfterPages > 0 {
+		s.ak.cleanupAfterPages--
+		s.cleanupAuthentik()
+	}
 }
 
 // akMatchesSearch follows the viewset's search_fields: name,
@@ -545,11 +630,14 @@ func (s *Server) akMatchesSearch(inv *akInvitation, term string) bool {
 // paginateAuthentik answers authentik's envelope, where next and previous
 // are page numbers and 0 means none.
 func (s *Server) paginateAuthentik(w http.ResponseWriter, q url.Values, items []*akInvitation) {
-	size := 100 // authentik's PAGE_SIZE
+	size := 20 // authentik's PAGE_SIZE
 	if v := q.Get("page_size"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err == nil && n > 0 {
-			size = min(n, s.opts.AuthentikMaxPageSize)
+			size = n
+			if s.authentikAtLeast("2025.12") {
+				size = min(n, s.opts.AuthentikMaxPageSize)
+			}
 		}
 	}
 	page := 1
@@ -603,11 +691,11 @@ type AuthentikInvitation struct {
 	Flow                *string
 }
 
-// AuthentikInvitations returns the invitations that exist now.
+// AuthentikInvitations returns the invitations that exist now, expired ones
+// included until the cleanup job has run.
 func (s *Server) AuthentikInvitations() []AuthentikInvitation {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.expireAuthentik()
 	out := make([]AuthentikInvitation, 0, len(s.ak.byPK))
 	for _, inv := range s.ak.byPK {
 		out = append(out, AuthentikInvitation{PK: inv.PK, Name: inv.Name, CreatedBy: inv.CreatedBy.Username,
@@ -632,7 +720,6 @@ func (s *Server) AuthentikInvitation(pk string) (AuthentikInvitation, bool) {
 func (s *Server) UseAuthentikInvitation(pk string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.expireAuthentik()
 	inv, ok := s.ak.byPK[pk]
 	if !ok {
 		return fmt.Errorf("no invitation %s", pk)
@@ -650,6 +737,18 @@ func (s *Server) DeleteAuthentikInvitation(pk string) bool {
 	_, ok := s.ak.byPK[pk]
 	delete(s.ak.byPK, pk)
 	return ok
+}
+
+// AddAuthentikInvitation creates one invitation outside any client, owned
+// by the admin, and returns its pk; expires may be nil.
+func (s *Server) AddAuthentikInvitation(name string, expires *time.Time) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ak.seq++
+	inv := &akInvitation{PK: newUUID(), Name: name, CreatedBy: s.opts.AuthentikTokens[AuthentikAdminToken], seq: s.ak.seq,
+		FixedData: map[string]any{}, Expires: expires}
+	s.ak.byPK[inv.PK] = inv
+	return inv.PK
 }
 
 // SeedAuthentik creates n invitations named <prefix>-<i>, owned by the admin.
@@ -674,10 +773,14 @@ func (s *Server) SeedAuthentik(n int, prefix string) {
 			pk := flows[i%len(flows)].PK
 			inv.Flow = &pk
 		}
+		// Every seeded invitation expires (the cleanup job deletes the ones
+		// that do not): one in five at its own time, the others all at the
+		// same far-future instant, so that they tie under -expires.
+		t := time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)
 		if i%5 == 0 {
-			t := s.now().Add(time.Duration(24*i) * time.Hour).UTC().Truncate(time.Second)
-			inv.Expires = &t
+			t = s.now().Add(time.Duration(24*i) * time.Hour).UTC().Truncate(time.Second)
 		}
+		inv.Expires = &t
 		s.ak.byPK[inv.PK] = inv
 	}
 }

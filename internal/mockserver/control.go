@@ -13,6 +13,7 @@ import (
 //	POST /_mock/faults                            queue faults (a JSON list of Fault)
 //	POST /_mock/chaos                             random faults (a JSON Chaos; null turns them off)
 //	POST /_mock/authentik/invitations/{pk}/use    a user enrols with the invitation
+//	POST /_mock/authentik/cleanup                 run authentik's cleanup job now
 //	POST /_mock/ibl/invitations/{id}/accept       the invitee registers (serveIBLControl)
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request, rest string) {
 	parts := strings.Split(strings.Trim(rest, "/"), "/")
@@ -36,6 +37,9 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request, rest strin
 			return
 		}
 		s.SetChaos(c)
+		w.WriteHeader(http.StatusNoContent)
+	case rest == "authentik/cleanup" && r.Method == http.MethodPost:
+		s.CleanupAuthentik()
 		w.WriteHeader(http.StatusNoContent)
 	case len(parts) == 4 && parts[0] == "authentik" && parts[1] == "invitations" && parts[3] == "use" && r.Method == http.MethodPost:
 		if err := s.UseAuthentikInvitation(parts[2]); err != nil {

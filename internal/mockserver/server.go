@@ -25,8 +25,27 @@ type Options struct {
 	AuthentikTokens map[string]User
 	// Flows the authentik part knows; nil uses DefaultFlows.
 	Flows []Flow
-	// AuthentikMaxPageSize caps page_size (default 1000).
+	// AuthentikMaxPageSize caps page_size as the tenant's
+	// pagination_max_page_size does (default 100). Servers before 2025.12
+	// (AuthentikVersion) have no cap.
 	AuthentikMaxPageSize int
+	// AuthentikVersion is the authentik release played, "YYYY.M" (default
+	// DefaultAuthentikVersion): before 2025.12 names are limited to 50
+	// characters and page_size is not capped; 2026.2 and older have no
+	// send_email (404); 2024.2 and older default an omitted expires to now
+	// + 30 minutes and reject a null one.
+	AuthentikVersion string
+	// AuthentikCleanupInterval is how often the cleanup job
+	// (clean_expired_models) runs in a server started with Start or
+	// StartCleanup (default 5m; negative: never on its own).
+	AuthentikCleanupInterval time.Duration
+	// AuthentikStableOrder is the kinder variant of listing: rows that tie
+	// under the ordering come back in creation order, the same on every
+	// request. By default they come back in an order that changes from one
+	// request to the next, as a database without a tie break may.
+	AuthentikStableOrder bool
+	// AuthentikSeed seeds the order of tied rows (default 1).
+	AuthentikSeed uint64
 
 	// IBL configures the ibl.ai part.
 	IBL IBLOptions
@@ -43,6 +62,9 @@ type Server struct {
 
 	ak  *authentikStore
 	ibl *iblStore
+
+	stop     chan struct{}
+	stopOnce sync.Once
 
 	faults   faultState
 	requests []RecordedRequest
@@ -66,15 +88,24 @@ func New(opts Options) *Server {
 		opts.Flows = DefaultFlows()
 	}
 	if opts.AuthentikMaxPageSize <= 0 {
-		opts.AuthentikMaxPageSize = 1000
+		opts.AuthentikMaxPageSize = 100
+	}
+	if opts.AuthentikVersion == "" {
+		opts.AuthentikVersion = DefaultAuthentikVersion
+	}
+	if opts.AuthentikCleanupInterval == 0 {
+		opts.AuthentikCleanupInterval = 5 * time.Minute
+	}
+	if opts.AuthentikSeed == 0 {
+		opts.AuthentikSeed = 1
 	}
 	opts.IBL = opts.IBL.withDefaults()
 	now := opts.Now
 	if now == nil {
 		now = time.Now
 	}
-	s := &Server{opts: opts, now: now}
-	s.ak = newAuthentikStore()
+	s := &Server{opts: opts, now: now, stop: make(chan struct{})}
+	s.ak = newAuthentikStore(opts.AuthentikSeed)
 	s.ibl = newIBLStore()
 	return s
 }
@@ -83,7 +114,8 @@ func New(opts Options) *Server {
 func Start(t interface{ Cleanup(func()) }, opts Options) (*Server, *httptest.Server) {
 	s := New(opts)
 	ts := httptest.NewServer(s)
-	t.Cleanup(ts.Close)
+	s.StartCleanup()
+	t.Cleanup(func() { ts.Close(); s.Close() })
 	return s, ts
 }
 

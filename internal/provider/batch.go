@@ -19,6 +19,14 @@ import (
 // slots); then it is listed whole. Any write to
 // the scope in the process makes the next read list it again, so a read is
 // as fresh as a GET made in the same operation.
+//
+// A listing's miss is never proof of absence: rows deleted while a scope
+// is paged (authentik's cleanup job, a used single-use link) shift later
+// rows back a page, so a listing can skip an item that exists. A key the
+// listing lacks is therefore not served, complete listing or not: the
+// caller confirms with the item's own narrow read (authentik: GET by id;
+// ibl.ai: the filtered GET for the row), and only that read's answer tells
+// that it is gone.
 type readBatch[T any] struct {
 	mu      sync.Mutex
 	reads   int
@@ -32,7 +40,8 @@ type listing[T any] struct {
 	reads  int // the scope's reads when the listing started
 	items  map[string]*T
 	// complete is false when the scope was not listed whole (too large, or
-	// failed): what it holds still answers, a miss is read one by one.
+	// failed). Either way what it holds answers and a miss is read one by
+	// one: even a complete listing may have skipped a row.
 	complete bool
 	// declined is the number of pages of a listing found not worth
 	// reading whole; 0 when it was, or when it failed.
@@ -60,8 +69,9 @@ func (l *listing[T]) stale(reads, writes int) bool {
 type listFunc[T any] func(ctx context.Context, worth func(pages int) bool) (items map[string]*T, complete bool)
 
 // lookup answers a read of key from the scope's listing: the item, whether
-// the scope holds it, and whether the listing could answer at all (when
-// not, the caller reads the item itself).
+// the listing holds it, and whether the listing answered (when not, the
+// caller reads the item itself). It answers only what it found: a miss
+// comes back not served, so that absence is proven by the narrow read.
 func (b *readBatch[T]) lookup(ctx context.Context, key string, list listFunc[T]) (*T, bool, bool) {
 	b.mu.Lock()
 	b.reads++
@@ -93,7 +103,7 @@ func (b *readBatch[T]) lookup(ctx context.Context, key string, list listFunc[T])
 		}
 	}
 	item, found := l.items[key]
-	return item, found, found || l.complete
+	return item, found, found
 }
 
 // worth: a listing of pages pages replaces at least as many reads. Page 1

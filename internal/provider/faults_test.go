@@ -26,6 +26,7 @@ func oneOfEach(env *testEnv, extra string) string {
 	return env.providerConfig() + `
 resource "invitations_stage_invitation" "test" {
   name = "exactly-once"
+  expires = "2099-01-01T00:00:00Z"
   ` + extra + `
 }
 resource "invitations_program_invitation" "test" {

@@ -18,7 +18,10 @@ func TestAccProvider_configValidation(t *testing.T) {
 provider "invitations" {
 ` + body + `
 }
-resource "invitations_stage_invitation" "test" { name = "x" }
+resource "invitations_stage_invitation" "test" {
+  name    = "x"
+  expires = "2099-01-01T00:00:00Z"
+}
 `,
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(want),
@@ -63,6 +66,7 @@ func TestAccProvider_environmentVariables(t *testing.T) {
 provider "invitations" {}
 resource "invitations_stage_invitation" "test" {
   name = "from-env"
+  expires = "2099-01-01T00:00:00Z"
   flow = "` + flowDefault + `"
 }
 `,
@@ -84,7 +88,10 @@ func TestAccProvider_readOnlyToken(t *testing.T) {
 provider "invitations" {
   authentik = { url = "` + env.url + `", token = "` + mockserver.AuthentikReadOnlyToken + `" }
 }
-resource "invitations_stage_invitation" "test" { name = "denied" }
+resource "invitations_stage_invitation" "test" {
+  name    = "denied"
+  expires = "2099-01-01T00:00:00Z"
+}
 `,
 			// The status and the server's message, and no token.
 			ExpectError: regexp.MustCompile(`(?s)POST /api/v3/stages/invitation/invitations/: HTTP 403: You do not have.*permission.*authentik answers 403`),
@@ -116,7 +123,10 @@ resource "terraform_data" "settings" {
 provider "invitations" {
   ` + block + `
 }
-resource "invitations_stage_invitation" "test" { name = "deferred" }
+resource "invitations_stage_invitation" "test" {
+  name    = "deferred"
+  expires = "2099-01-01T00:00:00Z"
+}
 `,
 					Check: stageOnServer(env, func(inv mockserver.AuthentikInvitation) error {
 						if inv.Name != "deferred" {

@@ -93,17 +93,20 @@ func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaR
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the invitation: 1 to 50 letters, digits, `-` or `_`.",
+				MarkdownDescription: "Name of the invitation: letters, digits, `-` or `_` (authentik's slug pattern). authentik has no length limit since 2025.12; an older server limits names to 50 characters and answers a longer one with an error on `name` at apply. Names are not unique in authentik.",
 				Required:            true,
 				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, 50),
+					stringvalidator.LengthAtLeast(1),
 					stringvalidator.RegexMatches(authentikNameRE, "must contain only letters, digits, hyphens and underscores"),
 				},
 			},
 			"expires": schema.StringAttribute{
-				MarkdownDescription: "When the invitation expires, as an RFC 3339 timestamp (compared as an instant, so `Z` and `+00:00` are the same). Omit for an invitation that never expires. Must be in the future when set; authentik deletes expired invitations.",
-				Optional:            true,
-				CustomType:          fwtypes.InstantType{},
+				MarkdownDescription: "When the invitation expires, as an RFC 3339 timestamp (compared as an instant, so `Z` and `+00:00` are the same); must be in the future. " +
+					"Required: authentik's cleanup job (every 5 minutes) deletes expired invitations and also those without `expires`, so an invitation without one would be gone within minutes and re-created with a new token on every apply. " +
+					"authentik has no invitation that never expires: for a long-lived one, set a far-future time (`\"2099-12-31T23:59:59Z\"`), or a fixed date you move forward on purpose. " +
+					"Avoid `timeadd(timestamp(), ...)`: `timestamp()` changes on every run, so every plan would update the invitation.",
+				Required:   true,
+				CustomType: fwtypes.InstantType{},
 			},
 			"fixed_data": jsonObjectAttribute("Data the invitation fixes in the enrollment flow's context, as a JSON object (`jsonencode({...})`); compared as JSON, so key order and spacing do not matter. Defaults to `{}`."),
 			"single_use": schema.BoolAttribute{
@@ -415,6 +418,8 @@ func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadReq
 	} else if hash, byHash := strings.CutPrefix(state.ID.ValueString(), importByHashPrefix); byHash {
 		inv, err = r.findByTokenHash(ctx, hash)
 	} else {
+		// A listing answers only what it holds; a miss is confirmed by GET
+		// by id, and only its 404 tells that the invitation is gone.
 		var found, served bool
 		inv, found, served = r.reads().lookup(ctx, strings.ToLower(state.ID.ValueString()), r.listAll)
 		if !served {
@@ -422,6 +427,13 @@ func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadReq
 			found = !client.IsNotFound(err)
 		}
 		if !found {
+			r.gone(ctx, &state, resp)
+			return
+		}
+		if err == nil && r.expired(inv) {
+			// Expired but not yet deleted by the cleanup job: it can no
+			// longer be used, so it reads as expired, as it will once gone.
+			r.setState(&state, inv)
 			r.gone(ctx, &state, resp)
 			return
 		}
@@ -483,7 +495,14 @@ func (r *stageInvitationResource) findByName(ctx context.Context, name string) (
 	return &found[0], nil
 }
 
-// gone handles an invitation authentik no longer has. One that was used or
+// expired tells whether the invitation's expires has passed.
+func (r *stageInvitationResource) expired(inv *authentik.Invitation) bool {
+	t, ok := fwtypes.InstantPointer(inv.Expires).Time()
+	return ok && !t.After(r.clock())
+}
+
+// gone handles an invitation authentik no longer has, or has only until
+// its cleanup job runs (expired). One that was used or
 // expired is authentik's own doing and follows reissue; any other was
 // deleted outside Terraform and is planned again.
 func (r *stageInvitationResource) gone(ctx context.Context, state *stageInvitationModel, resp *resource.ReadResponse) {
@@ -503,7 +522,7 @@ func (r *stageInvitationResource) gone(ctx context.Context, state *stageInvitati
 	resp.Diagnostics.Append(setStageIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 	why := map[string]string{
 		statusUsed:    "was used: it is single-use, and authentik deletes such invitations once used",
-		statusExpired: fmt.Sprintf("expired at %s, and authentik deleted it", state.Expires.ValueString()),
+		statusExpired: fmt.Sprintf("expired at %s; authentik's cleanup job deletes expired invitations", state.Expires.ValueString()),
 	}[reason]
 
 	switch {

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -22,13 +23,22 @@ const (
 	flowOther   = "7d8e1f0a-3b2c-4d5e-9f60-718293a4b5c6"
 )
 
+// stageConfig is the provider block and one stage invitation with body,
+// which expires far in the future unless body sets expires (authentik
+// deletes invitations without one).
 func stageConfig(env *testEnv, body string) string {
+	if !strings.Contains(body, "expires") {
+		body += "\nexpires = \"" + farFuture + "\""
+	}
 	return env.providerConfig() + fmt.Sprintf(`
 resource "invitations_stage_invitation" "test" {
 %s
 }
 `, body)
 }
+
+// farFuture is the expires of test invitations that must outlive the test.
+const farFuture = "2099-01-01T00:00:00Z"
 
 // stageDestroyed checks the mock's store: nothing is left.
 func stageDestroyed(env *testEnv) resource.TestCheckFunc {
@@ -172,7 +182,7 @@ func TestAccStageInvitation_lifecycle(t *testing.T) {
 `,
 				statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("flow_slug"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("invite_url"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("expires"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("expires"), knownvalue.StringExact(farFuture)),
 				statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("fixed_data"), knownvalue.StringExact("{}")),
 			),
 			{

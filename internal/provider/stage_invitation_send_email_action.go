@@ -9,6 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -21,7 +23,12 @@ import (
 var (
 	_ action.ActionWithConfigure        = &stageInvitationSendEmailAction{}
 	_ action.ActionWithConfigValidators = &stageInvitationSendEmailAction{}
+	_ action.ActionWithModifyPlan       = &stageInvitationSendEmailAction{}
 )
+
+// defaultEmailTemplate is the template authentik's send_email view renders
+// when the request names none.
+const defaultEmailTemplate = "email/invitation.html"
 
 // NewStageInvitationSendEmailAction returns the
 // invitations_stage_invitation_send_email action (Terraform 1.14+).
@@ -35,6 +42,7 @@ type stageInvitationSendEmailAction struct {
 
 type sendEmailModel struct {
 	InvitationID   types.String `tfsdk:"invitation_id"`
+	Invitation     types.Object `tfsdk:"invitation"`
 	Name           types.String `tfsdk:"name"`
 	EmailAddresses types.List   `tfsdk:"email_addresses"`
 	CCAddresses    types.List   `tfsdk:"cc_addresses"`
@@ -54,12 +62,18 @@ func (a *stageInvitationSendEmailAction) Schema(_ context.Context, _ action.Sche
 			"email; one whose outcome is unknown (a timeout, a `5xx`) is not repeated, so that nobody is mailed twice.",
 		Attributes: map[string]schema.Attribute{
 			"invitation_id": schema.StringAttribute{
-				MarkdownDescription: "The invitation's `id` (its invite token), e.g. `invitations_stage_invitation.x.id`, which stays sensitive. Exactly one of `invitation_id` and `name`.",
+				MarkdownDescription: "The invitation's `id` (its invite token), e.g. `invitations_stage_invitation.x.id`, which stays sensitive. Exactly one of `invitation_id`, `invitation` and `name`.",
 				Optional:            true,
 				Validators:          []validator.String{uuidString()},
 			},
+			"invitation": schema.ObjectAttribute{
+				MarkdownDescription: "The invitation resource itself, e.g. `invitations_stage_invitation.x` (its `id` and `flow` are used). Unlike `invitation_id`, it shows the plan whether the invitation has a `flow`: " +
+					"authentik cannot email an invitation without one, so that is rejected at plan time. Exactly one of `invitation_id`, `invitation` and `name`.",
+				Optional:       true,
+				AttributeTypes: map[string]attr.Type{"id": types.StringType, "flow": types.StringType},
+			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "The invitation's name, when no other invitation has it. Exactly one of `invitation_id` and `name`.",
+				MarkdownDescription: "The invitation's name, when no other invitation has it. Exactly one of `invitation_id`, `invitation` and `name`.",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.RegexMatches(authentikNameRE, "must contain only letters, digits, hyphens and underscores")},
 			},
@@ -72,7 +86,7 @@ func (a *stageInvitationSendEmailAction) Schema(_ context.Context, _ action.Sche
 			"cc_addresses":  schema.ListAttribute{MarkdownDescription: "Addresses to copy.", Optional: true, ElementType: types.StringType, Validators: addresses},
 			"bcc_addresses": schema.ListAttribute{MarkdownDescription: "Addresses to copy blind.", Optional: true, ElementType: types.StringType, Validators: addresses},
 			"template": schema.StringAttribute{
-				MarkdownDescription: "authentik email template to use; authentik's default is `invitation`.",
+				MarkdownDescription: "Path of the authentik email template to render, e.g. `email/setup.html`. When not set, none is sent and authentik renders its default, `" + defaultEmailTemplate + "`. A path the server has no template for fails there (HTTP 500).",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
@@ -81,7 +95,30 @@ func (a *stageInvitationSendEmailAction) Schema(_ context.Context, _ action.Sche
 }
 
 func (a *stageInvitationSendEmailAction) ConfigValidators(context.Context) []action.ConfigValidator {
-	return []action.ConfigValidator{actionvalidator.ExactlyOneOf(path.MatchRoot("invitation_id"), path.MatchRoot("name"))}
+	return []action.ConfigValidator{actionvalidator.ExactlyOneOf(path.MatchRoot("invitation_id"), path.MatchRoot("invitation"), path.MatchRoot("name"))}
+}
+
+// ModifyPlan rejects, at plan time, an invitation the configuration shows
+// without a flow: authentik answers it with "Invitation has no associated
+// flow" and sends nothing.
+func (a *stageInvitationSendEmailAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
+	var inv types.Object
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("invitation"), &inv)...)
+	resp.Diagnostics.Append(checkEmailFlow(inv)...)
+}
+
+// checkEmailFlow is the plan-time check of the invitation attribute.
+func checkEmailFlow(inv types.Object) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if inv.IsNull() || inv.IsUnknown() {
+		return diags
+	}
+	if flow, ok := inv.Attributes()["flow"]; ok && flow.IsNull() {
+		diags.AddAttributeError(path.Root("invitation").AtName("flow"), "The invitation has no flow",
+			"authentik emails an invitation's enrollment link, and an invitation without a flow has none: the server answers "+
+				"\"Invitation has no associated flow\" and sends nothing. Set flow on the invitation.")
+	}
+	return diags
 }
 
 func (a *stageInvitationSendEmailAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
@@ -106,6 +143,9 @@ func (a *stageInvitationSendEmailAction) Invoke(ctx context.Context, req action.
 		return
 	}
 	pk, label := m.InvitationID.ValueString(), "the invitation"
+	if id, ok := m.Invitation.Attributes()["id"].(types.String); ok && !m.Invitation.IsNull() {
+		pk = id.ValueString()
+	}
 	if pk == "" {
 		label = fmt.Sprintf("the invitation %q", m.Name.ValueString())
 		inv, err := (&stageInvitationResource{platform: a.platform}).findByName(ctx, m.Name.ValueString())
@@ -118,17 +158,37 @@ func (a *stageInvitationSendEmailAction) Invoke(ctx context.Context, req action.
 	if resp.SendProgress != nil {
 		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Sending %s to %d address(es)", label, len(body.EmailAddresses))})
 	}
-	err := a.client.SendEmail(ctx, pk, body)
+	resp.Diagnostics.Append(sendInvitationEmail(ctx, a.client, pk, label, body)...)
+}
+
+// sendInvitationEmail sends one invitation email and explains a failure.
+// A 404 is either a server without the endpoint (every release up to
+// 2026.2) or an invitation that is gone: a GET by id tells which.
+func sendInvitationEmail(ctx context.Context, c *authentik.Client, pk, label string, body authentik.SendEmailRequest) diag.Diagnostics {
+	var diags diag.Diagnostics
+	err := c.SendEmail(ctx, pk, body)
 	switch {
 	case err == nil:
 	case client.IsNotFound(err):
-		resp.Diagnostics.AddError("The invitation to email does not exist",
-			fmt.Sprintf("authentik has no %s: it was used (single-use invitations are deleted), expired or deleted. Nothing was sent. (%s)", label, describe(err)))
+		_, getErr := c.Get(ctx, pk)
+		switch {
+		case getErr == nil:
+			diags.AddError("The server does not support sending invitation emails",
+				fmt.Sprintf("authentik answered 404 for the send_email endpoint of %s, which exists: this authentik server does not support sending invitation emails "+
+					"(the endpoint is in releases after 2026.2). Nothing was sent. (%s)", label, describe(err)))
+		case client.IsNotFound(getErr):
+			diags.AddError("The invitation to email does not exist",
+				fmt.Sprintf("authentik has no %s: it was used (single-use invitations are deleted), expired or deleted. Nothing was sent. (%s)", label, describe(err)))
+		default:
+			diags.AddError("Sending the invitation email failed",
+				fmt.Sprintf("authentik answered 404 for the send_email endpoint of %s, and reading the invitation to tell why failed: %s. Nothing was sent. (%s)", label, describe(getErr), describe(err)))
+		}
 	case client.MayHaveTakenEffect(err):
-		resp.Diagnostics.AddError("Sending the invitation email may have failed",
+		diags.AddError("Sending the invitation email may have failed",
 			fmt.Sprintf("The request to email %s got no clear answer, so the email may have been sent. It was not sent again, so that nobody is mailed twice: "+
 				"check with the recipients or in authentik's event log before invoking again. (%s)", label, describe(err)))
 	default:
-		addWriteError(&resp.Diagnostics, "Sending the invitation email failed", err, "email_addresses", "cc_addresses", "bcc_addresses", "template")
+		addWriteError(&diags, "Sending the invitation email failed", err, "email_addresses", "cc_addresses", "bcc_addresses", "template")
 	}
+	return diags
 }

@@ -11,6 +11,7 @@ resource "invitations_stage_invitation" "contractors" {
 # used or expires, reissue = true makes the next apply issue a new one.
 resource "invitations_stage_invitation" "staff" {
   name       = "staff-onboarding"
+  expires    = "2099-01-01T00:00:00Z"
   fixed_data = jsonencode({ department = "engineering" })
   reissue    = true
 }
