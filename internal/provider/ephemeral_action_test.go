@@ -212,6 +212,37 @@ func TestAccStageInvitationSendEmail_trigger(t *testing.T) {
 	})
 }
 
+// TestAccStageInvitationSendEmail_wholeInvitation: given the resource
+// itself, the action sends to it, and an invitation without a flow, which
+// authentik cannot email, is refused at plan time with nothing created or
+// sent.
+func TestAccStageInvitationSendEmail_wholeInvitation(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	action := `invitation      = invitations_stage_invitation.test
+    email_addresses = ["ada@example.com"]`
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Actions)},
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             stageDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				Config:      sendEmailConfig(env, `name = "flowless"`, action),
+				ExpectError: regexp.MustCompile(`The invitation has no flow`),
+				Check:       sentEmails(env, 0),
+			},
+			{
+				Config: sendEmailConfig(env, linked, action),
+				Check: resource.ComposeTestCheckFunc(sentEmails(env, 1), func(*terraform.State) error {
+					if sent := env.srv.SentEmails()[0]; sent.Name != "linked" || sent.Template != "email/invitation.html" {
+						return fmt.Errorf("sent %+v, want the linked invitation with the server's default template", sent)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
 func TestAccStageInvitationSendEmail_validation(t *testing.T) {
 	env := newTestEnv(t, mockserver.Options{})
 	bad := func(action, want string) resource.TestStep {
@@ -224,7 +255,7 @@ func TestAccStageInvitationSendEmail_validation(t *testing.T) {
 		Steps: []resource.TestStep{
 			bad(`name = "linked"`+"\n    email_addresses = []", `(?s)email_addresses list must contain at least 1 elements`),
 			bad(`name = "linked"`+"\n    email_addresses = [\"Ada <ada@example.com>\"]", `(?s)must be a single email address`),
-			bad(`email_addresses = ["ada@example.com"]`, `(?s)Exactly one of these attributes must be configured: \[invitation_id,name\]`),
+			bad(`email_addresses = ["ada@example.com"]`, `(?s)Exactly one of these attributes must be configured:\s+\[invitation_id,invitation,name\]`),
 		},
 	})
 }
