@@ -27,13 +27,19 @@ func main() {
 	seedAuthentik := flag.Int("seed-authentik", 0, "pre-create this many authentik invitations")
 	seedIBL := flag.Int("seed-ibl", 0, "pre-create this many ibl.ai program invitations (in acme+onboarding)")
 	iblPrograms := flag.String("ibl-programs", strings.Join(mockserver.DefaultPrograms(), ","), "comma-separated program keys (org+program) the ibl.ai part knows; POSTs for others get 404")
+	iblCourses := flag.String("ibl-courses", mockserver.FormatIBLCourses(mockserver.DefaultCourses()), "comma-separated courses the ibl.ai part knows, each org=course_id (the platform that hosts it; a bare course-v1:ORG+COURSE+RUN takes the org its key names, as Open edX reads it); POSTs for others get 404")
+	iblPlatforms := flag.String("ibl-platforms", strings.Join(mockserver.DefaultPlatforms(), ","), "comma-separated platform keys the ibl.ai part knows (a platform's key is its org); POSTs for others get 404")
+	seedIBLCourse := flag.Int("seed-ibl-course", 0, "pre-create this many ibl.ai course invitations (in the first course)")
+	seedIBLPlatform := flag.Int("seed-ibl-platform", 0, "pre-create this many ibl.ai platform invitations (in the first platform)")
 	iblScheme := flag.String("ibl-auth-scheme", "Api-Token", "Authorization prefix the ibl.ai part accepts (Api-Token or Api-Key)")
 	iblNextPage := flag.Bool("ibl-next-page-envelope", false, "answer lists with next_page/previous_page instead of next/previous")
 	iblRelative := flag.Bool("ibl-relative-links", false, "render pagination links as paths instead of absolute URLs")
 	_ = flag.Bool("ibl-noop-delete", true, "accepted for compatibility: DELETE answers 200 and keeps the row by default, as real servers do (see -ibl-real-delete)")
 	iblRealDelete := flag.Bool("ibl-real-delete", false, "play a server whose DELETE deletes the row (real servers keep it)")
 	iblEmailCase := flag.Bool("ibl-email-case-sensitive", false, "compare emails exactly in filters and in the create-or-update key")
-	iblNoEnrollment := flag.Bool("ibl-no-enrollment-config", false, "play a server older than enrollment_config: it is stored in metadata, like any unknown body key")
+	iblNoEnrollment := flag.Bool("ibl-no-enrollment-config", false, "play a server older than enrollment_config (programs, courses): it is stored in metadata, like any unknown body key")
+	iblNoUserFields := flag.Bool("ibl-no-platform-user-fields", false, "play a 4.90 server, older than the platform invitation's company_name, first_name, last_name, user_group and user_group_owner_email: they are stored in metadata")
+	iblSparse := flag.Bool("ibl-sparse-answers", false, "leave user_id (when null) and created out of course and platform invitations, as their response schemas allow")
 	iblAlwaysCreate := flag.Bool("ibl-always-create", false, "make every POST insert a new invitation (servers before create-or-update)")
 	akVersion := flag.String("authentik-version", mockserver.DefaultAuthentikVersion, "authentik release to play (YYYY.M): before 2025.12 names are limited to 50 characters and pages are not capped; 2026.2 and older have no send_email (404); 2024.2 and older default an omitted expires to now + 30 minutes and reject null")
 	akCleanup := flag.Duration("authentik-cleanup-interval", 5*time.Minute, "how often authentik's cleanup job deletes expired invitations and those without expires (POST /_mock/authentik/cleanup runs it at once); 0 never")
@@ -47,21 +53,31 @@ func main() {
 	envFile := flag.String("env-file", "", "also write the export lines to this file")
 	flag.Parse()
 
+	courses, err := mockserver.ParseIBLCourses(*iblCourses)
+	if err != nil {
+		log.Fatalf("mockserver: -ibl-courses: %v", err)
+	}
+	platforms := strings.Split(*iblPlatforms, ",")
 	if *akCleanup == 0 {
 		*akCleanup = -1 // Options: negative is never
 	}
 	srv := mockserver.New(mockserver.Options{
 		AuthentikVersion: *akVersion, AuthentikCleanupInterval: *akCleanup, AuthentikMaxPageSize: *akMaxPage, AuthentikStableOrder: *akStable,
 		IBL: mockserver.IBLOptions{
-			Programs:   strings.Split(*iblPrograms, ","),
+			Programs: strings.Split(*iblPrograms, ","), Courses: courses, Platforms: platforms,
 			AuthScheme: *iblScheme, NextPageEnvelope: *iblNextPage, RelativeLinks: *iblRelative,
 			RealDelete: *iblRealDelete, AlwaysCreate: *iblAlwaysCreate,
 			EmailCaseSensitive: *iblEmailCase, NoEnrollmentConfig: *iblNoEnrollment,
+			NoPlatformUserFields: *iblNoUserFields, SparseAnswers: *iblSparse,
 		}})
 	srv.StartCleanup()
 	defer srv.Close()
 	srv.SeedAuthentik(*seedAuthentik, "seeded")
 	srv.SeedIBL(*seedIBL, "acme+onboarding")
+	if len(courses) > 0 {
+		srv.IBLOf(mockserver.IBLKindCourse).Seed(*seedIBLCourse, courses[0].ID)
+	}
+	srv.IBLOf(mockserver.IBLKindPlatform).Seed(*seedIBLPlatform, platforms[0])
 	srv.SetLatency(*latency)
 	if *faults != "" {
 		var list []mockserver.Fault
@@ -94,8 +110,8 @@ func main() {
 			log.Fatalf("mockserver: %v", err)
 		}
 	}
-	log.Printf("mockserver: listening on %s (read-only credentials: authentik token %s, ibl.ai key %s); programs: %s; Ctrl-C stops it",
-		base, mockserver.AuthentikReadOnlyToken, mockserver.IBLReadOnlyKey, *iblPrograms)
+	log.Printf("mockserver: listening on %s (read-only credentials: authentik token %s, ibl.ai key %s); programs: %s; courses: %s; platforms: %s; Ctrl-C stops it",
+		base, mockserver.AuthentikReadOnlyToken, mockserver.IBLReadOnlyKey, *iblPrograms, mockserver.FormatIBLCourses(courses), strings.Join(platforms, ","))
 
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -1,5 +1,6 @@
-// Package ibl is a typed client for the ibl.ai data manager's program
-// invitation API.
+// Package ibl is a typed client for the ibl.ai data manager's invitation
+// API: program, course and platform invitations (Kind), one implementation
+// that differs by kind only in the path, the key field and the extra fields.
 package ibl
 
 import (
@@ -15,12 +16,13 @@ import (
 	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
 )
 
-const invitationsPath = "/api/catalog/invitations/program/"
-
 // MaxPageSize is the largest page the client asks for.
 const MaxPageSize = 100
 
-// Invitation is a program invitation as the server returns it.
+// Invitation is an invitation as the server returns it. Which of
+// ProgramKey, CourseID and PlatformKey is set depends on its kind (Key
+// reads the one that is). user_id and created may be missing from course
+// and platform invitations (their schemas do not require them): nil.
 type Invitation struct {
 	ID         int64           `json:"id"`
 	UserID     *int64          `json:"user_id"`
@@ -34,17 +36,59 @@ type Invitation struct {
 	Active     bool            `json:"active"`
 	Metadata   json.RawMessage `json:"metadata"`
 	ProgramKey string          `json:"program_key"`
+	CourseID   string          `json:"course_id,omitempty"`
+	// PlatformKey is the platform invitation's key (other kinds' answers
+	// have none).
+	PlatformKey string `json:"platform_key,omitempty"`
+	// The platform invitation's user fields, if a server returns them (the
+	// 4.202 response schema has none of them: they are nil there).
+	CompanyName         *string `json:"company_name,omitempty"`
+	FirstName           *string `json:"first_name,omitempty"`
+	LastName            *string `json:"last_name,omitempty"`
+	UserGroup           *string `json:"user_group,omitempty"`
+	UserGroupOwnerEmail *string `json:"user_group_owner_email,omitempty"`
+
+	kind Kind
 }
 
-// Org is the platform organization: the part of the program key before "+".
+// Kind is the invitation's kind (Program for one the client did not read).
+func (i Invitation) Kind() Kind { return i.kind }
+
+// Key is the item the invitation is to: its program_key, course_id or
+// platform_key.
+func (i Invitation) Key() string {
+	switch i.kind {
+	case Course:
+		return i.CourseID
+	case Platform:
+		return i.PlatformKey
+	}
+	return i.ProgramKey
+}
+
+// Org is the platform organization when the invitation names it: for a
+// program, the part of the program key before "+"; for a platform, its key.
+// A course's key does not name it (its edX org is not the platform's): ""
+// for courses, whose org is the one the caller asked for.
 func (i Invitation) Org() string {
+	switch i.kind {
+	case Course:
+		return ""
+	case Platform:
+		return i.PlatformKey
+	}
 	org, _, _ := strings.Cut(i.ProgramKey, "+")
 	return org
 }
 
 // Upsert is the create-or-update POST body. Nil fields are left out: the
 // API's request schema has no nullable field, so a null is never sent.
+// Key names the item (program_key, course_id or platform_key, as the
+// client's kind says); ProgramKey is the older name for a program's key.
+// A field the kind does not have is an error, never sent: the server would
+// store it in metadata.
 type Upsert struct {
+	Key              string
 	ProgramKey       string
 	Email            *string
 	Username         *string
@@ -53,38 +97,85 @@ type Upsert struct {
 	RedirectTo       *string
 	Expired          *string
 	Metadata         json.RawMessage
-	EnrollmentConfig json.RawMessage
+	EnrollmentConfig json.RawMessage // programs and courses
+	// The platform invitation's user fields.
+	CompanyName, FirstName, LastName, UserGroup, UserGroupOwnerEmail *string
 }
 
-// MarshalJSON writes the fields that are set.
+// MarshalJSON writes the fields that are set, as a program invitation's.
 func (u Upsert) MarshalJSON() ([]byte, error) {
-	m := map[string]any{"program_key": u.ProgramKey}
-	for k, v := range map[string]*string{"email": u.Email, "username": u.Username, "source": u.Source, "redirect_to": u.RedirectTo, "expired": u.Expired} {
-		if v != nil {
-			m[k] = *v
+	m, err := u.body(Program)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(m)
+}
+
+// key is the item the upsert names for kind k.
+func (u Upsert) key(k Kind) (string, error) {
+	switch {
+	case u.ProgramKey == "" || u.ProgramKey == u.Key:
+		return u.Key, nil
+	case k != Program:
+		return "", fmt.Errorf("ibl: a %s invitation has no program_key (Upsert.ProgramKey); set Upsert.Key to its %s", k, k.KeyField())
+	case u.Key != "":
+		return "", fmt.Errorf("ibl: Upsert.Key %q and Upsert.ProgramKey %q differ", u.Key, u.ProgramKey)
+	}
+	return u.ProgramKey, nil
+}
+
+// body is the POST body for kind k: the fields that are set.
+func (u Upsert) body(k Kind) (map[string]any, error) {
+	key, err := u.key(k)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]any{k.KeyField(): key}
+	set := func(fields map[string]*string) {
+		for f, v := range fields {
+			if v != nil {
+				m[f] = *v
+			}
 		}
 	}
+	set(map[string]*string{"email": u.Email, "username": u.Username, "source": u.Source, "redirect_to": u.RedirectTo, "expired": u.Expired})
 	if u.Active != nil {
 		m["active"] = *u.Active
 	}
 	if u.Metadata != nil {
 		m["metadata"] = u.Metadata
 	}
+	spec := k.spec()
 	if u.EnrollmentConfig != nil {
+		if !spec.enrollmentConfig {
+			return nil, fmt.Errorf("ibl: %s invitations have no enrollment_config", k)
+		}
 		m["enrollment_config"] = u.EnrollmentConfig
 	}
-	return json.Marshal(m)
+	user := map[string]*string{"company_name": u.CompanyName, "first_name": u.FirstName, "last_name": u.LastName,
+		"user_group": u.UserGroup, "user_group_owner_email": u.UserGroupOwnerEmail}
+	for f, v := range user {
+		if v != nil && !spec.userFields {
+			return nil, fmt.Errorf("ibl: %s invitations have no %s", k, f)
+		}
+	}
+	set(user)
+	return m, nil
 }
 
 // Filter holds the documented list filters. Only these are ever sent: the
-// server reads any other parameter as a metadata filter.
+// server reads any other parameter as a metadata filter. Key filters on the
+// item (program_key, course_id or platform_key, as the client's kind says;
+// sent URL-encoded, course ids hold "+" and ":"); ProgramKey is the older
+// name for a program's key.
 type Filter struct {
+	Key                                      string
 	ProgramKey, Org, Email, Username, Source string
 	Active                                   *bool
 	Sort                                     string
 	// Metadata filters are sent as <key>=<value>: the server turns every
 	// parameter it does not know into metadata__<key>. Keys that collide
-	// with a known parameter cannot be filtered on (ReservedParams).
+	// with a known parameter cannot be filtered on (Kind.ReservedParams).
 	Metadata map[string]string
 	// Max stops after this many invitations (0: all).
 	Max int
@@ -95,8 +186,9 @@ type Filter struct {
 	Worth func(pages int) bool
 }
 
-// ReservedParams are the list parameters the server gives a meaning of its
-// own; a metadata key with one of these names cannot be filtered on.
+// ReservedParams are the list parameters the program invitation endpoint
+// gives a meaning of its own (Program.ReservedParams, in this order); a
+// metadata key with one of these names cannot be filtered on.
 var ReservedParams = []string{"program_key", "org", "email", "username", "source", "active", "sort",
 	"page", "page_size", "verbose", "program_id", "platform_key", "key", "platform_org", "format"}
 
@@ -119,13 +211,27 @@ func (p page) next() string {
 	return ""
 }
 
-// Client talks to one ibl.ai data manager.
+// Client talks to one kind of invitation of one ibl.ai data manager.
 type Client struct {
 	http *client.Client
+	kind Kind
 }
 
-// New wraps an HTTP core configured for the data manager.
+// New wraps an HTTP core configured for the data manager: a client of
+// program invitations.
 func New(c *client.Client) *Client { return &Client{http: c} }
+
+// NewKind is a client of the kind's invitations.
+func NewKind(c *client.Client, k Kind) *Client {
+	_ = k.spec() // a kind that does not exist fails here, not at the first call
+	return &Client{http: c, kind: k}
+}
+
+// For is a client of another kind's invitations on the same HTTP core.
+func (c *Client) For(k Kind) *Client { return NewKind(c.http, k) }
+
+// Kind is the kind of invitation the client manages.
+func (c *Client) Kind() Kind { return c.kind }
 
 // Create posts an invitation. On servers that upsert it is safe to repeat,
 // but older ones insert a row per POST, so it is never repeated once it may
@@ -135,41 +241,47 @@ func (c *Client) Create(ctx context.Context, u Upsert) (*Invitation, error) {
 }
 
 // Update posts the invitation's new settings; the server updates the row
-// of the same program and user.
+// of the same item and user.
 func (c *Client) Update(ctx context.Context, u Upsert) (*Invitation, error) {
 	return c.post(ctx, client.Upsert, u)
 }
 
 func (c *Client) post(ctx context.Context, kind client.Kind, u Upsert) (*Invitation, error) {
-	var inv Invitation
-	res, err := c.http.Do(ctx, client.Request{Kind: kind, Method: http.MethodPost, Path: invitationsPath, Body: u}, &inv)
+	body, err := u.body(c.kind)
 	if err != nil {
 		return nil, err
 	}
-	if err := check(res, &inv); err != nil {
+	var inv Invitation
+	res, err := c.http.Do(ctx, client.Request{Kind: kind, Method: http.MethodPost, Path: c.kind.Path(), Body: body}, &inv)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.check(res, &inv); err != nil {
 		return nil, err
 	}
 	return &inv, nil
 }
 
 // check refuses an invitation without a usable identity: it must never
-// reach state.
-func check(res *client.Response, inv *Invitation) error {
+// reach state. It marks the invitation with the client's kind.
+func (c *Client) check(res *client.Response, inv *Invitation) error {
+	inv.kind = c.kind
 	switch {
 	case inv.ID <= 0:
 		return res.Malformed("the invitation has no id")
-	case inv.ProgramKey == "":
-		return res.Malformed("the invitation has no program_key")
+	case inv.Key() == "":
+		return res.Malformed("the invitation has no " + c.kind.KeyField())
 	}
 	return nil
 }
 
-// Delete sends the documented DELETE with id and org as query parameters.
-// It returns nil for an invitation that is already gone. A 200 does not
-// prove deletion on every deployment: callers confirm.
+// Delete sends the documented DELETE with id and org as query parameters
+// (org: the platform's; for a platform invitation, its platform_key). It
+// returns nil for an invitation that is already gone. A 200 does not prove
+// deletion: real servers keep the row, so callers confirm.
 func (c *Client) Delete(ctx context.Context, org string, id int64) error {
 	q := url.Values{"id": {strconv.FormatInt(id, 10)}, "org": {org}}
-	_, err := c.http.Do(ctx, client.Request{Kind: client.Idempotent, Method: http.MethodDelete, Path: invitationsPath, Query: q}, nil)
+	_, err := c.http.Do(ctx, client.Request{Kind: client.Idempotent, Method: http.MethodDelete, Path: c.kind.Path(), Query: q}, nil)
 	if client.IsNotFound(err) {
 		return nil
 	}
@@ -179,13 +291,20 @@ func (c *Client) Delete(ctx context.Context, org string, id int64) error {
 // List returns the invitations matching f, page by page at the largest page
 // size, and the count the server reported.
 func (c *Client) List(ctx context.Context, f Filter) ([]Invitation, int, error) {
+	key, err := Upsert{Key: f.Key, ProgramKey: f.ProgramKey}.key(c.kind)
+	if err != nil {
+		return nil, 0, err
+	}
 	size := client.PageSize(MaxPageSize, f.Max)
-	q := client.Query("program_key", f.ProgramKey, "org", f.Org, "email", f.Email,
+	q := client.Query(c.kind.KeyField(), key, "org", f.Org, "email", f.Email,
 		"username", f.Username, "source", f.Source, "sort", f.Sort)
 	if f.Active != nil {
 		q.Set("active", strconv.FormatBool(*f.Active))
 	}
 	for k, v := range f.Metadata {
+		if c.kind.reserved(k) {
+			return nil, 0, fmt.Errorf("ibl: %q is a %s invitation filter of its own; it cannot filter on metadata", k, c.kind)
+		}
 		q.Set(k, v)
 	}
 	q.Set("page_size", strconv.Itoa(size))
@@ -197,7 +316,7 @@ func (c *Client) List(ctx context.Context, f Filter) ([]Invitation, int, error) 
 			pq.Set("page", strconv.Itoa(n))
 		}
 		var p page
-		res, err := c.http.Do(ctx, client.Request{Kind: client.Read, Method: http.MethodGet, Path: invitationsPath, Query: pq}, &p)
+		res, err := c.http.Do(ctx, client.Request{Kind: client.Read, Method: http.MethodGet, Path: c.kind.Path(), Query: pq}, &p)
 		switch {
 		case n > 1 && client.IsNotFound(err):
 			return client.Page[Invitation]{}, nil // the listing shrank meanwhile: past its end
@@ -207,11 +326,11 @@ func (c *Client) List(ctx context.Context, f Filter) ([]Invitation, int, error) 
 			return client.Page[Invitation]{}, res.Malformed("the list page has no results")
 		}
 		for i := range *p.Results {
-			if err := check(res, &(*p.Results)[i]); err != nil {
+			if err := c.check(res, &(*p.Results)[i]); err != nil {
 				return client.Page[Invitation]{}, err
 			}
 		}
-		next, err := nextPage(p.next(), n)
+		next, err := c.nextPage(p.next(), n)
 		if err != nil {
 			return client.Page[Invitation]{}, err
 		}
@@ -234,36 +353,37 @@ func (c *Client) List(ctx context.Context, f Filter) ([]Invitation, int, error) 
 // included), host, scheme and filters, so a link a proxy rewrote wrongly,
 // or one to another host, is never followed. A link that does not move
 // forward would loop, so it is an error.
-func nextPage(link string, current int) (int, error) {
+func (c *Client) nextPage(link string, current int) (int, error) {
 	if link == "" {
 		return 0, nil
 	}
 	u, err := url.Parse(link)
 	if err != nil {
-		return 0, fmt.Errorf("listing program invitations: unreadable next link %q: %w", link, err)
+		return 0, fmt.Errorf("listing %s invitations: unreadable next link %q: %w", c.kind, link, err)
 	}
 	n := 1
 	if v := u.Query().Get("page"); v != "" {
 		if n, err = strconv.Atoi(v); err != nil {
-			return 0, fmt.Errorf("listing program invitations: next link %q has no page number", link)
+			return 0, fmt.Errorf("listing %s invitations: next link %q has no page number", c.kind, link)
 		}
 	}
 	if n <= current {
-		return 0, fmt.Errorf("listing program invitations: the server's next link after page %d points to page %d; stopping rather than looping", current, n)
+		return 0, fmt.Errorf("listing %s invitations: the server's next link after page %d points to page %d; stopping rather than looping", c.kind, current, n)
 	}
 	return n, nil
 }
 
 // Find looks one invitation up by id with the narrowest list request the
-// API allows: its org, program and user. It returns nil when it is gone.
+// API allows: its org, item (program_key, course_id or platform_key) and
+// user. It returns nil when it is gone.
 //
 // Whether the server compares emails without regard to case is not
-// documented, so a miss by email is not taken for absence: the program's
+// documented, so a miss by email is not taken for absence: the item's
 // invitations are then paged newest first (by the unique id), down to the
 // id, and the one with that id is returned if its email is the same but
 // for case.
-func (c *Client) Find(ctx context.Context, org, programKey, email, username string, id int64) (*Invitation, error) {
-	f := Filter{Org: org, ProgramKey: programKey, Email: email, Sort: "-id"}
+func (c *Client) Find(ctx context.Context, org, key, email, username string, id int64) (*Invitation, error) {
+	f := Filter{Org: org, Key: key, Email: email, Sort: "-id"}
 	if email == "" {
 		f.Username = username
 	}
@@ -271,7 +391,7 @@ func (c *Client) Find(ctx context.Context, org, programKey, email, username stri
 	if inv != nil || err != nil || email == "" {
 		return inv, err
 	}
-	inv, err = c.findID(ctx, Filter{Org: org, ProgramKey: programKey, Sort: "-id", Until: id}, id)
+	inv, err = c.findID(ctx, Filter{Org: org, Key: key, Sort: "-id", Until: id}, id)
 	if inv == nil || err != nil || !strings.EqualFold(deref(inv.Email), email) {
 		return nil, err
 	}
@@ -285,10 +405,10 @@ func deref(p *string) string {
 	return *p
 }
 
-// FindUser lists the invitations of one user (email, else username) to a
-// program, newest first: on servers that upsert there is at most one.
-func (c *Client) FindUser(ctx context.Context, org, programKey, email, username string) ([]Invitation, error) {
-	f := Filter{Org: org, ProgramKey: programKey, Email: email, Sort: "-id"}
+// FindUser lists the invitations of one user (email, else username) to an
+// item, newest first: on servers that upsert there is at most one.
+func (c *Client) FindUser(ctx context.Context, org, key, email, username string) ([]Invitation, error) {
+	f := Filter{Org: org, Key: key, Email: email, Sort: "-id"}
 	if email == "" {
 		f.Username = username
 	}

@@ -1,9 +1,9 @@
 // Package mockserver is an in-memory stand-in for the two APIs the provider
-// drives: authentik's stage invitations and ibl.ai's program invitations.
-// It follows the API documents on its own (it shares no types with the
-// provider's clients), can play the variants and faults of real servers,
-// and counts every request. Tests run it in-process; cmd/mockserver runs
-// it standalone for the demo.
+// drives: authentik's stage invitations and ibl.ai's program, course and
+// platform invitations. It follows the API documents on its own (it shares
+// no types with the provider's clients), can play the variants and faults
+// of real servers, and counts every request. Tests run it in-process;
+// cmd/mockserver runs it standalone for the demo.
 package mockserver
 
 import (
@@ -61,7 +61,7 @@ type Server struct {
 	now  func() time.Time
 
 	ak  *authentikStore
-	ibl *iblStore
+	ibl map[IBLKind]*iblTable
 
 	stop     chan struct{}
 	stopOnce sync.Once
@@ -177,9 +177,11 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.serveAuthentik(w, r, strings.TrimPrefix(p, authentikPrefix))
 	case strings.HasPrefix(p, "/_mock/"):
 		s.serveControl(w, r, strings.TrimPrefix(p, "/_mock/"))
-	case isIBLPath(p):
-		s.serveIBL(w, r)
 	default:
+		if k, ok := iblRoute(p); ok {
+			s.serveIBL(w, r, k)
+			return
+		}
 		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Not found."})
 	}
 }
@@ -205,8 +207,9 @@ func (s *Server) Count(method, prefix string) int {
 	return n
 }
 
-// CountsByRoute groups the requests by method and path, identifiers folded
-// into {id}, for reports and benchmarks.
+// CountsByRoute groups the requests by method and path, identifiers (UUIDs
+// and numbers) folded into {id}, for reports and benchmarks. ibl.ai's kinds
+// each have a path of their own, their ids are in the query.
 func (s *Server) CountsByRoute() map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -227,7 +230,7 @@ func (s *Server) ResetCounts() {
 func foldIDs(p string) string {
 	parts := strings.Split(p, "/")
 	for i, part := range parts {
-		if len(part) == 36 && strings.Count(part, "-") == 4 {
+		if len(part) == 36 && strings.Count(part, "-") == 4 || part != "" && strings.Trim(part, "0123456789") == "" {
 			parts[i] = "{id}"
 		}
 	}
