@@ -32,7 +32,7 @@ for _ in $(seq 1 50); do [ -s "$work/mock.env" ] && break; sleep 0.1; done
 sed 's/\(TOKEN\|KEY\)=.*/\1=***/' "$work/mock.env"
 
 tf=$(command -v "${TERRAFORM:-terraform}") || { echo "${TERRAFORM:-terraform} not found" >&2; exit 1; }
-tf_version=$("$tf" version 2>/dev/null | grep -m1 -E "^(Terraform|OpenTofu) v")
+tf_version=$("$root/scripts/cli-version.sh" "$tf")
 # Terraform and OpenTofu each give the configuration's source, written
 # without a host, their own registry's address: dev_overrides names both.
 address=$(sed -n 's/^const RegistryAddress = "\(.*\)"$/\1/p' "$root/internal/provider/provider.go")
@@ -84,7 +84,7 @@ if [ -n "$newest" ]; then
   cp "$root"/examples/demo/query/* "$work/query/"
   cd "$work/query"
 
-  step "$("$newest" version 2>/dev/null | grep -m1 "^Terraform v") query: what already exists on the mock"
+  step "$("$root/scripts/cli-version.sh" "$newest") query: what already exists on the mock"
   "$newest" query
 
   step "query -generate-config-out: import blocks and configuration"

@@ -12,5 +12,5 @@ bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
 ln -s "$tf" "$bin/terraform"
 export PATH="$bin:$PATH"
-echo "docs: tfplugindocs with $(terraform version 2>/dev/null | grep -m1 "^Terraform v")"
+echo "docs: tfplugindocs with $(./scripts/cli-version.sh terraform)"
 go generate ./...

@@ -23,7 +23,7 @@ build() {
   echo "tools: building $name ${version#v} from the Go module proxy (a few minutes the first time)" >&2
   (cd "$dir" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X $module/version.dev=no" -o "$out.tmp" "$pkg")
   mv "$out.tmp" "$out"
-  CHECKPOINT_DISABLE=1 "$out" version | grep -m1 -E "^(Terraform|OpenTofu) v" | sed "s/^/tools: built /" >&2
+  echo "tools: built $("$root/scripts/cli-version.sh" "$out")" >&2
   echo "$out"
 }
 
