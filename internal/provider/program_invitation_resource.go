@@ -109,7 +109,7 @@ func (r *programInvitationResource) Schema(ctx context.Context, _ resource.Schem
 			"program_key": schema.StringAttribute{
 				MarkdownDescription: "Key of the program, such as `acme+data-science` (the org comes before `+`). Changing it creates a new invitation.",
 				Required:            true,
-				Validators:          []validator.String{notEmpty, programKey()},
+				Validators:          []validator.String{notEmpty, fwvalidators.ProgramKey()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"org": schema.StringAttribute{

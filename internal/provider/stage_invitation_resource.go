@@ -47,7 +47,6 @@ const (
 	statusExpired = "expired"
 )
 
-var authentikNameRE = regexp.MustCompile(`^[-a-zA-Z0-9_]+$`)
 
 // stageArguments are the arguments sent to authentik, by their API names.
 var stageArguments = []string{"name", "expires", "fixed_data", "single_use", "flow"}
@@ -97,7 +96,7 @@ func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaR
 				Required:            true,
 				Validators: []validator.String{
 					stringvalidator.LengthAtLeast(1),
-					stringvalidator.RegexMatches(authentikNameRE, "must contain only letters, digits, hyphens and underscores"),
+					fwvalidators.AuthentikName(),
 				},
 			},
 			"expires": schema.StringAttribute{
@@ -119,7 +118,7 @@ func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaR
 				MarkdownDescription: "UUID of the enrollment flow that may use this invitation, compared without regard to letter case. Omit to allow any flow with an invitation stage.",
 				Optional:            true,
 				CustomType:          fwtypes.CaseInsensitiveType{},
-				Validators:          []validator.String{uuidString()},
+				Validators:          []validator.String{fwvalidators.UUID()},
 			},
 			"flow_slug": schema.StringAttribute{
 				MarkdownDescription: "Slug of the flow named by `flow`, as authentik reports it.",
@@ -607,7 +606,7 @@ func (r *stageInvitationResource) ImportState(ctx context.Context, req resource.
 		return
 	}
 	name, byName := strings.CutPrefix(req.ID, importByNamePrefix)
-	if !uuidRE.MatchString(req.ID) && (!byName || !authentikNameRE.MatchString(name)) {
+	if !fwvalidators.IsUUID(req.ID) && (!byName || !fwvalidators.IsAuthentikName(name)) {
 		resp.Diagnostics.AddError("Invalid import ID",
 			"An authentik invitation is imported by its UUID (pk), e.g. 3fa85f64-5717-4562-b3fc-2c963f66afa6, or by its name as name:<name>, "+
 				"e.g. name:contractors-2027, when no other invitation has that name. Got: "+redactImportID(req.ID))
@@ -648,7 +647,7 @@ func tokenSHA256(pk string) string {
 // pk; nothing while the state holds no token yet, or Terraform keeps no
 // identities (before 1.12).
 func setStageIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, pk string) diag.Diagnostics {
-	if identity == nil || !uuidRE.MatchString(pk) {
+	if identity == nil || !fwvalidators.IsUUID(pk) {
 		return nil
 	}
 	return identity.Set(ctx, stageIdentityModel{TokenSHA256: types.StringValue(tokenSHA256(pk))})
@@ -656,7 +655,7 @@ func setStageIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, pk 
 
 // redactImportID keeps an invite token out of a diagnostic.
 func redactImportID(id string) string {
-	if uuidRE.MatchString(id) {
+	if fwvalidators.IsUUID(id) {
 		return "(a UUID)"
 	}
 	return id
