@@ -5,12 +5,12 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/ephemeralvalidator"
-	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/client"

@@ -47,7 +47,6 @@ const (
 	statusExpired = "expired"
 )
 
-
 // stageArguments are the arguments sent to authentik, by their API names.
 var stageArguments = []string{"name", "expires", "fixed_data", "single_use", "flow"}
 
