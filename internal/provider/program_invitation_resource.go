@@ -28,6 +28,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwfix"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwtypes"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
@@ -250,7 +251,7 @@ func (r *programInvitationResource) ModifyPlan(ctx context.Context, req resource
 		return
 	}
 	var plan, state programInvitationModel
-	resp.Diagnostics.Append(getAttributes(ctx, req.Plan.GetAttribute, plan.planned())...)
+	resp.Diagnostics.Append(fwfix.GetAttributes(ctx, req.Plan.GetAttribute, plan.planned())...)
 	var configOrg types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("org"), &configOrg)...)
 	if resp.Diagnostics.HasError() || plan.ProgramKey.IsUnknown() || configOrg.IsUnknown() {
@@ -295,7 +296,7 @@ func (r *programInvitationResource) ModifyPlan(ctx context.Context, req resource
 		}
 		return
 	}
-	resp.Diagnostics.Append(getAttributes(ctx, req.State.GetAttribute, state.planned())...)
+	resp.Diagnostics.Append(fwfix.GetAttributes(ctx, req.State.GetAttribute, state.planned())...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -332,7 +333,7 @@ func (r *programInvitationResource) ModifyPlan(ctx context.Context, req resource
 	}
 }
 
-// planned are the attributes ModifyPlan reads (getAttributes).
+// planned are the attributes ModifyPlan reads (fwfix.GetAttributes).
 func (m *programInvitationModel) planned() map[string]any {
 	return map[string]any{"program_key": &m.ProgramKey, "org": &m.Org, "active": &m.Active, "source": &m.Source,
 		"redirect_to": &m.RedirectTo, "expired": &m.Expired, "metadata": &m.Metadata, "enrollment_config": &m.EnrollmentConfig,
@@ -346,7 +347,7 @@ func programUnset(ctx context.Context, config tfsdk.Config, diags *diag.Diagnost
 	var expired fwtypes.Instant
 	var metadata, enrollment jsontypes.Normalized
 	targets := map[string]any{"source": &source, "redirect_to": &redirect, "expired": &expired, "metadata": &metadata, "enrollment_config": &enrollment}
-	diags.Append(getAttributes(ctx, config.GetAttribute, targets)...)
+	diags.Append(fwfix.GetAttributes(ctx, config.GetAttribute, targets)...)
 	values := map[string]attr.Value{"source": source, "redirect_to": redirect, "expired": expired, "metadata": metadata, "enrollment_config": enrollment}
 	unset, known = map[string]bool{}, true
 	for name, v := range values {

@@ -28,6 +28,7 @@ import (
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwfix"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwtypes"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 )
@@ -160,7 +161,7 @@ func (r *stageInvitationResource) ModifyPlan(ctx context.Context, req resource.M
 		return // destroy
 	}
 	var plan, state stageInvitationModel
-	resp.Diagnostics.Append(getAttributes(ctx, req.Plan.GetAttribute, plan.planned())...)
+	resp.Diagnostics.Append(fwfix.GetAttributes(ctx, req.Plan.GetAttribute, plan.planned())...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -172,7 +173,7 @@ func (r *stageInvitationResource) ModifyPlan(ctx context.Context, req resource.M
 		}
 		return
 	}
-	resp.Diagnostics.Append(getAttributes(ctx, req.State.GetAttribute, state.planned())...)
+	resp.Diagnostics.Append(fwfix.GetAttributes(ctx, req.State.GetAttribute, state.planned())...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -216,7 +217,7 @@ func (r *stageInvitationResource) planFlow(ctx context.Context, plan stageInvita
 	}
 }
 
-// planned are the attributes ModifyPlan reads (getAttributes).
+// planned are the attributes ModifyPlan reads (fwfix.GetAttributes).
 func (m *stageInvitationModel) planned() map[string]any {
 	return map[string]any{"name": &m.Name, "expires": &m.Expires, "fixed_data": &m.FixedData, "single_use": &m.SingleUse,
 		"flow": &m.Flow, "flow_slug": &m.FlowSlug, "invite_url": &m.InviteURL, "reissue": &m.Reissue, "status": &m.Status}
