@@ -425,7 +425,7 @@ func (r *programInvitationResource) Create(ctx context.Context, req resource.Cre
 	org, program, user := plan.Org.ValueString(), plan.ProgramKey.ValueString(), userLabel(plan)
 	// The server keeps one invitation per program and user, emails compared
 	// without regard to case: two resources for one user would share it.
-	if !r.owned().claim("ibl-user:" + org + "|" + program + "|" + strings.ToLower(user)) {
+	if !r.owned().claim(programUserKey(org, program, user)) {
 		resp.Diagnostics.AddError("Two resources invite the same user",
 			fmt.Sprintf("Another invitations_program_invitation of this configuration already invites %s to %s. The server keeps one invitation per program and user "+
 				"and compares emails without regard to case, so both resources would hold, and destroy, the same invitation. Remove one of them.", user, program))
@@ -466,27 +466,29 @@ func (r *programInvitationResource) Create(ctx context.Context, req resource.Cre
 		return
 	}
 	inv := res.Value
-	if !res.Adopted && !r.owned().claim(programOwnerKey(org, inv.ID)) {
-		resp.Diagnostics.AddError("The server answered with an invitation another resource holds",
-			fmt.Sprintf("Creating the invitation of %s to %s returned program invitation %d, which another resource of this configuration created or holds: "+
-				"the server sees both as the same user. Remove one of the two resources.", user, program, inv.ID))
-		return
-	}
-	if res.Attempts > 1 && !res.Adopted {
-		f.sweep(ctx, inv.ID)
-	}
-	switch {
-	case res.Interrupted:
+	switch res.Outcome {
+	case createdFirstTime, createdAgain:
+		if !r.owned().claim(programOwnerKey(org, inv.ID)) {
+			resp.Diagnostics.AddError("The server answered with an invitation another resource holds",
+				fmt.Sprintf("Creating the invitation of %s to %s returned program invitation %d, which another resource of this configuration created or holds: "+
+					"the server sees both as the same user. Remove one of the two resources.", user, program, inv.ID))
+			return
+		}
+		if res.Outcome == createdAgain {
+			f.sweep(ctx, inv.ID)
+		}
+		if f.before[inv.ID] {
+			resp.Diagnostics.AddWarning(fmt.Sprintf("Program invitation %d was reactivated", inv.ID),
+				fmt.Sprintf("%s had an inactive invitation to %s (%d), such as one a server kept after a DELETE; the server's create-or-update reused it, and it is now managed by this resource.",
+					user, program, inv.ID))
+		}
+	case createInterrupted:
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Program invitation %d was created as Terraform stopped", inv.ID),
 			fmt.Sprintf("Terraform stopped while creating the invitation of %s to %s, after the server had created it. It was found and is recorded in state.", user, program))
-	case res.Adopted:
+	case createAdopted:
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Program invitation %d: the create's outcome was unknown", inv.ID),
 			fmt.Sprintf("Creating the invitation of %s to %s failed without proof that nothing happened (%s). The provider looked before sending it again "+
 				"and found program invitation %d with every argument as configured; it is now managed by this resource.", user, program, res.Cause, inv.ID))
-	case f.before[inv.ID]:
-		resp.Diagnostics.AddWarning(fmt.Sprintf("Program invitation %d was reactivated", inv.ID),
-			fmt.Sprintf("%s had an inactive invitation to %s (%d), such as one a server kept after a DELETE; the server's create-or-update reused it, and it is now managed by this resource.",
-				user, program, inv.ID))
 	}
 	unset, _ := programUnset(ctx, req.Config, &resp.Diagnostics)
 	prior := plan
@@ -571,10 +573,6 @@ func serverEmail(ctx context.Context, private interface {
 		}
 	}
 	return m.Email.ValueString()
-}
-
-func programOwnerKey(org string, id int64) string {
-	return "ibl:" + org + ":" + strconv.FormatInt(id, 10)
 }
 
 // programFinder looks, after a create whose outcome is unknown, for the

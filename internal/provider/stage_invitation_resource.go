@@ -291,20 +291,19 @@ func (r *stageInvitationResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	inv := res.Value
-	if !res.Adopted {
-		r.owned().claim(stageOwnerKey(inv.PK))
-	}
-	if res.Attempts > 1 && !res.Adopted {
+	name := plan.Name.ValueString()
+	switch res.Outcome {
+	case createdAgain:
 		// An earlier attempt may have committed after the look-up.
 		f.sweep(ctx, inv.PK)
-	}
-	name := plan.Name.ValueString()
-	switch {
-	case res.Interrupted:
+		r.owned().claim(stageOwnerKey(inv.PK))
+	case createdFirstTime:
+		r.owned().claim(stageOwnerKey(inv.PK))
+	case createInterrupted:
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Invitation %q was created as Terraform stopped", name),
 			fmt.Sprintf("Terraform stopped while creating the authentik invitation %q, after the server had created it. "+
 				"It was found and is recorded in state, so that no live invite token is left untracked.", name))
-	case res.Adopted:
+	case createAdopted:
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Invitation %q: the create's outcome was unknown", name),
 			fmt.Sprintf("Creating the authentik invitation %q failed without proof that nothing happened (%s). The provider looked before sending it again "+
 				"and found an invitation named %q, created by %s, with every argument as configured; it is now managed by this resource. "+
@@ -314,8 +313,6 @@ func (r *stageInvitationResource) Create(ctx context.Context, req resource.Creat
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(setStageIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
 }
-
-func stageOwnerKey(pk string) string { return "authentik:" + strings.ToLower(pk) }
 
 func createdBy(inv *authentik.Invitation) string {
 	if inv.CreatedBy == nil || inv.CreatedBy.Username == "" {
