@@ -5,10 +5,7 @@ import (
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
-
 	"github.com/invitations-dev/terraform-provider-invitations/internal/provider"
-	"github.com/invitations-dev/terraform-provider-invitations/internal/rusage"
 )
 
 // Generate the documentation with tfplugindocs (make docs).
@@ -22,13 +19,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "start the provider with support for debuggers like delve")
 	flag.Parse()
 
-	var opts []tf6server.ServeOpt
-	if debug {
-		opts = append(opts, tf6server.WithManagedDebug())
-	}
-	err := tf6server.Serve(provider.RegistryAddress, provider.ProtocolServer(provider.New(version)()), opts...)
-	rusage.Write()
-	if err != nil {
+	if err := provider.Serve(version, debug); err != nil {
 		log.Fatal(err)
 	}
 }

@@ -164,7 +164,7 @@ func TestBench(t *testing.T) {
 		"N", "operation", "subject", "wall", "authn", "ibl", "cpu(ms)", "rss(MiB)", "cpu/invitation", "ratio")
 	for _, n := range s.sizes {
 		subjects := []*subject{
-			newSubject(t, "invitations", ".", s.latency, invitationsConfig(n)),
+			newSubject(t, "invitations", "./internal/bench/provider", s.latency, invitationsConfig(n)),
 			newSubject(t, "framework floor", "./internal/bench/floor", s.latency, invitationsConfig(n)),
 			newSubject(t, "terraform_data", "", s.latency, terraformDataConfig(n)),
 		}
@@ -246,7 +246,7 @@ func listing(t *testing.T, s settings, report *strings.Builder) {
 provider "invitations" {}
 %s
 `, provider.RegistryAddress, kind.block)
-		sub := newSubject(t, "invitations", ".", s.latency, config)
+		sub := newSubject(t, "invitations", "./internal/bench/provider", s.latency, config)
 		sub.srv.SeedAuthentik(s.list, "listed")
 		sub.srv.SeedIBL(s.list, "acme+onboarding")
 		m := sub.measure(t, "listing", func() error { _, err := sub.ws.TF.Plan(t.Context(), tfexec.Out("plan")); return err })

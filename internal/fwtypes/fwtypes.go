@@ -2,8 +2,8 @@
 // the APIs' notion of equality, so that the framework keeps a
 // configuration's spelling of a value a server writes differently (their
 // semantic equality), and a model can be filled from an API object by plain
-// assignment; and ListingType, a data source's list of API objects that
-// the framework does not convert until something asks (listing.go).
+// assignment. (ListingType, a framework workaround, lives in
+// internal/fwfix.)
 package fwtypes
 
 import (

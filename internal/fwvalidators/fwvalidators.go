@@ -1,7 +1,8 @@
-// Package fwvalidators holds terraform-plugin-framework validators the
-// libraries do not have: absolute http(s) URLs, JSON objects, PEM bundles,
-// credentials (never shown in a diagnostic), single email addresses, and
-// operation timeouts above zero.
+// Package fwvalidators holds every terraform-plugin-framework validator the
+// provider adds to the libraries' own: absolute http(s) URLs, JSON objects,
+// PEM bundles, credentials (never shown in a diagnostic), single email
+// addresses, operation timeouts above zero, and the string patterns of
+// patterns.go (UUIDs, authentik names, program keys, HTTP headers).
 package fwvalidators
 
 import (

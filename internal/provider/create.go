@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,19 +20,34 @@ const maxCreateAttempts = 6
 
 // detachedLookupTimeout bounds the look-up that runs after Terraform
 // cancelled a create (Ctrl-C, a timeout): short, but long enough to ride
-// out a few retries.
+// out a few retries. It is shorter still when the operation's own timeout
+// was (see createOnce).
 const detachedLookupTimeout = 30 * time.Second
 
-// created is the outcome of createOnce.
+// createOutcome says how createOnce ended; the callers switch on it once.
+type createOutcome int
+
+const (
+	// createdFirstTime: the first attempt's own answer.
+	createdFirstTime createOutcome = iota + 1
+	// createdAgain: sent again after a look-up proved an earlier attempt
+	// absent. An earlier attempt may still have committed after that
+	// look-up: the caller sweeps for late duplicates.
+	createdAgain
+	// createAdopted: an attempt's outcome was unknown, and the look-up
+	// found the invitation it made.
+	createAdopted
+	// createInterrupted: Terraform cancelled the create, and the look-up
+	// on a detached context found the invitation.
+	createInterrupted
+)
+
+// created is the result of createOnce.
 type created[T any] struct {
-	Value T
-	// Adopted tells that a look-up found the invitation after an attempt
-	// whose outcome was unknown.
-	Adopted bool
-	// Interrupted tells that Terraform cancelled the create and the
-	// invitation was found on a detached context.
-	Interrupted bool
-	// Cause is the failure that made the outcome unknown, when Adopted.
+	Value   T
+	Outcome createOutcome
+	// Cause is the failure that made the outcome unknown, when adopted or
+	// interrupted.
 	Cause error
 	// Attempts is how many times the create was sent.
 	Attempts int
@@ -41,13 +58,24 @@ type created[T any] struct {
 // after the request left, a 2xx without a usable invitation, cancellation
 // after sending), find looks for its effect before anything is sent again;
 // only when find proves it absent is the create sent once more, a bounded
-// number of times. When ctx has ended, the look-up runs on a short detached
-// context, so that an invitation made just before Ctrl-C still reaches state.
+// number of times. When ctx has ended, the look-up runs on a detached
+// context, so that an invitation made just before Ctrl-C still reaches
+// state; it lasts no longer than the operation had when createOnce began
+// (its timeouts.create, less what came before), and never more than
+// detachedLookupTimeout.
 func createOnce[T any](ctx context.Context, send func(context.Context) (T, error), find func(context.Context) (T, bool, error)) (created[T], error) {
+	lookupBudget := detachedLookupTimeout
+	if deadline, ok := ctx.Deadline(); ok {
+		lookupBudget = max(min(lookupBudget, time.Until(deadline)), time.Second)
+	}
 	for attempt := 1; ; attempt++ {
 		v, err := send(ctx)
 		if err == nil {
-			return created[T]{Value: v, Attempts: attempt}, nil
+			outcome := createdFirstTime
+			if attempt > 1 {
+				outcome = createdAgain
+			}
+			return created[T]{Value: v, Outcome: outcome, Attempts: attempt}, nil
 		}
 		if !client.MayHaveTakenEffect(err) {
 			return created[T]{}, err
@@ -57,15 +85,17 @@ func createOnce[T any](ctx context.Context, send func(context.Context) (T, error
 		lookCtx, interrupted := ctx, ctx.Err() != nil
 		if interrupted {
 			var cancel context.CancelFunc
-			lookCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), detachedLookupTimeout)
+			lookCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), lookupBudget)
 			defer cancel()
 		}
 		found, ok, ferr := lookUp(lookCtx, find)
 		switch {
 		case ferr != nil:
 			return created[T]{}, &unknownOutcomeError{cause: err, lookup: ferr}
+		case ok && interrupted:
+			return created[T]{Value: found, Outcome: createInterrupted, Cause: err, Attempts: attempt}, nil
 		case ok:
-			return created[T]{Value: found, Adopted: true, Interrupted: interrupted, Cause: err, Attempts: attempt}, nil
+			return created[T]{Value: found, Outcome: createAdopted, Cause: err, Attempts: attempt}, nil
 		case interrupted:
 			return created[T]{}, fmt.Errorf("%w; Terraform stopped the create, and the invitation was looked for and not found: nothing was created", err)
 		case !client.WorthRepeating(err) || attempt == maxCreateAttempts:
@@ -107,18 +137,51 @@ func (e *unknownOutcomeError) Error() string {
 
 func (e *unknownOutcomeError) Unwrap() []error { return []error{e.cause, e.lookup} }
 
+// ownerKey names an invitation, or a program's user, that one resource
+// of the run holds.
+type ownerKey struct {
+	kind  ownerKind
+	scope string // the ibl.ai org, or org and program; empty for authentik
+	id    string // lower-cased where the server compares without case
+}
+
+type ownerKind uint8
+
+const (
+	ownedStageInvitation ownerKind = iota + 1
+	ownedProgramInvitation
+	// ownedProgramUser is a program's invitee: the server keeps one
+	// invitation per program and user.
+	ownedProgramUser
+)
+
+// stageOwnerKey is an authentik invitation, by its token.
+func stageOwnerKey(pk string) ownerKey {
+	return ownerKey{kind: ownedStageInvitation, id: strings.ToLower(pk)}
+}
+
+// programOwnerKey is an ibl.ai program invitation, by org and id.
+func programOwnerKey(org string, id int64) ownerKey {
+	return ownerKey{kind: ownedProgramInvitation, scope: org, id: strconv.FormatInt(id, 10)}
+}
+
+// programUserKey is a program's invitee, email compared without case.
+func programUserKey(org, program, user string) ownerKey {
+	return ownerKey{kind: ownedProgramUser, scope: org + "+" + program, id: strings.ToLower(user)}
+}
+
 // ownership remembers, for one provider process (one Terraform operation),
 // the invitations that resources have created or adopted, so that no two
 // resources of a configuration end up holding the same one.
 type ownership struct {
 	mu    sync.Mutex
-	owned map[string]bool
+	owned map[ownerKey]bool
 }
 
-func newOwnership() *ownership { return &ownership{owned: map[string]bool{}} }
+func newOwnership() *ownership { return &ownership{owned: map[ownerKey]bool{}} }
 
 // claim records key as owned; it is false when another resource holds it.
-func (o *ownership) claim(key string) bool {
+func (o *ownership) claim(key ownerKey) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.owned[key] {
@@ -133,7 +196,7 @@ func (o *ownership) claim(key string) bool {
 var errAmbiguousLookAlikes = errors.New("several invitations match")
 
 // isClaimed tells whether a resource of this process holds key.
-func (o *ownership) isClaimed(key string) bool {
+func (o *ownership) isClaimed(key ownerKey) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.owned[key]

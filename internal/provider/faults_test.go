@@ -10,9 +10,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -367,4 +369,38 @@ resource "invitations_program_invitation" "twin" {
 			},
 		},
 	})
+}
+
+// TestAccFaults_unansweredCreateEndsWithinItsTimeout: against a server
+// that accepts connections and never answers, a create with
+// timeouts.create = "3s" ends with the "may exist" error in well under 20
+// seconds: the detached look-up after it is bounded by the operation's
+// timeout, not only by its own 30 seconds.
+func TestAccFaults_unansweredCreateEndsWithinItsTimeout(t *testing.T) {
+	stop := make(chan struct{})
+	silent := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	}))
+	t.Cleanup(func() { close(stop); silent.Close() })
+	env := &testEnv{url: silent.URL}
+	var took time.Duration
+	start := time.Now()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig:   func() { start = time.Now() },
+			Config:      oneOfEach(env, `timeouts = { create = "3s" }`),
+			ExpectError: regexp.MustCompile(`may exist on\s+the server`),
+			Check:       func(*terraform.State) error { return nil },
+		}, {
+			PreConfig: func() { took = time.Since(start) },
+			Config:    env.providerConfig(),
+		}},
+	})
+	if took > 20*time.Second {
+		t.Errorf("the create took %s against a server that never answers, with timeouts.create = 3s", took)
+	}
 }

@@ -92,7 +92,7 @@ func stageFilters() map[string]filterAttr {
 	notEmpty := stringvalidator.LengthAtLeast(1)
 	return map[string]filterAttr{
 		"name": {description: "Only the invitations with exactly this name.",
-			validators: []validator.String{notEmpty, stringvalidator.RegexMatches(authentikNameRE, "must contain only letters, digits, hyphens and underscores")}},
+			validators: []validator.String{notEmpty, fwvalidators.AuthentikName()}},
 		"flow_slug":           {description: "Only the invitations bound to the flow with this slug.", validators: []validator.String{notEmpty}},
 		"created_by_username": {description: "Only the invitations created by this user.", validators: []validator.String{notEmpty}},
 		"search": {description: "Only the invitations whose name, creator's username, expiry or flow slug contains this text (authentik's search).",
@@ -127,7 +127,7 @@ var programSortFields = []string{"id", "created", "started", "expired", "email",
 func programFilters() map[string]filterAttr {
 	notEmpty := stringvalidator.LengthAtLeast(1)
 	return map[string]filterAttr{
-		"program_key": {description: "Only invitations to this program.", validators: []validator.String{notEmpty, programKey()}},
+		"program_key": {description: "Only invitations to this program.", validators: []validator.String{notEmpty, fwvalidators.ProgramKey()}},
 		"org": {description: "Only invitations of this platform organization. Defaults to the provider's `ibl.org`; with neither, every org the key may see.",
 			validators: []validator.String{notEmpty}},
 		"email":    {description: "Only invitations for this email address.", validators: []validator.String{fwvalidators.EmailAddress()}},

@@ -28,6 +28,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwfix"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwtypes"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
@@ -109,7 +110,7 @@ func (r *programInvitationResource) Schema(ctx context.Context, _ resource.Schem
 			"program_key": schema.StringAttribute{
 				MarkdownDescription: "Key of the program, such as `acme+data-science` (the org comes before `+`). Changing it creates a new invitation.",
 				Required:            true,
-				Validators:          []validator.String{notEmpty, programKey()},
+				Validators:          []validator.String{notEmpty, fwvalidators.ProgramKey()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"org": schema.StringAttribute{
@@ -250,7 +251,7 @@ func (r *programInvitationResource) ModifyPlan(ctx context.Context, req resource
 		return
 	}
 	var plan, state programInvitationModel
-	resp.Diagnostics.Append(getAttributes(ctx, req.Plan.GetAttribute, plan.planned())...)
+	resp.Diagnostics.Append(fwfix.GetAttributes(ctx, req.Plan.GetAttribute, plan.planned())...)
 	var configOrg types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("org"), &configOrg)...)
 	if resp.Diagnostics.HasError() || plan.ProgramKey.IsUnknown() || configOrg.IsUnknown() {
@@ -295,7 +296,7 @@ func (r *programInvitationResource) ModifyPlan(ctx context.Context, req resource
 		}
 		return
 	}
-	resp.Diagnostics.Append(getAttributes(ctx, req.State.GetAttribute, state.planned())...)
+	resp.Diagnostics.Append(fwfix.GetAttributes(ctx, req.State.GetAttribute, state.planned())...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -332,7 +333,7 @@ func (r *programInvitationResource) ModifyPlan(ctx context.Context, req resource
 	}
 }
 
-// planned are the attributes ModifyPlan reads (getAttributes).
+// planned are the attributes ModifyPlan reads (fwfix.GetAttributes).
 func (m *programInvitationModel) planned() map[string]any {
 	return map[string]any{"program_key": &m.ProgramKey, "org": &m.Org, "active": &m.Active, "source": &m.Source,
 		"redirect_to": &m.RedirectTo, "expired": &m.Expired, "metadata": &m.Metadata, "enrollment_config": &m.EnrollmentConfig,
@@ -346,7 +347,7 @@ func programUnset(ctx context.Context, config tfsdk.Config, diags *diag.Diagnost
 	var expired fwtypes.Instant
 	var metadata, enrollment jsontypes.Normalized
 	targets := map[string]any{"source": &source, "redirect_to": &redirect, "expired": &expired, "metadata": &metadata, "enrollment_config": &enrollment}
-	diags.Append(getAttributes(ctx, config.GetAttribute, targets)...)
+	diags.Append(fwfix.GetAttributes(ctx, config.GetAttribute, targets)...)
 	values := map[string]attr.Value{"source": source, "redirect_to": redirect, "expired": expired, "metadata": metadata, "enrollment_config": enrollment}
 	unset, known = map[string]bool{}, true
 	for name, v := range values {
@@ -424,7 +425,7 @@ func (r *programInvitationResource) Create(ctx context.Context, req resource.Cre
 	org, program, user := plan.Org.ValueString(), plan.ProgramKey.ValueString(), userLabel(plan)
 	// The server keeps one invitation per program and user, emails compared
 	// without regard to case: two resources for one user would share it.
-	if !r.owned().claim("ibl-user:" + org + "|" + program + "|" + strings.ToLower(user)) {
+	if !r.owned().claim(programUserKey(org, program, user)) {
 		resp.Diagnostics.AddError("Two resources invite the same user",
 			fmt.Sprintf("Another invitations_program_invitation of this configuration already invites %s to %s. The server keeps one invitation per program and user "+
 				"and compares emails without regard to case, so both resources would hold, and destroy, the same invitation. Remove one of them.", user, program))
@@ -465,27 +466,29 @@ func (r *programInvitationResource) Create(ctx context.Context, req resource.Cre
 		return
 	}
 	inv := res.Value
-	if !res.Adopted && !r.owned().claim(programOwnerKey(org, inv.ID)) {
-		resp.Diagnostics.AddError("The server answered with an invitation another resource holds",
-			fmt.Sprintf("Creating the invitation of %s to %s returned program invitation %d, which another resource of this configuration created or holds: "+
-				"the server sees both as the same user. Remove one of the two resources.", user, program, inv.ID))
-		return
-	}
-	if res.Attempts > 1 && !res.Adopted {
-		f.sweep(ctx, inv.ID)
-	}
-	switch {
-	case res.Interrupted:
+	switch res.Outcome {
+	case createdFirstTime, createdAgain:
+		if !r.owned().claim(programOwnerKey(org, inv.ID)) {
+			resp.Diagnostics.AddError("The server answered with an invitation another resource holds",
+				fmt.Sprintf("Creating the invitation of %s to %s returned program invitation %d, which another resource of this configuration created or holds: "+
+					"the server sees both as the same user. Remove one of the two resources.", user, program, inv.ID))
+			return
+		}
+		if res.Outcome == createdAgain {
+			f.sweep(ctx, inv.ID)
+		}
+		if f.before[inv.ID] {
+			resp.Diagnostics.AddWarning(fmt.Sprintf("Program invitation %d was reactivated", inv.ID),
+				fmt.Sprintf("%s had an inactive invitation to %s (%d), such as one a server kept after a DELETE; the server's create-or-update reused it, and it is now managed by this resource.",
+					user, program, inv.ID))
+		}
+	case createInterrupted:
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Program invitation %d was created as Terraform stopped", inv.ID),
 			fmt.Sprintf("Terraform stopped while creating the invitation of %s to %s, after the server had created it. It was found and is recorded in state.", user, program))
-	case res.Adopted:
+	case createAdopted:
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Program invitation %d: the create's outcome was unknown", inv.ID),
 			fmt.Sprintf("Creating the invitation of %s to %s failed without proof that nothing happened (%s). The provider looked before sending it again "+
 				"and found program invitation %d with every argument as configured; it is now managed by this resource.", user, program, res.Cause, inv.ID))
-	case f.before[inv.ID]:
-		resp.Diagnostics.AddWarning(fmt.Sprintf("Program invitation %d was reactivated", inv.ID),
-			fmt.Sprintf("%s had an inactive invitation to %s (%d), such as one a server kept after a DELETE; the server's create-or-update reused it, and it is now managed by this resource.",
-				user, program, inv.ID))
 	}
 	unset, _ := programUnset(ctx, req.Config, &resp.Diagnostics)
 	prior := plan
@@ -570,10 +573,6 @@ func serverEmail(ctx context.Context, private interface {
 		}
 	}
 	return m.Email.ValueString()
-}
-
-func programOwnerKey(org string, id int64) string {
-	return "ibl:" + org + ":" + strconv.FormatInt(id, 10)
 }
 
 // programFinder looks, after a create whose outcome is unknown, for the

@@ -12,7 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/invitations-dev/terraform-provider-invitations/internal/fwtypes"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwfix"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
 )
 
@@ -75,7 +75,7 @@ func (d *programInvitationsDataSource) Schema(ctx context.Context, _ datasource.
 				MarkdownDescription: "The matching invitations, in the requested order.",
 				Computed:            true,
 				NestedObject:        programItemObject,
-				CustomType:          fwtypes.NewListingType(programItemObject.Type()),
+				CustomType:          fwfix.NewListingType(programItemObject.Type()),
 			},
 		}),
 	}
@@ -109,7 +109,7 @@ func (d *programInvitationsDataSource) Read(ctx context.Context, req datasource.
 	}
 	m.TotalCount = types.Int64Value(int64(total))
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
-	resp.Diagnostics.Append(setComputedList(ctx, &resp.State, "invitations", func(item tftypes.Type) []tftypes.Value {
+	resp.Diagnostics.Append(fwfix.SetList(ctx, &resp.State, "invitations", func(item tftypes.Type) []tftypes.Value {
 		out := make([]tftypes.Value, len(list))
 		shared := tfShared{}
 		for i := range list {

@@ -186,8 +186,8 @@ func (p *invitationsProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Sensitive:   true,
 				ElementType: types.StringType,
 				Validators: []validator.Map{
-					mapvalidator.KeysAre(stringvalidator.RegexMatches(headerNameRE, "must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)")),
-					mapvalidator.ValueStringsAre(stringvalidator.RegexMatches(headerValueRE, "must not contain line breaks or other control characters")),
+					mapvalidator.KeysAre(fwvalidators.HeaderName()),
+					mapvalidator.ValueStringsAre(fwvalidators.HeaderValue()),
 				},
 			},
 			"ca_bundle": schema.StringAttribute{

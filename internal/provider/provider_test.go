@@ -16,12 +16,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/acctest"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwfix"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
 )
 
 // protoV6ProviderFactories serve the provider in-process.
 var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"invitations": func() (tfprotov6.ProviderServer, error) { return ProtocolServer(New("test")())(), nil },
+	"invitations": func() (tfprotov6.ProviderServer, error) { return Server("test") },
 }
 
 // fakeClock is a clock a test moves forward, shared by the mock server and
@@ -33,7 +34,11 @@ func (c *fakeClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 func (c *fakeClock) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"invitations": func() (tfprotov6.ProviderServer, error) {
-			return ProtocolServer(&invitationsProvider{version: "test", now: c.Now})(), nil
+			factory, err := fwfix.ProtocolServer(&invitationsProvider{version: "test", now: c.Now})
+			if err != nil {
+				return nil, err
+			}
+			return factory(), nil
 		},
 	}
 }

@@ -5,12 +5,12 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/ephemeralvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
@@ -54,13 +54,13 @@ func (e *stageInvitationLinkEphemeralResource) Schema(_ context.Context, _ ephem
 				Optional:            true,
 				Computed:            true,
 				Sensitive:           true,
-				Validators:          []validator.String{uuidString()},
+				Validators:          []validator.String{fwvalidators.UUID()},
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The invitation's name, when no other invitation has it. Exactly one of `invitation_id` and `name`.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(authentikNameRE, "must contain only letters, digits, hyphens and underscores")},
+				Validators:          []validator.String{fwvalidators.AuthentikName()},
 			},
 			"invite_url": schema.StringAttribute{
 				MarkdownDescription: "The enrollment link, `<authentik url>/if/flow/<flow slug>/?itoken=<token>`; sensitive.",

@@ -2,32 +2,23 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwfix"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwtypes"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 )
@@ -47,8 +38,6 @@ const (
 	statusExpired = "expired"
 )
 
-var authentikNameRE = regexp.MustCompile(`^[-a-zA-Z0-9_]+$`)
-
 // stageArguments are the arguments sent to authentik, by their API names.
 var stageArguments = []string{"name", "expires", "fixed_data", "single_use", "flow"}
 
@@ -59,21 +48,6 @@ func NewStageInvitationResource() resource.Resource {
 
 type stageInvitationResource struct {
 	platform[authentik.Client]
-}
-
-type stageInvitationModel struct {
-	ID        types.String            `tfsdk:"id"`
-	Name      types.String            `tfsdk:"name"`
-	Expires   fwtypes.Instant         `tfsdk:"expires"`
-	FixedData jsontypes.Normalized    `tfsdk:"fixed_data"`
-	SingleUse types.Bool              `tfsdk:"single_use"`
-	Flow      fwtypes.CaseInsensitive `tfsdk:"flow"`
-	FlowSlug  types.String            `tfsdk:"flow_slug"`
-	CreatedBy types.String            `tfsdk:"created_by"`
-	InviteURL types.String            `tfsdk:"invite_url"`
-	Reissue   types.Bool              `tfsdk:"reissue"`
-	Status    types.String            `tfsdk:"status"`
-	Timeouts  timeouts.Value          `tfsdk:"timeouts"`
 }
 
 func (r *stageInvitationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -97,7 +71,7 @@ func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaR
 				Required:            true,
 				Validators: []validator.String{
 					stringvalidator.LengthAtLeast(1),
-					stringvalidator.RegexMatches(authentikNameRE, "must contain only letters, digits, hyphens and underscores"),
+					fwvalidators.AuthentikName(),
 				},
 			},
 			"expires": schema.StringAttribute{
@@ -119,7 +93,7 @@ func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaR
 				MarkdownDescription: "UUID of the enrollment flow that may use this invitation, compared without regard to letter case. Omit to allow any flow with an invitation stage.",
 				Optional:            true,
 				CustomType:          fwtypes.CaseInsensitiveType{},
-				Validators:          []validator.String{uuidString()},
+				Validators:          []validator.String{fwvalidators.UUID()},
 			},
 			"flow_slug": schema.StringAttribute{
 				MarkdownDescription: "Slug of the flow named by `flow`, as authentik reports it.",
@@ -162,7 +136,7 @@ func (r *stageInvitationResource) ModifyPlan(ctx context.Context, req resource.M
 		return // destroy
 	}
 	var plan, state stageInvitationModel
-	resp.Diagnostics.Append(getAttributes(ctx, req.Plan.GetAttribute, plan.planned())...)
+	resp.Diagnostics.Append(fwfix.GetAttributes(ctx, req.Plan.GetAttribute, plan.planned())...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -174,7 +148,7 @@ func (r *stageInvitationResource) ModifyPlan(ctx context.Context, req resource.M
 		}
 		return
 	}
-	resp.Diagnostics.Append(getAttributes(ctx, req.State.GetAttribute, state.planned())...)
+	resp.Diagnostics.Append(fwfix.GetAttributes(ctx, req.State.GetAttribute, state.planned())...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -216,34 +190,6 @@ func (r *stageInvitationResource) planFlow(ctx context.Context, plan stageInvita
 	if !plan.InviteURL.Equal(link) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("invite_url"), link)...)
 	}
-}
-
-// planned are the attributes ModifyPlan reads (getAttributes).
-func (m *stageInvitationModel) planned() map[string]any {
-	return map[string]any{"name": &m.Name, "expires": &m.Expires, "fixed_data": &m.FixedData, "single_use": &m.SingleUse,
-		"flow": &m.Flow, "flow_slug": &m.FlowSlug, "invite_url": &m.InviteURL, "reissue": &m.Reissue, "status": &m.Status}
-}
-
-// changedArguments lists the API-backed arguments whose planned value
-// differs from state.
-func changedArguments(plan, state stageInvitationModel) []path.Path {
-	var out []path.Path
-	if !plan.Name.Equal(state.Name) {
-		out = append(out, path.Root("name"))
-	}
-	if !plan.Expires.SameAs(state.Expires) {
-		out = append(out, path.Root("expires"))
-	}
-	if eq, _ := plan.FixedData.StringSemanticEquals(context.Background(), state.FixedData); !eq && !plan.FixedData.Equal(state.FixedData) {
-		out = append(out, path.Root("fixed_data"))
-	}
-	if !plan.SingleUse.Equal(state.SingleUse) {
-		out = append(out, path.Root("single_use"))
-	}
-	if !plan.Flow.SameAs(state.Flow) {
-		out = append(out, path.Root("flow"))
-	}
-	return out
 }
 
 // checkExpiresInFuture refuses to issue an invitation that authentik would
@@ -292,20 +238,19 @@ func (r *stageInvitationResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	inv := res.Value
-	if !res.Adopted {
-		r.owned().claim(stageOwnerKey(inv.PK))
-	}
-	if res.Attempts > 1 && !res.Adopted {
+	name := plan.Name.ValueString()
+	switch res.Outcome {
+	case createdAgain:
 		// An earlier attempt may have committed after the look-up.
 		f.sweep(ctx, inv.PK)
-	}
-	name := plan.Name.ValueString()
-	switch {
-	case res.Interrupted:
+		r.owned().claim(stageOwnerKey(inv.PK))
+	case createdFirstTime:
+		r.owned().claim(stageOwnerKey(inv.PK))
+	case createInterrupted:
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Invitation %q was created as Terraform stopped", name),
 			fmt.Sprintf("Terraform stopped while creating the authentik invitation %q, after the server had created it. "+
 				"It was found and is recorded in state, so that no live invite token is left untracked.", name))
-	case res.Adopted:
+	case createAdopted:
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Invitation %q: the create's outcome was unknown", name),
 			fmt.Sprintf("Creating the authentik invitation %q failed without proof that nothing happened (%s). The provider looked before sending it again "+
 				"and found an invitation named %q, created by %s, with every argument as configured; it is now managed by this resource. "+
@@ -314,92 +259,6 @@ func (r *stageInvitationResource) Create(ctx context.Context, req resource.Creat
 	r.setState(&plan, inv)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(setStageIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
-}
-
-func stageOwnerKey(pk string) string { return "authentik:" + strings.ToLower(pk) }
-
-func createdBy(inv *authentik.Invitation) string {
-	if inv.CreatedBy == nil || inv.CreatedBy.Username == "" {
-		return "an unknown user"
-	}
-	return inv.CreatedBy.Username
-}
-
-// stageFinder looks, after a create whose outcome is unknown, for the
-// invitation it may have made. authentik names are not unique, so a match
-// has every argument as planned and is not held by another resource of this
-// run. Once a look-up has found none, every match found later was made by
-// this create's own attempts: one is kept and the others deleted, so that
-// no duplicate, and no untracked invite token, is left.
-type stageFinder struct {
-	r    *stageInvitationResource
-	plan stageInvitationModel
-	// sawNone is set once a look-up found no match.
-	sawNone bool
-}
-
-// sweep deletes matches other than keep that an earlier attempt made after
-// the look-up that found none.
-func (f *stageFinder) sweep(ctx context.Context, keep string) {
-	extras, err := f.matches(ctx, keep)
-	if err != nil {
-		tflog.Warn(ctx, "checking for late duplicates failed", map[string]any{"error": err.Error()})
-	}
-	for _, c := range extras {
-		if err := f.r.client.Delete(ctx, c.PK); err != nil {
-			tflog.Warn(ctx, "deleting a late duplicate failed", map[string]any{"error": err.Error()})
-		}
-	}
-}
-
-// matches lists the invitations, but exclude, that have the planned name
-// and arguments and that no resource of this run holds.
-func (f *stageFinder) matches(ctx context.Context, exclude string) ([]authentik.Invitation, error) {
-	candidates, err := f.r.client.FindByName(ctx, f.plan.Name.ValueString())
-	var out []authentik.Invitation
-	for _, c := range candidates {
-		if c.PK != exclude && matchesPlan(f.plan, c) && !f.r.owned().isClaimed(stageOwnerKey(c.PK)) {
-			out = append(out, c)
-		}
-	}
-	return out, err
-}
-
-func (f *stageFinder) find(ctx context.Context) (*authentik.Invitation, bool, error) {
-	matches, err := f.matches(ctx, "")
-	if err != nil {
-		return nil, false, err
-	}
-	switch {
-	case len(matches) == 0:
-		f.sawNone = true
-		return nil, false, nil
-	case len(matches) > 1 && !f.sawNone:
-		return nil, false, fmt.Errorf("%w: %d invitations named %q have every argument as configured, and the provider cannot tell which one this create made. "+
-			"Import the right one (by UUID) and delete the others", errAmbiguousLookAlikes, len(matches), f.plan.Name.ValueString())
-	}
-	for _, extra := range matches[1:] {
-		if err := f.r.client.Delete(ctx, extra.PK); err != nil {
-			return nil, false, fmt.Errorf("deleting a duplicate that a repeated create made: %w", err)
-		}
-		tflog.Warn(ctx, "deleted a duplicate invitation made by a repeated create", map[string]any{"name": extra.Name})
-	}
-	if !f.r.owned().claim(stageOwnerKey(matches[0].PK)) {
-		return nil, false, nil // taken by another resource meanwhile
-	}
-	return &matches[0], true, nil
-}
-
-func matchesPlan(plan stageInvitationModel, inv authentik.Invitation) bool {
-	if inv.Name != plan.Name.ValueString() || inv.SingleUse != plan.SingleUse.ValueBool() {
-		return false
-	}
-	if !fwtypes.CaseInsensitivePointer(inv.Flow).SameAs(plan.Flow) || !fwtypes.InstantPointer(inv.Expires).SameAs(plan.Expires) {
-		return false
-	}
-	got := jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData)))
-	eq, _ := plan.FixedData.StringSemanticEquals(context.Background(), got)
-	return eq
 }
 
 func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -585,143 +444,5 @@ func (r *stageInvitationResource) Delete(ctx context.Context, req resource.Delet
 	defer r.reads().wrote()
 	if err := r.client.Delete(ctx, state.ID.ValueString()); err != nil {
 		resp.Diagnostics.AddError("Deleting the authentik invitation failed", describe(err))
-	}
-}
-
-// importByNamePrefix marks an import ID that names the invitation instead
-// of giving its UUID, which is the invite token: Terraform prints import IDs
-// in its output, so bulk imports use names.
-const importByNamePrefix = "name:"
-
-func (r *stageInvitationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID == "" && req.Identity != nil {
-		// An import block with identity = { token_sha256 = ... }.
-		var id stageIdentityModel
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
-		if hash := strings.ToLower(id.TokenSHA256.ValueString()); !sha256HexRE.MatchString(hash) {
-			resp.Diagnostics.AddAttributeError(path.Root("token_sha256"), "Invalid identity",
-				"token_sha256 must be the 64 hexadecimal digits of the invite token's SHA-256, as terraform query and the state show it.")
-		} else {
-			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), importByHashPrefix+hash)...)
-		}
-		return
-	}
-	name, byName := strings.CutPrefix(req.ID, importByNamePrefix)
-	if !uuidRE.MatchString(req.ID) && (!byName || !authentikNameRE.MatchString(name)) {
-		resp.Diagnostics.AddError("Invalid import ID",
-			"An authentik invitation is imported by its UUID (pk), e.g. 3fa85f64-5717-4562-b3fc-2c963f66afa6, or by its name as name:<name>, "+
-				"e.g. name:contractors-2027, when no other invitation has that name. Got: "+redactImportID(req.ID))
-		return
-	}
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
-}
-
-// importByHashPrefix marks, in state between import and the read after it,
-// an invitation imported by identity.
-const importByHashPrefix = "sha256:"
-
-var sha256HexRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
-
-// stageIdentityModel is the resource identity. The invitation's pk is its
-// invite token, a secret, so the identity is the token's SHA-256: unique,
-// stable for the invitation's life (a rename keeps it), and no use to
-// anyone who reads it.
-type stageIdentityModel struct {
-	TokenSHA256 types.String `tfsdk:"token_sha256"`
-}
-
-func (r *stageInvitationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
-		"token_sha256": identityschema.StringAttribute{
-			RequiredForImport: true,
-			Description:       "SHA-256 of the invitation's invite token (its pk), as 64 lower-case hexadecimal digits: it identifies the invitation without revealing the token.",
-		},
-	}}
-}
-
-func tokenSHA256(pk string) string {
-	sum := sha256.Sum256([]byte(strings.ToLower(pk)))
-	return hex.EncodeToString(sum[:])
-}
-
-// setStageIdentity records the identity of the invitation whose token is
-// pk; nothing while the state holds no token yet, or Terraform keeps no
-// identities (before 1.12).
-func setStageIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, pk string) diag.Diagnostics {
-	if identity == nil || !uuidRE.MatchString(pk) {
-		return nil
-	}
-	return identity.Set(ctx, stageIdentityModel{TokenSHA256: types.StringValue(tokenSHA256(pk))})
-}
-
-// redactImportID keeps an invite token out of a diagnostic.
-func redactImportID(id string) string {
-	if uuidRE.MatchString(id) {
-		return "(a UUID)"
-	}
-	return id
-}
-
-// stageRequest builds the request body. For an update (state given) it
-// carries only the arguments that changed, as a PATCH should.
-func stageRequest(plan stageInvitationModel, state *stageInvitationModel) authentik.InvitationRequest {
-	var req authentik.InvitationRequest
-	changed := map[string]bool{"name": true, "expires": true, "fixed_data": true, "single_use": true, "flow": true}
-	if state != nil {
-		changed = map[string]bool{}
-		for _, p := range changedArguments(plan, *state) {
-			changed[p.String()] = true
-		}
-	}
-	if changed["name"] {
-		req.Name = plan.Name.ValueStringPointer()
-	}
-	if changed["expires"] {
-		if plan.Expires.IsNull() {
-			req.NullExpires = state != nil
-		} else {
-			req.Expires = plan.Expires.ValueStringPointer()
-		}
-	}
-	if changed["fixed_data"] && !plan.FixedData.IsNull() {
-		req.FixedData = json.RawMessage(plan.FixedData.ValueString())
-	}
-	if changed["single_use"] {
-		req.SingleUse = plan.SingleUse.ValueBoolPointer()
-	}
-	if changed["flow"] {
-		if plan.Flow.IsNull() {
-			req.NullFlow = state != nil
-		} else {
-			req.Flow = plan.Flow.ValueStringPointer()
-		}
-	}
-	return req
-}
-
-// setState fills the model's API-backed attributes from what authentik
-// returned. Values the server spells differently (the instant, the JSON,
-// the UUID's case) are plain assignments: the attribute types' semantic
-// equality keeps the configuration's spelling.
-func (r *stageInvitationResource) setState(m *stageInvitationModel, inv *authentik.Invitation) {
-	m.ID = types.StringValue(inv.PK)
-	m.Name = types.StringValue(inv.Name)
-	m.Expires = fwtypes.InstantPointer(inv.Expires)
-	m.FixedData = jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData)))
-	m.SingleUse = types.BoolValue(inv.SingleUse)
-	m.Flow = fwtypes.CaseInsensitivePointer(inv.Flow)
-	m.FlowSlug = types.StringNull()
-	m.InviteURL = types.StringNull()
-	if inv.FlowObj != nil && inv.FlowObj.Slug != "" {
-		m.FlowSlug = types.StringValue(inv.FlowObj.Slug)
-		m.InviteURL = types.StringValue(r.client.InviteURL(inv.FlowObj.Slug, inv.PK))
-	}
-	m.CreatedBy = types.StringNull()
-	if inv.CreatedBy != nil {
-		m.CreatedBy = types.StringValue(inv.CreatedBy.Username)
-	}
-	m.Status = types.StringValue(statusActive)
-	if m.Reissue.IsNull() || m.Reissue.IsUnknown() {
-		m.Reissue = types.BoolValue(false)
 	}
 }

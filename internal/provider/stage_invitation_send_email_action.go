@@ -64,7 +64,7 @@ func (a *stageInvitationSendEmailAction) Schema(_ context.Context, _ action.Sche
 			"invitation_id": schema.StringAttribute{
 				MarkdownDescription: "The invitation's `id` (its invite token), e.g. `invitations_stage_invitation.x.id`, which stays sensitive. Exactly one of `invitation_id`, `invitation` and `name`.",
 				Optional:            true,
-				Validators:          []validator.String{uuidString()},
+				Validators:          []validator.String{fwvalidators.UUID()},
 			},
 			"invitation": schema.ObjectAttribute{
 				MarkdownDescription: "The invitation resource itself, e.g. `invitations_stage_invitation.x` (its `id` and `flow` are used). Unlike `invitation_id`, it shows the plan whether the invitation has a `flow`: " +
@@ -75,7 +75,7 @@ func (a *stageInvitationSendEmailAction) Schema(_ context.Context, _ action.Sche
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The invitation's name, when no other invitation has it. Exactly one of `invitation_id`, `invitation` and `name`.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(authentikNameRE, "must contain only letters, digits, hyphens and underscores")},
+				Validators:          []validator.String{fwvalidators.AuthentikName()},
 			},
 			"email_addresses": schema.ListAttribute{
 				MarkdownDescription: "Addresses to send the invitation to.",

@@ -12,7 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
-	"github.com/invitations-dev/terraform-provider-invitations/internal/fwtypes"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwfix"
 )
 
 var _ datasource.DataSourceWithConfigure = &stageInvitationsDataSource{}
@@ -71,7 +71,7 @@ func (d *stageInvitationsDataSource) Schema(ctx context.Context, _ datasource.Sc
 				MarkdownDescription: "The matching invitations, in the requested order.",
 				Computed:            true,
 				NestedObject:        stageItemObject,
-				CustomType:          fwtypes.NewListingType(stageItemObject.Type()),
+				CustomType:          fwfix.NewListingType(stageItemObject.Type()),
 			},
 			// Tokens live in whole-list sensitive attributes: Terraform's handling
 			// of a sensitive attribute inside each list element grows with the
@@ -120,7 +120,7 @@ func (d *stageInvitationsDataSource) Read(ctx context.Context, req datasource.Re
 			slugs[i], links[i] = shared.string(f.Slug), tfString(d.client.InviteURL(f.Slug, list[i].PK))
 		}
 	}
-	resp.Diagnostics.Append(setComputedList(ctx, &resp.State, "invitations", func(item tftypes.Type) []tftypes.Value {
+	resp.Diagnostics.Append(fwfix.SetList(ctx, &resp.State, "invitations", func(item tftypes.Type) []tftypes.Value {
 		out := make([]tftypes.Value, len(list))
 		for i := range list {
 			inv := &list[i]
@@ -137,14 +137,14 @@ func (d *stageInvitationsDataSource) Read(ctx context.Context, req datasource.Re
 		}
 		return out
 	})...)
-	resp.Diagnostics.Append(setComputedList(ctx, &resp.State, "ids", func(tftypes.Type) []tftypes.Value {
+	resp.Diagnostics.Append(fwfix.SetList(ctx, &resp.State, "ids", func(tftypes.Type) []tftypes.Value {
 		out := make([]tftypes.Value, len(list))
 		for i := range list {
 			out[i] = tfString(list[i].PK)
 		}
 		return out
 	})...)
-	resp.Diagnostics.Append(setComputedList(ctx, &resp.State, "invite_urls", func(tftypes.Type) []tftypes.Value { return links })...)
+	resp.Diagnostics.Append(fwfix.SetList(ctx, &resp.State, "invite_urls", func(tftypes.Type) []tftypes.Value { return links })...)
 }
 
 // stageItemObject is the schema of one listed invitation.

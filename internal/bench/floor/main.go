@@ -15,14 +15,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwfix"
 	invitations "github.com/invitations-dev/terraform-provider-invitations/internal/provider"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/rusage"
 )
 
 func main() {
-	// Served as the provider is (invitations.ProtocolServer), so that the
+	// Served as the provider is (fwfix.ProtocolServer), so that the
 	// floor differs from it only in what its resources do.
-	err := tf6server.Serve(invitations.RegistryAddress, invitations.ProtocolServer(floorProvider{invitations.New("floor")()}))
+	factory, err := fwfix.ProtocolServer(floorProvider{invitations.New("floor")()})
+	if err == nil {
+		err = tf6server.Serve(invitations.RegistryAddress, factory)
+	}
 	rusage.Write()
 	if err != nil {
 		log.Fatal(err)

@@ -1,4 +1,4 @@
-package provider
+package fwfix
 
 import (
 	"context"
@@ -6,10 +6,6 @@ import (
 	"runtime"
 	"testing"
 	"weak"
-
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 type payloadKey struct{}
@@ -76,38 +72,4 @@ func TestReleasedLetsGoOfTheCall(t *testing.T) {
 		t.Errorf("cancelling the call gave %v, want context.Canceled", err)
 	}
 	runtime.KeepAlive(kept)
-}
-
-// Through the provider's server, the framework keeps nothing of a call's
-// context once the call has returned; through its own server, it does.
-func TestProtocolServerReleasesCallContexts(t *testing.T) {
-	srv := ProtocolServer(New("test")())()
-	schema, err := srv.GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	typ := schema.DataSourceSchemas["invitations_stage_invitations"].ValueType().(tftypes.Object)
-	vals := map[string]tftypes.Value{}
-	for name, at := range typ.AttributeTypes {
-		vals[name] = tftypes.NewValue(at, nil)
-	}
-	config, _ := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, vals))
-	read := func(s tfprotov6.ProviderServer) func(ctx context.Context) {
-		return func(ctx context.Context) {
-			if _, err := s.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "invitations_stage_invitations", Config: &config}); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-
-	if !collected(call(t, read(srv))) {
-		t.Error("the framework still holds the context of a call that has returned")
-	}
-	runtime.KeepAlive(srv) // a server lives as long as the plugin
-
-	direct := providerserver.NewProtocol6(New("test")())()
-	if collected(call(t, read(direct))) {
-		t.Log("the framework's own server no longer keeps the contexts of calls: ProtocolServer's wrapping may go")
-	}
-	runtime.KeepAlive(direct)
 }

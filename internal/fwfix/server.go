@@ -1,7 +1,8 @@
-package provider
+package fwfix
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -11,21 +12,33 @@ import (
 )
 
 // ProtocolServer serves p as the framework does, except that each call
-// made per resource, data source, ephemeral resource or action hands the
-// framework a context that lets go of the call's own once the call
-// returns. The framework (v1.19) keeps a cancel function for the context of
-// every call until StopProvider, and with it everything that context
-// reaches: the call's loggers and gRPC stream, 20 KiB or more a call. A plan
-// of 2,000 invitations left 140 MiB behind, which the garbage collector
-// then scanned on every cycle.
-func ProtocolServer(p provider.Provider) func() tfprotov6.ProviderServer {
-	return func() tfprotov6.ProviderServer {
-		fw := providerserver.NewProtocol6(p)()
-		if s, ok := fw.(frameworkServer); ok {
-			return server{s}
-		}
-		return fw
+// made per resource, data source, ephemeral resource, list resource or
+// action hands the framework a context that lets go of the call's own once
+// the call returns.
+//
+// Works around terraform-plugin-framework v1.19.0: its protocol server
+// keeps a cancel function for the context of every call until StopProvider,
+// and with it everything that context reaches: the call's loggers and gRPC
+// stream, 20 KiB or more a call. A plan of 2,000 invitations left 140 MiB
+// behind, which the garbage collector then scanned on every cycle.
+//
+// It is an error, at start-up, when the framework's server no longer has
+// the calls the wrapper wraps: serving the leaking server silently would
+// hide the regression.
+func ProtocolServer(p provider.Provider) (func() tfprotov6.ProviderServer, error) {
+	factory := providerserver.NewProtocol6(p)
+	if fw := factory(); !isFrameworkServer(fw) {
+		return nil, fmt.Errorf("terraform-plugin-framework's protocol server (%T) no longer implements the provider, list resource and action servers that fwfix.ProtocolServer wraps", fw)
 	}
+	return func() tfprotov6.ProviderServer {
+		fw, _ := factory().(frameworkServer) // checked above: one type
+		return server{fw}
+	}, nil
+}
+
+func isFrameworkServer(s tfprotov6.ProviderServer) bool {
+	_, ok := s.(frameworkServer)
+	return ok
 }
 
 // frameworkServer is what the framework's server implements and the
@@ -38,9 +51,9 @@ type frameworkServer interface {
 }
 
 // server is the framework's server with the calls Terraform makes once
-// per object wrapped by released. ListResource and InvokeAction stream
-// their results after they return, with the call's context: they are left
-// as they are, as are the calls made once per provider.
+// per object wrapped by released. The calls it leaves as they are, and why,
+// are listed in notWrapped (server_test.go), and a test fails when a call
+// is in neither place.
 type server struct{ frameworkServer }
 
 func (s server) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
@@ -73,6 +86,12 @@ func (s server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportRe
 
 func (s server) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
 	return released(ctx, req, s.frameworkServer.MoveResourceState)
+}
+
+// GenerateResourceConfig is called once per object by terraform query
+// -generate-config-out.
+func (s server) GenerateResourceConfig(ctx context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
+	return released(ctx, req, s.frameworkServer.GenerateResourceConfig)
 }
 
 func (s server) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {

@@ -1,4 +1,4 @@
-package fwtypes
+package fwfix
 
 import (
 	"context"
@@ -12,7 +12,9 @@ import (
 
 // ListingType is the type of a data source's computed list of API
 // objects: a list whose elements become framework values only when
-// something asks for them. After every data source read the framework
+// something asks for them.
+//
+// Works around terraform-plugin-framework v1.19.0: after every data source read the framework
 // converts each attribute of the new state to framework values for
 // semantic equality, even where the prior value (the configuration's, null
 // for a computed attribute) leaves nothing to compare. For a listing of

@@ -1,0 +1,58 @@
+package fwvalidators
+
+import (
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// The string patterns the provider's arguments follow. Each rule is
+// written once here, as a regular expression for code that must test a
+// string (an import ID, a token) and as a validator for schemas.
+var (
+	uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	// authentikNameRE is authentik's slug pattern for invitation names.
+	authentikNameRE = regexp.MustCompile(`^[-a-zA-Z0-9_]+$`)
+	// programKeyRE is org+program (or a bare key when the org comes from
+	// the provider): no empty part, no white space.
+	programKeyRE = regexp.MustCompile(`^[^\s+]+(\+[^\s+]+)*$`)
+	// headerNameRE is RFC 9110's token: what a header name may be.
+	headerNameRE = regexp.MustCompile("^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$")
+	// headerValueRE refuses CR, LF and other control characters but tab,
+	// which would split or corrupt the request.
+	headerValueRE = regexp.MustCompile(`^[^\x00-\x08\x0a-\x1f\x7f]*$`)
+)
+
+// IsUUID tells a UUID in any letter case.
+func IsUUID(s string) bool { return uuidRE.MatchString(s) }
+
+// UUID requires a UUID.
+func UUID() validator.String {
+	return stringvalidator.RegexMatches(uuidRE, "must be a UUID such as 0b4cf3a3-5ad1-4d38-8f5b-0d1c5c3c7f10")
+}
+
+// IsAuthentikName tells a name authentik accepts for an invitation.
+func IsAuthentikName(s string) bool { return authentikNameRE.MatchString(s) }
+
+// AuthentikName requires an authentik invitation name: letters, digits,
+// hyphens and underscores.
+func AuthentikName() validator.String {
+	return stringvalidator.RegexMatches(authentikNameRE, "must contain only letters, digits, hyphens and underscores")
+}
+
+// ProgramKey requires an ibl.ai program key such as acme+data-science.
+func ProgramKey() validator.String {
+	return stringvalidator.RegexMatches(programKeyRE, "must be a program key such as acme+data-science: the org, \"+\", the program, with no empty part and no spaces")
+}
+
+// HeaderName requires an HTTP header name.
+func HeaderName() validator.String {
+	return stringvalidator.RegexMatches(headerNameRE, "must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)")
+}
+
+// HeaderValue refuses line breaks and other control characters in a
+// header value.
+func HeaderValue() validator.String {
+	return stringvalidator.RegexMatches(headerValueRE, "must not contain line breaks or other control characters")
+}

@@ -1,0 +1,100 @@
+package provider
+
+// The create-reconciliation finder of invitations_stage_invitation: after
+// a create whose outcome is unknown, it looks for what the create made
+// (createOnce, create.go).
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwtypes"
+)
+
+func createdBy(inv *authentik.Invitation) string {
+	if inv.CreatedBy == nil || inv.CreatedBy.Username == "" {
+		return "an unknown user"
+	}
+	return inv.CreatedBy.Username
+}
+
+// stageFinder looks, after a create whose outcome is unknown, for the
+// invitation it may have made. authentik names are not unique, so a match
+// has every argument as planned and is not held by another resource of this
+// run. Once a look-up has found none, every match found later was made by
+// this create's own attempts: one is kept and the others deleted, so that
+// no duplicate, and no untracked invite token, is left.
+type stageFinder struct {
+	r    *stageInvitationResource
+	plan stageInvitationModel
+	// sawNone is set once a look-up found no match.
+	sawNone bool
+}
+
+// sweep deletes matches other than keep that an earlier attempt made after
+// the look-up that found none.
+func (f *stageFinder) sweep(ctx context.Context, keep string) {
+	extras, err := f.matches(ctx, keep)
+	if err != nil {
+		tflog.Warn(ctx, "checking for late duplicates failed", map[string]any{"error": err.Error()})
+	}
+	for _, c := range extras {
+		if err := f.r.client.Delete(ctx, c.PK); err != nil {
+			tflog.Warn(ctx, "deleting a late duplicate failed", map[string]any{"error": err.Error()})
+		}
+	}
+}
+
+// matches lists the invitations, but exclude, that have the planned name
+// and arguments and that no resource of this run holds.
+func (f *stageFinder) matches(ctx context.Context, exclude string) ([]authentik.Invitation, error) {
+	candidates, err := f.r.client.FindByName(ctx, f.plan.Name.ValueString())
+	var out []authentik.Invitation
+	for _, c := range candidates {
+		if c.PK != exclude && matchesPlan(f.plan, c) && !f.r.owned().isClaimed(stageOwnerKey(c.PK)) {
+			out = append(out, c)
+		}
+	}
+	return out, err
+}
+
+func (f *stageFinder) find(ctx context.Context) (*authentik.Invitation, bool, error) {
+	matches, err := f.matches(ctx, "")
+	if err != nil {
+		return nil, false, err
+	}
+	switch {
+	case len(matches) == 0:
+		f.sawNone = true
+		return nil, false, nil
+	case len(matches) > 1 && !f.sawNone:
+		return nil, false, fmt.Errorf("%w: %d invitations named %q have every argument as configured, and the provider cannot tell which one this create made. "+
+			"Import the right one (by UUID) and delete the others", errAmbiguousLookAlikes, len(matches), f.plan.Name.ValueString())
+	}
+	for _, extra := range matches[1:] {
+		if err := f.r.client.Delete(ctx, extra.PK); err != nil {
+			return nil, false, fmt.Errorf("deleting a duplicate that a repeated create made: %w", err)
+		}
+		tflog.Warn(ctx, "deleted a duplicate invitation made by a repeated create", map[string]any{"name": extra.Name})
+	}
+	if !f.r.owned().claim(stageOwnerKey(matches[0].PK)) {
+		return nil, false, nil // taken by another resource meanwhile
+	}
+	return &matches[0], true, nil
+}
+
+func matchesPlan(plan stageInvitationModel, inv authentik.Invitation) bool {
+	if inv.Name != plan.Name.ValueString() || inv.SingleUse != plan.SingleUse.ValueBool() {
+		return false
+	}
+	if !fwtypes.CaseInsensitivePointer(inv.Flow).SameAs(plan.Flow) || !fwtypes.InstantPointer(inv.Expires).SameAs(plan.Expires) {
+		return false
+	}
+	got := jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData)))
+	eq, _ := plan.FixedData.StringSemanticEquals(context.Background(), got)
+	return eq
+}

@@ -1,0 +1,126 @@
+package provider
+
+// The invitations_stage_invitation model and its mapping to and from
+// authentik: toRequest (stageRequest), fromAPI (setState), what changed
+// (changedArguments) and whether a server object is the plan's
+// (matchesPlan). docs/DESIGN.md names the conventions both platforms follow.
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwtypes"
+)
+
+type stageInvitationModel struct {
+	ID        types.String            `tfsdk:"id"`
+	Name      types.String            `tfsdk:"name"`
+	Expires   fwtypes.Instant         `tfsdk:"expires"`
+	FixedData jsontypes.Normalized    `tfsdk:"fixed_data"`
+	SingleUse types.Bool              `tfsdk:"single_use"`
+	Flow      fwtypes.CaseInsensitive `tfsdk:"flow"`
+	FlowSlug  types.String            `tfsdk:"flow_slug"`
+	CreatedBy types.String            `tfsdk:"created_by"`
+	InviteURL types.String            `tfsdk:"invite_url"`
+	Reissue   types.Bool              `tfsdk:"reissue"`
+	Status    types.String            `tfsdk:"status"`
+	Timeouts  timeouts.Value          `tfsdk:"timeouts"`
+}
+
+// planned are the attributes ModifyPlan reads (fwfix.GetAttributes).
+func (m *stageInvitationModel) planned() map[string]any {
+	return map[string]any{"name": &m.Name, "expires": &m.Expires, "fixed_data": &m.FixedData, "single_use": &m.SingleUse,
+		"flow": &m.Flow, "flow_slug": &m.FlowSlug, "invite_url": &m.InviteURL, "reissue": &m.Reissue, "status": &m.Status}
+}
+
+// changedArguments lists the API-backed arguments whose planned value
+// differs from state.
+func changedArguments(plan, state stageInvitationModel) []path.Path {
+	var out []path.Path
+	if !plan.Name.Equal(state.Name) {
+		out = append(out, path.Root("name"))
+	}
+	if !plan.Expires.SameAs(state.Expires) {
+		out = append(out, path.Root("expires"))
+	}
+	if eq, _ := plan.FixedData.StringSemanticEquals(context.Background(), state.FixedData); !eq && !plan.FixedData.Equal(state.FixedData) {
+		out = append(out, path.Root("fixed_data"))
+	}
+	if !plan.SingleUse.Equal(state.SingleUse) {
+		out = append(out, path.Root("single_use"))
+	}
+	if !plan.Flow.SameAs(state.Flow) {
+		out = append(out, path.Root("flow"))
+	}
+	return out
+}
+
+// stageRequest builds the request body. For an update (state given) it
+// carries only the arguments that changed, as a PATCH should.
+func stageRequest(plan stageInvitationModel, state *stageInvitationModel) authentik.InvitationRequest {
+	var req authentik.InvitationRequest
+	changed := map[string]bool{"name": true, "expires": true, "fixed_data": true, "single_use": true, "flow": true}
+	if state != nil {
+		changed = map[string]bool{}
+		for _, p := range changedArguments(plan, *state) {
+			changed[p.String()] = true
+		}
+	}
+	if changed["name"] {
+		req.Name = plan.Name.ValueStringPointer()
+	}
+	if changed["expires"] {
+		if plan.Expires.IsNull() {
+			req.NullExpires = state != nil
+		} else {
+			req.Expires = plan.Expires.ValueStringPointer()
+		}
+	}
+	if changed["fixed_data"] && !plan.FixedData.IsNull() {
+		req.FixedData = json.RawMessage(plan.FixedData.ValueString())
+	}
+	if changed["single_use"] {
+		req.SingleUse = plan.SingleUse.ValueBoolPointer()
+	}
+	if changed["flow"] {
+		if plan.Flow.IsNull() {
+			req.NullFlow = state != nil
+		} else {
+			req.Flow = plan.Flow.ValueStringPointer()
+		}
+	}
+	return req
+}
+
+// setState fills the model's API-backed attributes from what authentik
+// returned. Values the server spells differently (the instant, the JSON,
+// the UUID's case) are plain assignments: the attribute types' semantic
+// equality keeps the configuration's spelling.
+func (r *stageInvitationResource) setState(m *stageInvitationModel, inv *authentik.Invitation) {
+	m.ID = types.StringValue(inv.PK)
+	m.Name = types.StringValue(inv.Name)
+	m.Expires = fwtypes.InstantPointer(inv.Expires)
+	m.FixedData = jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData)))
+	m.SingleUse = types.BoolValue(inv.SingleUse)
+	m.Flow = fwtypes.CaseInsensitivePointer(inv.Flow)
+	m.FlowSlug = types.StringNull()
+	m.InviteURL = types.StringNull()
+	if inv.FlowObj != nil && inv.FlowObj.Slug != "" {
+		m.FlowSlug = types.StringValue(inv.FlowObj.Slug)
+		m.InviteURL = types.StringValue(r.client.InviteURL(inv.FlowObj.Slug, inv.PK))
+	}
+	m.CreatedBy = types.StringNull()
+	if inv.CreatedBy != nil {
+		m.CreatedBy = types.StringValue(inv.CreatedBy.Username)
+	}
+	m.Status = types.StringValue(statusActive)
+	if m.Reissue.IsNull() || m.Reissue.IsUnknown() {
+		m.Reissue = types.BoolValue(false)
+	}
+}

@@ -1,0 +1,58 @@
+package provider
+
+import (
+	"context"
+	"time"
+
+	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Default operation timeouts, retries included; the timeouts attribute
+// overrides them per resource.
+const (
+	defaultWriteTimeout = 5 * time.Minute
+	defaultReadTimeout  = 2 * time.Minute
+	// defaultListTimeout bounds a data source's whole listing.
+	defaultListTimeout = 5 * time.Minute
+)
+
+// timeoutsAttribute is the timeouts library's attribute with a description.
+func timeoutsAttribute(ctx context.Context) schema.Attribute {
+	a := timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
+	if n, ok := a.(schema.SingleNestedAttribute); ok {
+		n.MarkdownDescription = "How long each operation may take, retries included, as Go durations: `create`, `read`, `update`, `delete` (defaults 5m, 2m, 5m, 5m)."
+		return n
+	}
+	return a
+}
+
+// nullTimeouts is an unset timeouts block, for a resource object a list
+// result carries.
+func nullTimeouts() timeouts.Value {
+	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
+		"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
+	})}
+}
+
+// noTimeoutAttribute is for operations whose configuration has no timeouts
+// attribute (list resources): the default applies.
+func noTimeoutAttribute(_ context.Context, def time.Duration) (time.Duration, diag.Diagnostics) {
+	return def, nil
+}
+
+// dataSourceTimeouts is the timeouts library's data source attribute with a
+// description.
+func dataSourceTimeouts(ctx context.Context) dsschema.Attribute {
+	a := dstimeouts.Attributes(ctx)
+	if n, ok := a.(dsschema.SingleNestedAttribute); ok {
+		n.MarkdownDescription = "How long the listing may take, retries included, as a Go duration: `read` (default 5m)."
+		return n
+	}
+	return a
+}

@@ -1,0 +1,76 @@
+package provider
+
+import (
+	"context"
+	"runtime"
+	"testing"
+	"weak"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+type payloadKey struct{}
+
+// payload stands for what a call's context reaches (its loggers, its
+// gRPC stream); a weak pointer tells whether anything still holds it.
+type payload struct{ _ [1 << 16]byte }
+
+// call makes one call with a context that reaches a fresh payload, and
+// returns a weak pointer to the payload once the call and its context are
+// done with.
+func call(t *testing.T, do func(ctx context.Context)) weak.Pointer[payload] {
+	p := &payload{}
+	ctx, cancel := context.WithCancel(context.WithValue(t.Context(), payloadKey{}, p))
+	defer cancel()
+	do(ctx)
+	return weak.Make(p)
+}
+
+func collected(w weak.Pointer[payload]) bool {
+	for range 3 {
+		runtime.GC()
+	}
+	return w.Value() == nil
+}
+
+// Through the provider's server, the framework keeps nothing of a call's
+// context once the call has returned; through its own server, it does. The
+// second half fails when terraform-plugin-framework stops keeping them
+// (fixed upstream): fwfix.ProtocolServer may then go.
+func TestFrameworkStillKeepsCallContexts(t *testing.T) {
+	srv, err := Server("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := srv.GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ := schema.DataSourceSchemas["invitations_stage_invitations"].ValueType().(tftypes.Object)
+	vals := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		vals[name] = tftypes.NewValue(at, nil)
+	}
+	config, _ := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, vals))
+	read := func(s tfprotov6.ProviderServer) func(ctx context.Context) {
+		return func(ctx context.Context) {
+			if _, err := s.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "invitations_stage_invitations", Config: &config}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+
+	if !collected(call(t, read(srv))) {
+		t.Error("the framework still holds the context of a call that has returned")
+	}
+	runtime.KeepAlive(srv) // a server lives as long as the plugin
+
+	direct := providerserver.NewProtocol6(New("test")())()
+	if collected(call(t, read(direct))) {
+		t.Error("terraform-plugin-framework's own server no longer keeps the contexts of calls that have returned: " +
+			"the workaround in internal/fwfix (ProtocolServer) may go; remove it and this test, and update docs/DESIGN.md")
+	}
+	runtime.KeepAlive(direct)
+}
