@@ -430,6 +430,8 @@ func (p *invitationsProvider) Resources(_ context.Context) []func() resource.Res
 	return []func() resource.Resource{
 		NewStageInvitationResource,
 		NewProgramInvitationResource,
+		NewCourseInvitationResource,
+		NewPlatformInvitationResource,
 	}
 }
 
@@ -437,6 +439,8 @@ func (p *invitationsProvider) ListResources(_ context.Context) []func() list.Lis
 	return []func() list.ListResource{
 		NewStageInvitationListResource,
 		NewProgramInvitationListResource,
+		NewCourseInvitationListResource,
+		NewPlatformInvitationListResource,
 	}
 }
 
@@ -452,6 +456,8 @@ func (p *invitationsProvider) DataSources(_ context.Context) []func() datasource
 	return []func() datasource.DataSource{
 		NewStageInvitationsDataSource,
 		NewProgramInvitationsDataSource,
+		NewCourseInvitationsDataSource,
+		NewPlatformInvitationsDataSource,
 	}
 }
 
