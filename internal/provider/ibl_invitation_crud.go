@@ -101,7 +101,7 @@ func (r *iblInvitationResource) Create(ctx context.Context, req resource.CreateR
 	plan.Status = types.StringValue(iblStatus(inv, prior))
 	plan.KeptByServer = k.keptByServer(unset, plan)
 	k.checkEcho(&resp.Diagnostics, body, prior, inv)
-	r.setAll(ctx, resp.State.Set, resp.Identity, resp.Private, &resp.Diagnostics, plan, inv)
+	r.setAll(ctx, &resp.State, resp.Identity, resp.Private, &resp.Diagnostics, plan, inv)
 }
 
 func (r *iblInvitationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -157,7 +157,7 @@ func (r *iblInvitationResource) Read(ctx context.Context, req resource.ReadReque
 			fmt.Sprintf("The invitee (%s) registered with %s invitation %d to %s (started %s): the server now reports it inactive. It is kept in state with status \"accepted\" "+
 				"and no plan re-activates it unless reissue is true.", userLabel(state), k.name, inv.ID, inv.Key(), deref(inv.Started)))
 	}
-	r.setAll(ctx, resp.State.Set, resp.Identity, resp.Private, &resp.Diagnostics, state, inv)
+	r.setAll(ctx, &resp.State, resp.Identity, resp.Private, &resp.Diagnostics, state, inv)
 }
 
 // find reads the invitation for a refresh: from the operation's listing of
@@ -211,7 +211,7 @@ func (r *iblInvitationResource) Update(ctx context.Context, req resource.UpdateR
 	if len(plan.changedArguments(state)) == 0 {
 		// Only timeouts changed: nothing to send.
 		plan.UserID, plan.Created, plan.Started = state.UserID, state.Created, state.Started
-		resp.Diagnostics.Append(resp.State.Set(ctx, k.value(plan))...)
+		k.set(ctx, &resp.State, resp.State.Schema.Type(), plan, &resp.Diagnostics)
 		resp.Diagnostics.Append(setIBLIdentity(ctx, resp.Identity, plan)...)
 		return
 	}
@@ -253,7 +253,7 @@ func (r *iblInvitationResource) Update(ctx context.Context, req resource.UpdateR
 		plan.KeptByServer = k.keptByServer(unset, plan)
 	}
 	k.checkEcho(&resp.Diagnostics, body, planned, inv)
-	r.setAll(ctx, resp.State.Set, resp.Identity, resp.Private, &resp.Diagnostics, plan, inv)
+	r.setAll(ctx, &resp.State, resp.Identity, resp.Private, &resp.Diagnostics, plan, inv)
 }
 
 func (r *iblInvitationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

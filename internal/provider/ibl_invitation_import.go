@@ -67,9 +67,9 @@ func (r *iblInvitationResource) ImportState(ctx context.Context, req resource.Im
 }
 
 // setAll writes the state, the identity and the server's email spelling.
-func (r *iblInvitationResource) setAll(ctx context.Context, set func(context.Context, any) diag.Diagnostics, identity *tfsdk.ResourceIdentity,
+func (r *iblInvitationResource) setAll(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity,
 	private privateKeys, diags *diag.Diagnostics, m iblInvitationModel, inv *ibl.Invitation) {
-	diags.Append(set(ctx, r.kind.value(m))...)
+	r.kind.set(ctx, state, state.Schema.Type(), m, diags)
 	diags.Append(setIBLIdentity(ctx, identity, m)...)
 	diags.Append(setServerEmail(ctx, private, inv)...)
 }

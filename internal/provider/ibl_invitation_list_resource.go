@@ -23,14 +23,9 @@ type iblInvitationListResource struct {
 	kind *iblKind
 }
 
-func newIBLInvitationListResource(k *iblKind) list.ListResource {
+// newListResource is the kind's list resource, for the provider's ListResources.
+func (k *iblKind) newListResource() list.ListResource {
 	return &iblInvitationListResource{platform: iblPlatform(), kind: k}
-}
-
-// NewProgramInvitationListResource returns the invitations_program_invitation
-// list resource, for terraform query (Terraform 1.14+).
-func NewProgramInvitationListResource() list.ListResource {
-	return newIBLInvitationListResource(programKind)
 }
 
 func (l *iblInvitationListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -75,7 +70,7 @@ func (l *iblInvitationListResource) List(ctx context.Context, req list.ListReque
 			}
 			result.Diagnostics.Append(setIBLIdentity(ctx, result.Identity, m)...)
 			if req.IncludeResource {
-				result.Diagnostics.Append(result.Resource.Set(ctx, k.value(m))...)
+				k.set(ctx, result.Resource, result.Resource.Schema.Type(), m, &result.Diagnostics)
 			}
 		})
 }

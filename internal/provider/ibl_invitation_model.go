@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwfix"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwtypes"
@@ -20,8 +22,7 @@ import (
 )
 
 // iblInvitationModel is an ibl.ai invitation of any kind: the attributes
-// the three kinds share, and (untagged) the kind's key and extra arguments,
-// which each kind's own model (iblKind.model) carries under its names.
+// the three kinds share, and (untagged) the kind's key and extra arguments.
 type iblInvitationModel struct {
 	ID           types.String            `tfsdk:"id"`
 	Org          types.String            `tfsdk:"org"`
@@ -40,19 +41,14 @@ type iblInvitationModel struct {
 	KeptByServer types.List              `tfsdk:"kept_by_server"`
 	Timeouts     timeouts.Value          `tfsdk:"timeouts"`
 
-	// Key is the kind's key attribute (program_key, course_id, platform_key).
+	// Key is the kind's key attribute (program_key, course_id, platform_key);
+	// it and the kind's extra arguments are read and written by name (get,
+	// object), as each kind names its key differently.
 	Key types.String `tfsdk:"-"`
 	// EnrollmentConfig is enrollment_config (programs and courses).
 	EnrollmentConfig jsontypes.Normalized `tfsdk:"-"`
 	// User holds the platform invitation's user fields, by API name.
 	User map[string]types.String `tfsdk:"-"`
-}
-
-// iblKindModel is a kind's own model: the shared attributes and its own,
-// under their names, converted to and from iblInvitationModel.
-type iblKindModel interface {
-	load() iblInvitationModel
-	store(m iblInvitationModel)
 }
 
 // Invitation states reported in the status attribute, as the vendor's
@@ -66,18 +62,71 @@ const (
 // known is true for a value that is neither null nor unknown.
 func known(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
 
-// get reads a plan, state or config into the kind's model.
-func (k *iblKind) get(ctx context.Context, get func(context.Context, any) diag.Diagnostics, diags *diag.Diagnostics) iblInvitationModel {
-	t := k.model()
-	diags.Append(get(ctx, t)...)
-	return t.load()
+// own tells the kind's own attributes: its key and extra arguments, which
+// the model holds untagged.
+func (k *iblKind) own(name string) bool {
+	return name == k.key || (k.enrollment && name == "enrollment_config") || slices.Contains(k.userFields, name)
 }
 
-// value is m as the kind's model, for State.Set and Resource.Set.
-func (k *iblKind) value(m iblInvitationModel) iblKindModel {
-	t := k.model()
-	t.store(m)
-	return t
+// get reads a plan, state or config: the shared attributes into the model
+// by their tags, the kind's own attributes by name.
+func (k *iblKind) get(ctx context.Context, get func(context.Context, any) diag.Diagnostics, diags *diag.Diagnostics) iblInvitationModel {
+	var obj types.Object
+	m := iblInvitationModel{User: map[string]types.String{}}
+	if diags.Append(get(ctx, &obj)...); diags.HasError() || obj.IsNull() {
+		return m
+	}
+	all, allTypes := obj.Attributes(), obj.AttributeTypes(ctx)
+	shared, sharedTypes := map[string]attr.Value{}, map[string]attr.Type{}
+	for name, v := range all {
+		if !k.own(name) {
+			shared[name], sharedTypes[name] = v, allTypes[name]
+		}
+	}
+	diags.Append(types.ObjectValueMust(sharedTypes, shared).As(ctx, &m, basetypes.ObjectAsOptions{})...)
+	m.Key, _ = all[k.key].(types.String)
+	m.EnrollmentConfig, _ = all["enrollment_config"].(jsontypes.Normalized)
+	m.User = map[string]types.String{}
+	for _, name := range k.userFields {
+		m.User[name], _ = all[name].(types.String)
+	}
+	return m
+}
+
+// object is m as the object of the kind's schema (typ), for Set.
+func (k *iblKind) object(ctx context.Context, typ attr.Type, m iblInvitationModel, diags *diag.Diagnostics) types.Object {
+	allTypes := typ.(attr.TypeWithAttributeTypes).AttributeTypes()
+	sharedTypes := map[string]attr.Type{}
+	for name, t := range allTypes {
+		if !k.own(name) {
+			sharedTypes[name] = t
+		}
+	}
+	shared, d := types.ObjectValueFrom(ctx, sharedTypes, m)
+	if diags.Append(d...); diags.HasError() {
+		return types.ObjectNull(allTypes)
+	}
+	all := shared.Attributes()
+	all[k.key] = m.Key
+	if k.enrollment {
+		all["enrollment_config"] = m.EnrollmentConfig
+	}
+	for _, name := range k.userFields {
+		all[name] = m.User[name]
+	}
+	obj, d := types.ObjectValue(allTypes, all)
+	diags.Append(d...)
+	return obj
+}
+
+// set writes m to a state or a list result's resource.
+func (k *iblKind) set(ctx context.Context, target interface {
+	Set(context.Context, any) diag.Diagnostics
+}, typ attr.Type, m iblInvitationModel, diags *diag.Diagnostics) {
+	obj := k.object(ctx, typ, m, diags)
+	if !diags.HasError() {
+		diags.Append(target.Set(ctx, obj)...)
+	}
 }
 
 // planned are the attributes ModifyPlan reads (fwfix.GetAttributes).

@@ -58,8 +58,6 @@ type iblKind struct {
 	enrollment bool
 	userFields []string
 	extras     map[string]schema.Attribute
-	// model is a new kind model, for the framework's Get and Set.
-	model func() iblKindModel
 	// importHint is an error for an import ID whose org part is wrong, or "".
 	importHint func(id, org, num string) string
 }
@@ -79,6 +77,31 @@ func (k *iblKind) title() string { return strings.ToUpper(k.name[:1]) + k.name[1
 // typeName is the resource's type name: invitations_<kind>_invitation.
 func (k *iblKind) typeName() string { return "invitations_" + k.name + "_invitation" }
 
+// iblKeyAttribute is a kind's key attribute: required, checked by rule,
+// and a new invitation when it changes.
+func iblKeyAttribute(description string, rule validator.String) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description + " Changing it creates a new invitation.",
+		Required:            true,
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1), rule},
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+	}
+}
+
+// enrollmentExtras is enrollment_config, the extra argument of programs
+// and courses.
+var enrollmentExtras = map[string]schema.Attribute{"enrollment_config": schema.StringAttribute{
+	MarkdownDescription: "Enrollment configuration (dates and the like) as a JSON object, for servers that support it. The API accepts it but never returns it, so changes made outside Terraform are not detected and import leaves it unset. " +
+		"A server older than the field stores it in `metadata`, as it does any body key it does not know: the apply then fails and says so. " + keptNote,
+	Optional:   true,
+	Computed:   true,
+	CustomType: jsontypes.NormalizedType{},
+	Validators: []validator.String{fwvalidators.JSONObject()},
+}}
+
+// noImportHint is the importHint of kinds whose org cannot be mistaken.
+func noImportHint(string, string, string) string { return "" }
+
 // keptNote ends the description of each argument the API cannot clear.
 const keptNote = "The API cannot clear it once set: when unset, the attribute shows the server's value, and removing it from the configuration keeps " +
 	"that value on the invitation (listed in `kept_by_server`) instead of clearing it. Set another value to change it."
@@ -89,7 +112,8 @@ type iblInvitationResource struct {
 	kind *iblKind
 }
 
-func newIBLInvitationResource(k *iblKind) resource.Resource {
+// newResource is the kind's resource, for the provider's Resources.
+func (k *iblKind) newResource() resource.Resource {
 	return &iblInvitationResource{platform: iblPlatform(), kind: k}
 }
 

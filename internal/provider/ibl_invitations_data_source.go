@@ -26,13 +26,9 @@ type iblInvitationsDataSource struct {
 	kind *iblKind
 }
 
-func newIBLInvitationsDataSource(k *iblKind) datasource.DataSource {
+// newDataSource is the kind's data source, for the provider's DataSources.
+func (k *iblKind) newDataSource() datasource.DataSource {
 	return &iblInvitationsDataSource{platform: iblPlatform(), kind: k}
-}
-
-// NewProgramInvitationsDataSource returns the invitations_program_invitations data source.
-func NewProgramInvitationsDataSource() datasource.DataSource {
-	return newIBLInvitationsDataSource(programKind)
 }
 
 func (d *iblInvitationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {

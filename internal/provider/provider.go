@@ -430,8 +430,8 @@ func (p *invitationsProvider) Resources(_ context.Context) []func() resource.Res
 	return []func() resource.Resource{
 		NewStageInvitationResource,
 		NewProgramInvitationResource,
-		NewCourseInvitationResource,
-		NewPlatformInvitationResource,
+		courseKind.newResource,
+		platformKind.newResource,
 	}
 }
 
@@ -439,8 +439,8 @@ func (p *invitationsProvider) ListResources(_ context.Context) []func() list.Lis
 	return []func() list.ListResource{
 		NewStageInvitationListResource,
 		NewProgramInvitationListResource,
-		NewCourseInvitationListResource,
-		NewPlatformInvitationListResource,
+		courseKind.newListResource,
+		platformKind.newListResource,
 	}
 }
 
@@ -456,8 +456,8 @@ func (p *invitationsProvider) DataSources(_ context.Context) []func() datasource
 	return []func() datasource.DataSource{
 		NewStageInvitationsDataSource,
 		NewProgramInvitationsDataSource,
-		NewCourseInvitationsDataSource,
-		NewPlatformInvitationsDataSource,
+		courseKind.newDataSource,
+		platformKind.newDataSource,
 	}
 }
 
