@@ -26,7 +26,7 @@ type iblIdentityModel struct {
 
 func (r *iblInvitationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
-		"org": identityschema.StringAttribute{RequiredForImport: true, Description: r.kind.orgDescription},
+		"org": identityschema.StringAttribute{RequiredForImport: true, Description: r.kind.itemOrg},
 		"id":  identityschema.StringAttribute{RequiredForImport: true, Description: "The invitation's numeric id, as a string."},
 	}}
 }
