@@ -95,7 +95,12 @@ func (k *iblKind) get(ctx context.Context, get func(context.Context, any) diag.D
 
 // object is m as the object of the kind's schema (typ), for Set.
 func (k *iblKind) object(ctx context.Context, typ attr.Type, m iblInvitationModel, diags *diag.Diagnostics) types.Object {
-	allTypes := typ.(attr.TypeWithAttributeTypes).AttributeTypes()
+	withTypes, ok := typ.(attr.TypeWithAttributeTypes)
+	if !ok {
+		diags.AddError("Unexpected schema type", fmt.Sprintf("The %s invitation's schema is a %T, not an object. Please report this issue to the provider developers.", k.name, typ))
+		return types.ObjectNull(nil)
+	}
+	allTypes := withTypes.AttributeTypes()
 	sharedTypes := map[string]attr.Type{}
 	for name, t := range allTypes {
 		if !k.own(name) {

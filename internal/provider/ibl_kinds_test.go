@@ -439,3 +439,25 @@ list %[1]q "active" {
 		})
 	})
 }
+
+func TestAccIBLKinds_filterValidation(t *testing.T) {
+	forKinds(t, mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
+		ds := strings.TrimSuffix(c.typ, "_invitation") + "_invitations"
+		bad := func(body, want string) resource.TestStep {
+			return resource.TestStep{Config: dataConfig(env, ds, body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+		}
+		badKey := map[mockserver.IBLKind]string{mockserver.IBLKindCourse: "DS101", mockserver.IBLKindPlatform: "acme+x"}[c.kind]
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			CheckDestroy:             noRequests(env),
+			Steps: []resource.TestStep{
+				bad(fmt.Sprintf("%s = %q", c.keyAttr, badKey), `(?s)`+c.keyAttr+` must be an? [\w ]+ key`),
+				bad(`metadata = { `+c.keyAttr+` = "x" }`, `(?s)metadata.*value must be none of`),
+				bad(`metadata = { page = "2" }`, `(?s)metadata.*value must be none of`),
+				bad(`sort = "name"`, `(?s)sort value must be one of`),
+				bad(`max_results = 0`, `(?s)max_results value must be at least 1`),
+				bad(`email = "Ada <ada@example.com>"`, `(?s)email must be a single email address`),
+			},
+		})
+	})
+}
