@@ -429,18 +429,14 @@ func boolOrEnv(v types.Bool, env string) (bool, error) {
 func (p *invitationsProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewStageInvitationResource,
-		NewProgramInvitationResource,
-		courseKind.newResource,
-		platformKind.newResource,
+		NewProgramInvitationResource, courseKind.newResource, platformKind.newResource,
 	}
 }
 
 func (p *invitationsProvider) ListResources(_ context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
 		NewStageInvitationListResource,
-		NewProgramInvitationListResource,
-		courseKind.newListResource,
-		platformKind.newListResource,
+		NewProgramInvitationListResource, courseKind.newListResource, platformKind.newListResource,
 	}
 }
 
@@ -455,9 +451,7 @@ func (p *invitationsProvider) EphemeralResources(_ context.Context) []func() eph
 func (p *invitationsProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewStageInvitationsDataSource,
-		NewProgramInvitationsDataSource,
-		courseKind.newDataSource,
-		platformKind.newDataSource,
+		NewProgramInvitationsDataSource, courseKind.newDataSource, platformKind.newDataSource,
 	}
 }
 
