@@ -242,8 +242,9 @@ func (r *iblInvitationResource) warnRetired(diags *diag.Diagnostics, ret *iblRet
 		return
 	}
 	diags.AddWarning("ibl.ai keeps "+k.name+" invitations after DELETE: they are deactivated instead",
-		fmt.Sprintf("The ibl.ai server answered 200 to the DELETE of %s invitation %d but kept it, as the vendor documents (its DELETE is not implemented). "+
-			"Every %s invitation this operation destroys is retired instead: deactivated (active = false) so that it cannot be used, and removed from state. "+
+		fmt.Sprintf("The ibl.ai server answered 200 to the first DELETE of this operation but kept the invitation, as the vendor documents (the DELETE of program, "+
+			"course and platform invitations is not implemented). Every %s invitation this operation destroys is retired instead, %s invitation %d among them: "+
+			"deactivated (active = false) so that it cannot be used, and removed from state. "+
 			"The rows stay on the server; creating an invitation for the same %s and user later re-activates the same row. This warning is shown once per operation.",
-			k.name, id, k.name, k.name))
+			k.name, k.name, id, k.name))
 }
