@@ -39,6 +39,13 @@ resource "invitations_program_invitation" "grace" {
   expired     = "2099-06-30T23:59:59+02:00"
 }
 
+# A course invitation: the org is IBLAI_ORG (a course key does not name it).
+resource "invitations_course_invitation" "ada_ds101" {
+  course_id = "course-v1:acme+DS101+2027"
+  email     = "ada@example.com"
+  source    = "terraform"
+}
+
 output "ada_invitation_id" {
   value = invitations_program_invitation.ada.id
 }

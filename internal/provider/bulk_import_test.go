@@ -21,7 +21,7 @@ import (
 // TestAccBulkImport runs the bulk import guide's two recipes as a user
 // would: the real Terraform CLI, the provider built from this tree (through
 // dev_overrides, driven by terraform-exec), the guide's own example files,
-// and the mock server pre-filled with invitations of both kinds. The
+// and the mock server pre-filled with invitations of every kind. The
 // plugin-testing harness cannot take part: its state shim rejects for_each
 // instances.
 func TestAccBulkImport(t *testing.T) {
@@ -34,6 +34,8 @@ func TestAccBulkImport(t *testing.T) {
 			env.srv.SeedAuthentik(3, "other") // not matched by the filter
 			env.srv.SeedIBL(15, "acme+onboarding")
 			env.srv.SeedIBL(4, "acme+data-science")
+			env.srv.IBLOf(mockserver.IBLKindCourse).Seed(5, "course-v1:acme+DS101+2027")
+			env.srv.IBLOf(mockserver.IBLKindPlatform).Seed(3, "acme")
 
 			ws := acctest.NewWorkspace(t, "../..", RegistryAddress,
 				"AUTHENTIK_URL="+env.url, "AUTHENTIK_TOKEN="+mockserver.AuthentikAdminToken,
@@ -63,8 +65,8 @@ func TestAccBulkImport(t *testing.T) {
 						found++
 					}
 				}
-				if found != 27 {
-					t.Fatalf("terraform query found %d invitations, want 27", found)
+				if found != 35 {
+					t.Fatalf("terraform query found %d invitations, want 35", found)
 				}
 				raw, err := os.ReadFile(filepath.Join(ws.Dir, "generated.tf"))
 				if err != nil {
@@ -102,8 +104,8 @@ func TestAccBulkImport(t *testing.T) {
 				t.Fatal(err)
 			}
 			tf.SetStdout(nil)
-			if !strings.Contains(out.String(), "27 imported, 0 added, 0 changed, 0 destroyed") {
-				t.Fatalf("apply did not import the 27 invitations:\n%s", out.String())
+			if !strings.Contains(out.String(), "35 imported, 0 added, 0 changed, 0 destroyed") {
+				t.Fatalf("apply did not import the 35 invitations:\n%s", out.String())
 			}
 			// Terraform prints import IDs: none may be an invite token.
 			for _, inv := range env.srv.AuthentikInvitations() {
@@ -138,6 +140,18 @@ func TestAccBulkImport(t *testing.T) {
 			for _, inv := range env.srv.IBLInvitations() {
 				if imported := inv.ProgramKey == "acme+onboarding"; (imported && inv.Active) || (!imported && inv.Active != before[inv.ID]) {
 					t.Fatalf("after destroy: %+v (imported %v, active before %v)", inv, imported, before[inv.ID])
+				}
+			}
+			// Every course and platform invitation was imported: all retired.
+			for _, kind := range []mockserver.IBLKind{mockserver.IBLKindCourse, mockserver.IBLKindPlatform} {
+				rows := env.srv.IBLOf(kind).Invitations()
+				for _, inv := range rows {
+					if inv.Active {
+						t.Fatalf("after destroy the %s invitation %d is active", kind, inv.ID)
+					}
+				}
+				if want := map[mockserver.IBLKind]int{mockserver.IBLKindCourse: 5, mockserver.IBLKindPlatform: 3}[kind]; len(rows) != want {
+					t.Fatalf("after destroy the server holds %d %s invitations, want %d", len(rows), kind, want)
 				}
 			}
 		})

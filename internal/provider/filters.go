@@ -10,9 +10,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwfix"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
 )
@@ -121,13 +123,16 @@ func (m stageFilterModel) listFilter(maxResults int64) authentik.ListFilter {
 	}
 }
 
-// programSortFields are the invitation fields the list can be sorted by.
+// programSortFields are the invitation fields the ibl.ai lists can be
+// sorted by (every kind).
 var programSortFields = []string{"id", "created", "started", "expired", "email", "username", "source", "active"}
 
-func programFilters() map[string]filterAttr {
+// iblFilters are the filters of a kind of ibl.ai invitation: its key and
+// the filters every kind has.
+func iblFilters(k *iblKind) map[string]filterAttr {
 	notEmpty := stringvalidator.LengthAtLeast(1)
 	return map[string]filterAttr{
-		"program_key": {description: "Only invitations to this program.", validators: []validator.String{notEmpty, fwvalidators.ProgramKey()}},
+		k.key: {description: "Only invitations to this " + k.name + ".", validators: k.keyAttribute.Validators},
 		"org": {description: "Only invitations of this platform organization. Defaults to the provider's `ibl.org`; with neither, every org the key may see.",
 			validators: []validator.String{notEmpty}},
 		"email":    {description: "Only invitations for this email address.", validators: []validator.String{fwvalidators.EmailAddress()}},
@@ -138,28 +143,33 @@ func programFilters() map[string]filterAttr {
 			validators: []validator.String{stringvalidator.OneOf(withSigns(programSortFields)...)}},
 		"metadata": {description: "Only invitations whose metadata has these values, e.g. `{ cohort = \"2027-spring\" }`. Keys that are also filter names (`email`, `page`, ...) cannot be used.",
 			kind: "map", mapRules: []validator.Map{
-				mapvalidator.KeysAre(notEmpty, stringvalidator.NoneOf(ibl.ReservedParams...)),
+				mapvalidator.KeysAre(notEmpty, stringvalidator.NoneOf(k.kind.ReservedParams()...)),
 				mapvalidator.ValueStringsAre(notEmpty),
 			}},
 	}
 }
 
-// programFilterModel holds the filters; data source and list resource embed it.
-type programFilterModel struct {
-	ProgramKey types.String `tfsdk:"program_key"`
-	Org        types.String `tfsdk:"org"`
-	Email      types.String `tfsdk:"email"`
-	Username   types.String `tfsdk:"username"`
-	Source     types.String `tfsdk:"source"`
-	Active     types.Bool   `tfsdk:"active"`
-	Sort       types.String `tfsdk:"sort"`
-	Metadata   types.Map    `tfsdk:"metadata"`
+// iblFilterModel holds the filters of any kind (read attribute-wise, the
+// key under the kind's name).
+type iblFilterModel struct {
+	Key, Org, Email, Username, Source, Sort types.String
+	Active                                  types.Bool
+	Metadata                                types.Map
+}
+
+// getIBLFilters reads the filters of a data source's or list resource's
+// configuration.
+func getIBLFilters(ctx context.Context, k *iblKind, config tfsdk.Config, diags *diag.Diagnostics) iblFilterModel {
+	var m iblFilterModel
+	diags.Append(fwfix.GetAttributes(ctx, config.GetAttribute, map[string]any{k.key: &m.Key, "org": &m.Org, "email": &m.Email,
+		"username": &m.Username, "source": &m.Source, "sort": &m.Sort, "active": &m.Active, "metadata": &m.Metadata})...)
+	return m
 }
 
 // listFilter builds the API filter; org defaults to the provider's.
-func (m programFilterModel) listFilter(ctx context.Context, defaultOrg string, maxResults int64) (ibl.Filter, diag.Diagnostics) {
+func (m iblFilterModel) listFilter(ctx context.Context, defaultOrg string, maxResults int64) (ibl.Filter, diag.Diagnostics) {
 	f := ibl.Filter{
-		ProgramKey: m.ProgramKey.ValueString(), Org: m.Org.ValueString(), Email: m.Email.ValueString(),
+		Key: m.Key.ValueString(), Org: m.Org.ValueString(), Email: m.Email.ValueString(),
 		Username: m.Username.ValueString(), Source: m.Source.ValueString(), Active: m.Active.ValueBoolPointer(),
 		Sort: m.Sort.ValueString(), Max: int(maxResults),
 	}

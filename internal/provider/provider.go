@@ -429,14 +429,14 @@ func boolOrEnv(v types.Bool, env string) (bool, error) {
 func (p *invitationsProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewStageInvitationResource,
-		NewProgramInvitationResource,
+		NewProgramInvitationResource, courseKind.newResource, platformKind.newResource,
 	}
 }
 
 func (p *invitationsProvider) ListResources(_ context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
 		NewStageInvitationListResource,
-		NewProgramInvitationListResource,
+		NewProgramInvitationListResource, courseKind.newListResource, platformKind.newListResource,
 	}
 }
 
@@ -451,7 +451,7 @@ func (p *invitationsProvider) EphemeralResources(_ context.Context) []func() eph
 func (p *invitationsProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewStageInvitationsDataSource,
-		NewProgramInvitationsDataSource,
+		NewProgramInvitationsDataSource, courseKind.newDataSource, platformKind.newDataSource,
 	}
 }
 

@@ -16,6 +16,14 @@ data "invitations_program_invitations" "onboarding" {
   program_key = "acme+onboarding"
 }
 
+data "invitations_course_invitations" "ds101" {
+  course_id = "course-v1:acme+DS101+2027"
+}
+
+data "invitations_platform_invitations" "acme" {
+  platform_key = "acme"
+}
+
 output "import_blocks" {
   value = join("\n", concat(
     [for i in data.invitations_stage_invitations.legacy.invitations : <<-EOT
@@ -28,6 +36,20 @@ output "import_blocks" {
     [for i in data.invitations_program_invitations.onboarding.invitations : <<-EOT
       import {
         to = invitations_program_invitation.program_${replace(lower(i.org), "/[^a-z0-9_]/", "_")}_${i.id}
+        id = "${i.import_id}"
+      }
+    EOT
+    ],
+    [for i in data.invitations_course_invitations.ds101.invitations : <<-EOT
+      import {
+        to = invitations_course_invitation.course_${replace(lower(i.org), "/[^a-z0-9_]/", "_")}_${i.id}
+        id = "${i.import_id}"
+      }
+    EOT
+    ],
+    [for i in data.invitations_platform_invitations.acme.invitations : <<-EOT
+      import {
+        to = invitations_platform_invitation.platform_${replace(lower(i.org), "/[^a-z0-9_]/", "_")}_${i.id}
         id = "${i.import_id}"
       }
     EOT

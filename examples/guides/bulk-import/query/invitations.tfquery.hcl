@@ -18,3 +18,21 @@ list "invitations_program_invitation" "onboarding" {
     program_key = "acme+onboarding"
   }
 }
+
+list "invitations_course_invitation" "ds101" {
+  provider = invitations
+  limit    = 1000
+
+  config {
+    course_id = "course-v1:acme+DS101+2027"
+  }
+}
+
+list "invitations_platform_invitation" "acme" {
+  provider = invitations
+  limit    = 1000
+
+  config {
+    platform_key = "acme"
+  }
+}

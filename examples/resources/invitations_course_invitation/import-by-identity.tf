@@ -1,0 +1,8 @@
+# Terraform 1.12+: import by identity, the org and the invitation's id.
+import {
+  to = invitations_course_invitation.ada
+  identity = {
+    org = "acme"
+    id  = "123"
+  }
+}

@@ -1,0 +1,4 @@
+import {
+  to = invitations_course_invitation.ada
+  id = "acme/123"
+}

@@ -1,0 +1,4 @@
+import {
+  to = invitations_platform_invitation.lin
+  id = "acme/123"
+}

@@ -1,0 +1,140 @@
+package provider
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwfix"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
+)
+
+var _ datasource.DataSourceWithConfigure = &iblInvitationsDataSource{}
+
+// iblInvitationsDataSource lists the invitations of one kind:
+// invitations_<kind>_invitations.
+type iblInvitationsDataSource struct {
+	platform[ibl.Client]
+	kind *iblKind
+}
+
+// newDataSource is the kind's data source, for the provider's DataSources.
+func (k *iblKind) newDataSource() datasource.DataSource {
+	return &iblInvitationsDataSource{platform: iblPlatform(), kind: k}
+}
+
+func (d *iblInvitationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + d.kind.name + "_invitations"
+}
+
+func (d *iblInvitationsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	item := iblItemObject(d.kind)
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists ibl.ai " + d.kind.name + " invitations with the API's filters, at the largest page size, stopping at the last page. " +
+			"Only the documented filters are sent: the server reads any other query parameter as a metadata filter.",
+		Attributes: withDataSourceFilters(iblFilters(d.kind), map[string]schema.Attribute{
+			"timeouts": dataSourceTimeouts(ctx),
+			"max_results": schema.Int64Attribute{
+				MarkdownDescription: "Stop after this many invitations; by default every matching invitation is listed.",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"total_count": schema.Int64Attribute{
+				MarkdownDescription: "How many invitations match the filters on the server, even when `max_results` cut the list short.",
+				Computed:            true,
+			},
+			"invitations": schema.ListNestedAttribute{
+				MarkdownDescription: "The matching invitations, in the requested order.",
+				Computed:            true,
+				NestedObject:        item,
+				CustomType:          fwfix.NewListingType(item.Type()),
+			},
+		}),
+	}
+}
+
+func (d *iblInvitationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.configure("invitations_"+d.kind.name+"_invitations", req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *iblInvitationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var maxResults types.Int64
+	var tm timeouts.Value
+	resp.Diagnostics.Append(fwfix.GetAttributes(ctx, req.Config.GetAttribute, map[string]any{"max_results": &maxResults, "timeouts": &tm})...)
+	filters := getIBLFilters(ctx, d.kind, req.Config, &resp.Diagnostics)
+	ctx, cancel, ok := d.start(ctx, &resp.Diagnostics, tm.Read, defaultListTimeout)
+	if !ok {
+		return
+	}
+	defer cancel()
+	f, diags := filters.listFilter(ctx, d.data.IBLOrg, maxResults.ValueInt64())
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	if f.Sort == "" {
+		// The server's default, sent so that pages follow the unique id
+		// whatever a deployment's default is.
+		f.Sort = "-id"
+	}
+	list, total, err := d.client.For(d.kind.kind).List(ctx, f)
+	if err != nil {
+		resp.Diagnostics.AddError("Listing ibl.ai "+d.kind.name+" invitations failed", describe(err))
+		return
+	}
+	// The configuration as it is, and what the read found.
+	resp.State.Raw = req.Config.Raw.Copy()
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("total_count"), int64(total))...)
+	resp.Diagnostics.Append(fwfix.SetList(ctx, &resp.State, "invitations", func(item tftypes.Type) []tftypes.Value {
+		out := make([]tftypes.Value, len(list))
+		shared := tfShared{}
+		for i := range list {
+			inv := &list[i]
+			id, org := strconv.FormatInt(inv.ID, 10), iblOrgOf(inv, f.Org)
+			out[i] = tftypes.NewValue(item, map[string]tftypes.Value{
+				"id": tfString(id), "import_id": tfString(org + "/" + id), "org": shared.string(org),
+				d.kind.key: shared.string(inv.Key()), "email": tfStringPointer(inv.Email), "username": tfStringPointer(inv.Username),
+				"user_id": tfInt64Pointer(inv.UserID), "active": tfBool(inv.Active),
+				"source": shared.stringPointer(inv.Source), "redirect_to": tfStringPointer(inv.RedirectTo), "expired": tfStringPointer(inv.Expired),
+				"created": tfStringPointer(inv.Created), "started": tfStringPointer(inv.Started), "metadata": tfString(string(orEmptyObject(inv.Metadata))),
+			})
+		}
+		return out
+	})...)
+}
+
+// iblOrgOf is the org of a listed invitation: the one it names, else (a
+// course's) the org the listing asked for.
+func iblOrgOf(inv *ibl.Invitation, asked string) string {
+	if org := inv.Org(); org != "" {
+		return org
+	}
+	return asked
+}
+
+// iblItemObject is the schema of one listed invitation of the kind.
+func iblItemObject(k *iblKind) schema.NestedAttributeObject {
+	return schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+		"id":          schema.StringAttribute{Computed: true, MarkdownDescription: "The invitation's numeric id."},
+		"import_id":   schema.StringAttribute{Computed: true, MarkdownDescription: "`<org>/<id>`, ready for `terraform import` or an `import` block."},
+		"org":         schema.StringAttribute{Computed: true, MarkdownDescription: k.itemOrg},
+		k.key:         schema.StringAttribute{Computed: true, MarkdownDescription: "Key of the " + k.name + "."},
+		"email":       schema.StringAttribute{Computed: true, MarkdownDescription: "Email address of the invited user, or null."},
+		"username":    schema.StringAttribute{Computed: true, MarkdownDescription: "Username of the invited user, or null."},
+		"user_id":     schema.Int64Attribute{Computed: true, MarkdownDescription: "Id of the platform user, or null."},
+		"active":      schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the invitation can be used (pending); `false` once the invitee accepted it or it was deactivated (ibl.ai reports both as inactive)."},
+		"source":      schema.StringAttribute{Computed: true, MarkdownDescription: "Source of the invitation, or null."},
+		"redirect_to": schema.StringAttribute{Computed: true, MarkdownDescription: "Redirect URL after acceptance, or null."},
+		"expired":     schema.StringAttribute{Computed: true, MarkdownDescription: "When the invitation expires (RFC 3339), or null."},
+		"created":     schema.StringAttribute{Computed: true, MarkdownDescription: "When the invitation was created (RFC 3339), or null when the server's answer has none."},
+		"started":     schema.StringAttribute{Computed: true, MarkdownDescription: "When the user started the " + k.name + " (RFC 3339), or null."},
+		"metadata":    schema.StringAttribute{Computed: true, MarkdownDescription: "Metadata, as a JSON object."},
+	}}
+}

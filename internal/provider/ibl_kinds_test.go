@@ -1,0 +1,463 @@
+package provider
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/acctest"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
+)
+
+// The course and platform invitations are the program invitation's core
+// with another key: each test runs for both kinds.
+
+type iblKindCase struct {
+	kind mockserver.IBLKind
+	// typ is the resource type, keyAttr its key, key a known item of acme
+	// and other an item of globex.
+	typ, keyAttr, key, other string
+	// query is the key as the server's query carries it (URL-encoded).
+	query string
+	// ignoreOnImport are the arguments an import cannot know.
+	ignoreOnImport []string
+}
+
+var iblKindCases = []iblKindCase{
+	{kind: mockserver.IBLKindCourse, typ: "invitations_course_invitation", keyAttr: "course_id",
+		key: "course-v1:acme+DS101+2027", other: "course-v1:globex+LEAD201+2027", query: "course_id=course-v1%3Aacme%2BDS101%2B2027",
+		ignoreOnImport: []string{"timeouts", "kept_by_server", "enrollment_config"}},
+	{kind: mockserver.IBLKindPlatform, typ: "invitations_platform_invitation", keyAttr: "platform_key",
+		key: "acme", other: "globex", query: "platform_key=acme",
+		ignoreOnImport: []string{"timeouts", "kept_by_server", "company_name", "first_name"}},
+}
+
+// forKinds runs a test for each new kind, on an env whose provider sets
+// ibl.org (a course's org comes from it).
+func forKinds(t *testing.T, opts mockserver.Options, test func(t *testing.T, c iblKindCase, env *testEnv)) {
+	for _, c := range iblKindCases {
+		t.Run(string(c.kind), func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t, opts)
+			env.iblExtra = `org = "acme"`
+			test(t, c, env)
+		})
+	}
+}
+
+func (c iblKindCase) addr() string { return c.typ + ".test" }
+
+func (c iblKindCase) config(env *testEnv, body string) string {
+	return env.providerConfig() + fmt.Sprintf("\nresource %q \"test\" {\n  %s = %q\n%s\n}\n", c.typ, c.keyAttr, c.key, body)
+}
+
+func (c iblKindCase) rows(env *testEnv) []mockserver.IBLInvitation {
+	return env.srv.IBLOf(c.kind).Invitations()
+}
+
+// retired checks no invitation of the kind is left active.
+func (c iblKindCase) retired(env *testEnv) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, inv := range c.rows(env) {
+			if inv.Active {
+				return fmt.Errorf("%s invitation %d is still active after destroy: %+v", c.kind, inv.ID, inv)
+			}
+		}
+		return nil
+	}
+}
+
+// onServer checks the server holds exactly one invitation, the one in state.
+func (c iblKindCase) onServer(env *testEnv, check func(mockserver.IBLInvitation) error) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		all := c.rows(env)
+		if len(all) != 1 {
+			return fmt.Errorf("want exactly 1 %s invitation on the server, got %d: %+v", c.kind, len(all), all)
+		}
+		if rs := s.RootModule().Resources[c.addr()]; rs == nil || rs.Primary.ID != strconv.Itoa(all[0].ID) {
+			return fmt.Errorf("state id does not match the server's invitation %d", all[0].ID)
+		}
+		return check(all[0])
+	}
+}
+
+func TestAccIBLKinds_lifecycle(t *testing.T) {
+	forKinds(t, mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
+		addr := c.addr()
+		base := `email = "ada@example.com"` + "\n"
+		created := base + `source = "terraform"` + "\n" + `metadata = jsonencode({ cohort = "2027-spring" })`
+		updated := base + `source = "hr-sync"` + "\n" + `redirect_to = "https://learn.example.com/welcome"` + "\n" + `metadata = jsonencode({ cohort = "2027-fall" })`
+		if c.kind == mockserver.IBLKindPlatform {
+			created += "\ncompany_name = \"Acme\"\nfirst_name = \"Ada\""
+			updated += "\ncompany_name = \"Acme Labs\"\nfirst_name = \"Ada\""
+		}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			CheckDestroy:             c.retired(env),
+			Steps: []resource.TestStep{
+				{
+					PreConfig: env.srv.ResetCounts,
+					Config:    c.config(env, created),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^\d+$`))),
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("org"), knownvalue.StringExact("acme")),
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("user_id"), knownvalue.Int64Exact(456)),
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("username"), knownvalue.StringExact("ada")),
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("created"), knownvalue.NotNull()),
+					},
+					// As a program invitation: one narrow GET and one POST.
+					Check: resource.ComposeAggregateTestCheckFunc(env.requests(map[string]int{"GET": 1, "POST": 1}),
+						c.onServer(env, func(inv mockserver.IBLInvitation) error {
+							if inv.Key != c.key || inv.Org != "acme" || inv.Source != "terraform" || inv.Metadata["cohort"] != "2027-spring" {
+								return fmt.Errorf("server holds %+v", inv)
+							}
+							if c.kind == mockserver.IBLKindPlatform && (inv.UserFields["company_name"] != "Acme" || inv.UserFields["first_name"] != "Ada") {
+								return fmt.Errorf("user fields not sent: %+v", inv.UserFields)
+							}
+							return nil
+						})),
+				},
+				{
+					// A refresh is one narrow GET, the key URL-encoded.
+					PreConfig:    env.srv.ResetCounts,
+					RefreshState: true,
+					Check: func(*terraform.State) error {
+						reqs := env.srv.Requests()
+						env.srv.ResetCounts()
+						if len(reqs) != 1 || !strings.Contains(reqs[0].Query, c.query) || !strings.Contains(reqs[0].Query, "org=acme") {
+							return fmt.Errorf("refresh sent %+v, want one GET with %s", reqs, c.query)
+						}
+						return nil
+					},
+				},
+				{Config: c.config(env, created), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+				{
+					PreConfig: env.srv.ResetCounts,
+					Config:    c.config(env, updated),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("created"), knownvalue.NotNull()),
+					}},
+					Check: resource.ComposeAggregateTestCheckFunc(env.requests(map[string]int{"GET": 1, "POST": 1}),
+						c.onServer(env, func(inv mockserver.IBLInvitation) error {
+							if inv.Source != "hr-sync" || inv.RedirectTo == "" || inv.Metadata["cohort"] != "2027-fall" {
+								return fmt.Errorf("server holds %+v", inv)
+							}
+							if c.kind == mockserver.IBLKindPlatform && inv.UserFields["company_name"] != "Acme Labs" {
+								return fmt.Errorf("user fields not updated: %+v", inv.UserFields)
+							}
+							return nil
+						})),
+				},
+				{
+					PreConfig:    env.srv.ResetCounts,
+					ResourceName: addr,
+					ImportState:  true,
+					ImportStateIdFunc: func(s *terraform.State) (string, error) {
+						return "acme/" + s.RootModule().Resources[addr].Primary.ID, nil
+					},
+					ImportStateVerify:       true,
+					ImportStateVerifyIgnore: c.ignoreOnImport,
+					ImportStateCheck:        func([]*terraform.InstanceState) error { return env.requests(map[string]int{"GET": 1})(nil) },
+				},
+				{
+					// Deleted behind Terraform's back: planned again, not an error.
+					PreConfig: func() {
+						for _, inv := range c.rows(env) {
+							env.srv.IBLOf(c.kind).Delete(inv.ID)
+						}
+					},
+					Config:             c.config(env, updated),
+					PlanOnly:           true,
+					ExpectNonEmptyPlan: true,
+				},
+				{
+					Config: c.config(env, updated),
+					Check:  c.onServer(env, func(inv mockserver.IBLInvitation) error { return nil }),
+				},
+				{
+					// The invitee registers: accepted, never re-activated by a plan.
+					PreConfig: func() {
+						for _, inv := range c.rows(env) {
+							if err := env.srv.IBLOf(c.kind).Accept(inv.ID); err != nil {
+								t.Fatal(err)
+							}
+						}
+					},
+					Config: c.config(env, updated),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectEmptyPlan(),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
+					}},
+				},
+				{Config: c.config(env, updated+"\nactive = true"), ExpectError: regexp.MustCompile(`(?s)accepted.*reissue = true`)},
+				{Config: c.config(env, updated+"\nreissue = true"), Check: c.onServer(env, func(inv mockserver.IBLInvitation) error {
+					if !inv.Active {
+						return fmt.Errorf("reissue did not re-open it: %+v", inv)
+					}
+					return nil
+				})},
+				{
+					// A destroy on a server that keeps rows: a refresh, the
+					// DELETE, the GET that finds it kept, the deactivating POST.
+					PreConfig: env.srv.ResetCounts,
+					Config:    env.providerConfig(),
+					Check:     env.requests(map[string]int{"GET": 2, "DELETE": 1, "POST": 1}),
+				},
+			},
+		})
+	})
+}
+
+func TestAccIBLKinds_realDelete(t *testing.T) {
+	forKinds(t, mockserver.Options{IBL: mockserver.IBLOptions{RealDelete: true}}, func(t *testing.T, c iblKindCase, env *testEnv) {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			CheckDestroy: func(*terraform.State) error {
+				if left := c.rows(env); len(left) != 0 {
+					return fmt.Errorf("%d left: %+v", len(left), left)
+				}
+				return nil
+			},
+			Steps: []resource.TestStep{
+				{Config: c.config(env, `username = "ada"`)},
+				{PreConfig: env.srv.ResetCounts, Config: env.providerConfig(), Check: env.requests(map[string]int{"GET": 2, "DELETE": 1})},
+			},
+		})
+	})
+}
+
+func TestAccIBLKinds_identity(t *testing.T) {
+	forKinds(t, mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
+		cfg := c.config(env, `email = "ada@example.com"`)
+		resource.Test(t, resource.TestCase{
+			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Identity)},
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			CheckDestroy:             c.retired(env),
+			Steps: []resource.TestStep{
+				{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectIdentity(c.addr(), map[string]knownvalue.Check{
+					"org": knownvalue.StringExact("acme"), "id": knownvalue.StringExact("1"),
+				})}},
+				{Config: cfg, ResourceName: c.addr(), ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
+			},
+		})
+	})
+}
+
+func TestAccIBLKinds_validation(t *testing.T) {
+	forKinds(t, mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
+		bad := func(key, body, want string) resource.TestStep {
+			cfg := env.providerConfig() + fmt.Sprintf("\nresource %q \"test\" {\n  %s = %q\n%s\n}\n", c.typ, c.keyAttr, key, body)
+			return resource.TestStep{Config: cfg, PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+		}
+		badKey := map[mockserver.IBLKind][]string{
+			mockserver.IBLKindCourse:   {"acme+DS101+2027", "course-v1:acme+DS101", "course-v1:acme++2027", "course-v1:acme+DS 101+2027"},
+			mockserver.IBLKindPlatform: {"acme+x", "ac me", "acme/x"},
+		}[c.kind]
+		steps := []resource.TestStep{
+			bad(c.key, "", `(?s)At least one of these attributes must be configured: \[email,username\]`),
+			bad(c.key, `email = "not-an-email"`, `(?s)email must be a single email address`),
+			bad(c.key, `email = "a@example.com"`+"\n"+`metadata = jsonencode("x")`, `(?s)metadata must be a JSON object`),
+			bad(c.key, `email = "a@example.com"`+"\n"+`redirect_to = "/relative"`, `(?s)redirect_to must be an absolute http or https URL`),
+			bad("", `email = "a@example.com"`, `(?s)Attribute `+c.keyAttr+` string length must be at least 1`),
+		}
+		for _, k := range badKey {
+			steps = append(steps, bad(k, `email = "a@example.com"`, `(?s)Attribute `+c.keyAttr+` must be an? [\w ]+ key`))
+		}
+		if c.kind == mockserver.IBLKindPlatform {
+			steps = append(steps, bad(c.key, `email = "a@example.com"`+"\n"+`enrollment_config = "{}"`, `(?s)An argument named "enrollment_config" is not expected here`))
+		}
+		resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, CheckDestroy: noRequests(env), Steps: steps})
+	})
+}
+
+// TestAccCourseInvitation_orgNotFromKey: the course's edX org is not the
+// platform's: without ibl.org, the org must be set.
+func TestAccCourseInvitation_orgNotFromKey(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	c := iblKindCases[0]
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             c.retired(env),
+		Steps: []resource.TestStep{
+			{Config: c.config(env, `email = "ada@example.com"`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)org cannot be derived.*does not name the platform's org`)},
+			{
+				Config: env.providerConfig() + `
+resource "invitations_course_invitation" "test" {
+  course_id = "course-v1:acme-academy+ONB101+2027"
+  org       = "acme"
+  email     = "ada@example.com"
+}`,
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(c.addr(), tfjsonpath.New("org"), knownvalue.StringExact("acme"))},
+			},
+		},
+	})
+}
+
+func TestAccIBLKinds_sparseAnswers(t *testing.T) {
+	forKinds(t, mockserver.Options{IBL: mockserver.IBLOptions{SparseAnswers: true}}, func(t *testing.T, c iblKindCase, env *testEnv) {
+		cfg := c.config(env, `email = "nobody@example.com"`)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			CheckDestroy:             c.retired(env),
+			Steps: []resource.TestStep{
+				{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(c.addr(), tfjsonpath.New("user_id"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(c.addr(), tfjsonpath.New("created"), knownvalue.Null()),
+				}},
+				{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			},
+		})
+	})
+}
+
+// TestAccPlatformInvitation_userFieldsEcho: a 4.90 server stores the user
+// fields in metadata; the apply fails naming the argument.
+func TestAccPlatformInvitation_userFieldsEcho(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{NoPlatformUserFields: true}})
+	c := iblKindCases[1]
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             c.retired(env),
+		Steps: []resource.TestStep{{
+			Config:      c.config(env, `email = "ada@example.com"`+"\n"+`company_name = "Acme"`),
+			ExpectError: regexp.MustCompile(`(?s)does not know the company_name field.*stored company_name in the metadata`),
+		}},
+	})
+}
+
+// TestAccCourseInvitation_unknownFieldEcho: a server older than
+// enrollment_config stores it in metadata.
+func TestAccCourseInvitation_unknownFieldEcho(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{NoEnrollmentConfig: true}})
+	env.iblExtra = `org = "acme"`
+	c := iblKindCases[0]
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             c.retired(env),
+		Steps: []resource.TestStep{{
+			Config:      c.config(env, `email = "ada@example.com"`+"\n"+`enrollment_config = jsonencode({ started = "2027-01-10T00:00:00Z" })`),
+			ExpectError: regexp.MustCompile(`(?s)does not know the enrollment_config field`),
+		}},
+	})
+}
+
+func TestAccIBLKinds_dataSource(t *testing.T) {
+	forKinds(t, mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
+		env.srv.IBLOf(c.kind).Seed(130, c.key)
+		env.srv.IBLOf(c.kind).Seed(10, c.other)
+		ds := strings.TrimSuffix(c.typ, "_invitation") + "_invitations"
+		addr := "data." + ds + ".test"
+		first := tfjsonpath.New("invitations").AtSliceIndex(0)
+		step := func(body string, size, pagesWant int, checks ...statecheck.StateCheck) resource.TestStep {
+			return resource.TestStep{
+				PreConfig:         env.srv.ResetCounts,
+				Config:            dataConfig(env, ds, body),
+				ConfigStateChecks: checks,
+				Check:             pages(env, "/api/catalog/invitations/"+string(c.kind)+"/", size, pagesWant),
+			}
+		}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				// org defaults to the provider's: 130 at 100 a page is 2 pages.
+				step(``, 100, 2, listSize(addr, 130), total(addr, 130),
+					statecheck.ExpectKnownValue(addr, first.AtMapKey("import_id"), knownvalue.StringExact("acme/130")),
+					statecheck.ExpectKnownValue(addr, first.AtMapKey(c.keyAttr), knownvalue.StringExact(c.key))),
+				step(`org = "globex"`, 100, 1, listSize(addr, 10), statecheck.ExpectKnownValue(addr, first.AtMapKey(c.keyAttr), knownvalue.StringExact(c.other)),
+					statecheck.ExpectKnownValue(addr, first.AtMapKey("import_id"), knownvalue.StringExact("globex/140"))),
+				step(fmt.Sprintf("%s = %q\nactive = false", c.keyAttr, c.key), 100, 1, total(addr, 32)),
+				step("metadata = { cohort = \"c0\" }\nsource = \"csv\"\nsort = \"id\"\nmax_results = 3", 3, 1, listSize(addr, 3),
+					statecheck.ExpectKnownValue(addr, first.AtMapKey("email"), knownvalue.StringExact("learner2@example.com"))),
+				step(`email = "learner7@example.com"`, 100, 1, listSize(addr, 1)),
+			},
+		})
+		for _, r := range env.srv.Requests() {
+			q, _ := url.ParseQuery(r.Query)
+			for k := range q {
+				if k == "program_key" {
+					t.Errorf("sent program_key to %s", r.Path)
+				}
+			}
+		}
+	})
+}
+
+func TestAccIBLKinds_listResource(t *testing.T) {
+	forKinds(t, mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
+		env.srv.IBLOf(c.kind).Seed(250, c.key)
+		env.srv.IBLOf(c.kind).Seed(4, c.other)
+		prefix := "/api/catalog/invitations/" + string(c.kind) + "/"
+		resource.Test(t, resource.TestCase{
+			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.ListResources)},
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{Config: env.providerConfig(), Check: func(*terraform.State) error { env.srv.ResetCounts(); return nil }},
+				{
+					Query: true,
+					Config: fmt.Sprintf(`
+list %[1]q "all" {
+  provider = invitations
+  limit    = 5000
+}
+list %[1]q "active" {
+  provider = invitations
+  config {
+    org    = "globex"
+    active = true
+  }
+}
+`, c.typ),
+					QueryResultChecks: []querycheck.QueryResultCheck{
+						querycheck.ExpectLength(c.typ+".all", 250),
+						// learner 4 of the seed is inactive (every 4th).
+						querycheck.ExpectLength(c.typ+".active", 3),
+						querycheck.ExpectIdentity(c.typ+".active", map[string]knownvalue.Check{
+							"org": knownvalue.StringExact("globex"), "id": knownvalue.StringExact("251"),
+						}),
+					},
+				},
+				{
+					// 250 at 100 a page, and one page for globex.
+					PreConfig: func() { expectRequests(t, env, prefix, 4) },
+					Config:    env.providerConfig(),
+				},
+			},
+		})
+	})
+}
+
+func TestAccIBLKinds_filterValidation(t *testing.T) {
+	forKinds(t, mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
+		ds := strings.TrimSuffix(c.typ, "_invitation") + "_invitations"
+		bad := func(body, want string) resource.TestStep {
+			return resource.TestStep{Config: dataConfig(env, ds, body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+		}
+		badKey := map[mockserver.IBLKind]string{mockserver.IBLKindCourse: "DS101", mockserver.IBLKindPlatform: "acme+x"}[c.kind]
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			CheckDestroy:             noRequests(env),
+			Steps: []resource.TestStep{
+				bad(fmt.Sprintf("%s = %q", c.keyAttr, badKey), `(?s)`+c.keyAttr+` must be an? [\w ]+ key`),
+				bad(`metadata = { `+c.keyAttr+` = "x" }`, `(?s)metadata.*value must be none of`),
+				bad(`metadata = { page = "2" }`, `(?s)metadata.*value must be none of`),
+				bad(`sort = "name"`, `(?s)sort value must be one of`),
+				bad(`max_results = 0`, `(?s)max_results value must be at least 1`),
+				bad(`email = "Ada <ada@example.com>"`, `(?s)email must be a single email address`),
+			},
+		})
+	})
+}
