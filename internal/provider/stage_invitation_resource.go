@@ -264,45 +264,37 @@ func (r *stageInvitationResource) Create(ctx context.Context, req resource.Creat
 func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state stageInvitationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	id, diags := importedID(ctx, state.ID, req.Private, resp.Private)
+	resp.Diagnostics.Append(diags...)
+	state.ID = id
 	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
 	if !ok {
 		return
 	}
 	defer cancel()
 
-	var inv *authentik.Invitation
+	// A listing answers only what it holds; a miss is confirmed by GET by
+	// id, and only its 404 tells that the invitation is gone.
+	inv, found, served := r.reads().lookup(ctx, strings.ToLower(state.ID.ValueString()), r.listAll)
 	var err error
-	if name, byName := strings.CutPrefix(state.ID.ValueString(), importByNamePrefix); byName {
-		inv, err = r.findByName(ctx, name)
-	} else if hash, byHash := strings.CutPrefix(state.ID.ValueString(), importByHashPrefix); byHash {
-		inv, err = r.findByTokenHash(ctx, hash)
-	} else {
-		// A listing answers only what it holds; a miss is confirmed by GET
-		// by id, and only its 404 tells that the invitation is gone.
-		var found, served bool
-		inv, found, served = r.reads().lookup(ctx, strings.ToLower(state.ID.ValueString()), r.listAll)
-		if !served {
-			inv, err = r.client.Get(ctx, state.ID.ValueString())
-			found = !client.IsNotFound(err)
-		}
-		if !found {
-			r.gone(ctx, &state, resp)
-			return
-		}
-		if err == nil && r.expired(inv) {
-			// Expired but not yet deleted by the cleanup job: it can no
-			// longer be used, so it reads as expired, as it will once gone.
-			r.setState(&state, inv)
-			r.gone(ctx, &state, resp)
-			return
-		}
+	if !served {
+		inv, err = r.client.Get(ctx, state.ID.ValueString())
+		found = !client.IsNotFound(err)
+	}
+	if !found {
+		r.gone(ctx, &state, resp)
+		return
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Reading the authentik invitation failed", describe(err))
 		return
 	}
-	if state.Reissue.IsNull() {
-		state.Reissue = types.BoolValue(false) // after import
+	if r.expired(inv) {
+		// Expired but not yet deleted by the cleanup job: it can no longer
+		// be used, so it reads as expired, as it will once gone.
+		r.setState(&state, inv)
+		r.gone(ctx, &state, resp)
+		return
 	}
 	r.setState(&state, inv)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
@@ -322,36 +314,6 @@ func (r *stageInvitationResource) listAll(ctx context.Context, worth func(int) b
 		byPK[strings.ToLower(all[i].PK)] = &all[i]
 	}
 	return byPK, err == nil
-}
-
-// findByTokenHash resolves an import by identity: the invitation whose
-// token hashes to hash. authentik cannot search by it, so every invitation
-// is listed, at the largest pages.
-func (r *stageInvitationResource) findByTokenHash(ctx context.Context, hash string) (*authentik.Invitation, error) {
-	all, _, err := r.client.List(ctx, authentik.ListFilter{})
-	if err != nil {
-		return nil, err
-	}
-	for i := range all {
-		if tokenSHA256(all[i].PK) == hash {
-			return &all[i], nil
-		}
-	}
-	return nil, fmt.Errorf("no authentik invitation has the token whose SHA-256 is %s", hash)
-}
-
-// findByName resolves an import by name; the name must be unique.
-func (r *stageInvitationResource) findByName(ctx context.Context, name string) (*authentik.Invitation, error) {
-	found, err := r.client.FindByName(ctx, name)
-	switch {
-	case err != nil:
-		return nil, err
-	case len(found) == 0:
-		return nil, fmt.Errorf("no authentik invitation is named %q", name)
-	case len(found) > 1:
-		return nil, fmt.Errorf("%d authentik invitations are named %q: import the one you want by its UUID", len(found), name)
-	}
-	return &found[0], nil
 }
 
 // expired tells whether the invitation's expires has passed.
