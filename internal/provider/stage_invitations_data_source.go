@@ -13,9 +13,13 @@ import (
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwfix"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 )
 
-var _ datasource.DataSourceWithConfigure = &stageInvitationsDataSource{}
+var (
+	_ datasource.DataSourceWithConfigure        = &stageInvitationsDataSource{}
+	_ datasource.DataSourceWithConfigValidators = &stageInvitationsDataSource{}
+)
 
 // NewStageInvitationsDataSource returns the invitations_stage_invitations data source.
 func NewStageInvitationsDataSource() datasource.DataSource {
@@ -94,6 +98,10 @@ func (d *stageInvitationsDataSource) Schema(ctx context.Context, _ datasource.Sc
 
 func (d *stageInvitationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.configure("invitations_stage_invitations", req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *stageInvitationsDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{fwvalidators.PositiveTimeouts{}}
 }
 
 func (d *stageInvitationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
