@@ -156,7 +156,7 @@ func (r *stageInvitationResource) ModifyPlan(ctx context.Context, req resource.M
 	if gone := state.Status.ValueString(); gone == statusUsed || gone == statusExpired {
 		// The invitation no longer exists: any change, or asking for a
 		// reissue, means a new invitation, with a new token.
-		for _, p := range changedArguments(plan, state) {
+		for _, p := range plan.changedArguments(state) {
 			resp.RequiresReplace.Append(p)
 		}
 		if plan.Reissue.ValueBool() && !state.Reissue.ValueBool() {
@@ -168,7 +168,7 @@ func (r *stageInvitationResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 
-	if len(changedArguments(plan, state)) > 0 {
+	if len(plan.changedArguments(state)) > 0 {
 		r.checkExpiresInFuture(plan, resp)
 	}
 	// The flow's slug and the link follow the flow; keep them when it stays.
@@ -228,7 +228,7 @@ func (r *stageInvitationResource) Create(ctx context.Context, req resource.Creat
 	defer cancel()
 
 	defer r.reads().wrote()
-	body := stageRequest(plan, nil)
+	body := plan.toRequest(nil)
 	f := &stageFinder{r: r, plan: plan}
 	res, err := createOnce(ctx,
 		func(ctx context.Context) (*authentik.Invitation, error) { return r.client.Create(ctx, body) },
@@ -376,7 +376,7 @@ func (r *stageInvitationResource) Update(ctx context.Context, req resource.Updat
 	defer cancel()
 
 	plan.ID = state.ID
-	if len(changedArguments(plan, state)) == 0 {
+	if len(plan.changedArguments(state)) == 0 {
 		// Only provider-side settings (reissue, timeouts) changed.
 		plan.FlowSlug, plan.CreatedBy, plan.InviteURL, plan.Status = state.FlowSlug, state.CreatedBy, state.InviteURL, state.Status
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
@@ -384,7 +384,7 @@ func (r *stageInvitationResource) Update(ctx context.Context, req resource.Updat
 		return
 	}
 	defer r.reads().wrote()
-	inv, err := r.client.Patch(ctx, state.ID.ValueString(), stageRequest(plan, &state))
+	inv, err := r.client.Patch(ctx, state.ID.ValueString(), plan.toRequest(&state))
 	if err != nil {
 		addWriteError(&resp.Diagnostics, "Updating the authentik invitation failed", err, stageArguments...)
 		return
