@@ -26,106 +26,77 @@ import (
 // A whole block may be unknown until apply (built from another resource's
 // attributes): then the platform waits, like a single unknown setting.
 func (p *invitationsProvider) configureAuthentik(ctx context.Context, block types.Object, shared client.Config, data *providerData, resp *provider.ConfigureResponse) bool {
-	var ak authentikConfigModel
-	if !block.IsNull() && !block.IsUnknown() {
-		resp.Diagnostics.Append(block.As(ctx, &ak, basetypes.ObjectAsOptions{})...)
-		if resp.Diagnostics.HasError() {
-			return false
-		}
+	ak, ok := blockAs[authentikConfigModel](ctx, block, resp)
+	if !ok {
+		return false
 	}
-	baseURL := stringOrEnv(ak.URL, EnvAuthentikURL)
-	// A token read with file() ends with a newline: it is no part of it.
-	token := strings.TrimSpace(stringOrEnv(ak.Token, EnvAuthentikToken))
 	insecure, err := boolOrEnv(ak.Insecure, EnvAuthentikInsecure)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("authentik").AtName("insecure"), "Invalid "+EnvAuthentikInsecure, err.Error())
 		return false
 	}
-	switch {
-	case block.IsUnknown() || ak.URL.IsUnknown() || ak.Token.IsUnknown():
-		data.AuthentikUnknown = true
-		data.AuthentikMissing = "the authentik settings are not known yet"
-	case baseURL == "":
-		data.AuthentikMissing = "authentik.url is not set: set it in the provider block or the " + EnvAuthentikURL + " environment variable"
-	case token == "":
-		data.AuthentikMissing = "authentik.token is not set: set it in the provider block or the " + EnvAuthentikToken + " environment variable"
-	case !fwvalidators.ValidCredential(token):
-		resp.Diagnostics.AddAttributeError(path.Root("authentik").AtName("token"), "Invalid authentik token",
-			"The token (authentik.token or "+EnvAuthentikToken+") contains white space or control characters inside it; an API token has none.")
-		return false
-	case !urlSettingValid(ak.URL, strings.TrimSpace(baseURL), "authentik.url", EnvAuthentikURL, path.Root("authentik").AtName("url"), resp):
-		return false
-	default:
-		instance, api, err := authentik.NormalizeURL(baseURL)
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("authentik").AtName("url"), "Invalid authentik URL", err.Error())
-			return false
-		}
-		redactor := authentik.NewRedactor()
-		c := shared
-		c.BaseURL = api
-		c.Authorization = "Bearer " + token
-		c.Secrets = []string{token}
-		c.Redact = redactor.Redact
-		c.LogMasks = authentik.LogMasks
-		c.Insecure = c.Insecure || insecure
-		c.Subsystem = "authentik_http"
-		c.URLSetting = "authentik.url (or " + EnvAuthentikURL + ")"
-		hc, err := client.New(c)
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("authentik"), "Invalid authentik settings", err.Error())
-			return false
-		}
-		data.Authentik = authentik.New(instance, hc, redactor)
+	unknown := block.IsUnknown() || ak.URL.IsUnknown() || ak.Token.IsUnknown()
+	baseURL, token, missing, ok := connection{block: "authentik", url: ak.URL, urlEnv: EnvAuthentikURL, secret: ak.Token,
+		secretAttr: "token", secretEnv: EnvAuthentikToken, secretNoun: "token", title: "authentik token", kind: "an API token"}.resolve(unknown, resp)
+	data.AuthentikUnknown, data.AuthentikMissing = unknown, missing
+	if !ok || missing != "" {
+		return ok // no client: the platform's resources say why
 	}
+	instance, api, err := authentik.NormalizeURL(baseURL)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("authentik").AtName("url"), "Invalid authentik URL", err.Error())
+		return false
+	}
+	redactor := authentik.NewRedactor()
+	c := shared
+	c.BaseURL = api
+	c.Authorization = "Bearer " + token
+	c.Secrets = []string{token}
+	c.Redact = redactor.Redact
+	c.LogMasks = authentik.LogMasks
+	c.Insecure = c.Insecure || insecure
+	c.Subsystem = "authentik_http"
+	c.URLSetting = "authentik.url (or " + EnvAuthentikURL + ")"
+	hc, err := client.New(c)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("authentik"), "Invalid authentik settings", err.Error())
+		return false
+	}
+	data.Authentik = authentik.New(instance, hc, redactor)
 	return true
 }
 
 // configureIBL sets up the ibl.ai client, or says why there is none.
 func (p *invitationsProvider) configureIBL(ctx context.Context, block types.Object, shared client.Config, data *providerData, resp *provider.ConfigureResponse) bool {
-	var ic iblConfigModel
-	if !block.IsNull() && !block.IsUnknown() {
-		resp.Diagnostics.Append(block.As(ctx, &ic, basetypes.ObjectAsOptions{})...)
-		if resp.Diagnostics.HasError() {
-			return false
-		}
+	ic, ok := blockAs[iblConfigModel](ctx, block, resp)
+	if !ok {
+		return false
 	}
-	baseURL := stringOrEnv(ic.URL, EnvIBLURL)
-	key := strings.TrimSpace(stringOrEnv(ic.APIKey, EnvIBLAPIKey))
 	data.IBLOrg = stringOrEnv(ic.Org, EnvIBLOrg)
 	data.IBLUpsert = ic.Upsert.IsNull() || ic.Upsert.IsUnknown() || ic.Upsert.ValueBool()
 	scheme := ic.AuthScheme.ValueString()
 	if scheme == "" {
 		scheme = "Api-Token"
 	}
-	switch {
-	case block.IsUnknown() || ic.URL.IsUnknown() || ic.APIKey.IsUnknown() || ic.Org.IsUnknown():
-		data.IBLUnknown = true
-		data.IBLMissing = "the ibl settings are not known yet"
-	case baseURL == "":
-		data.IBLMissing = "ibl.url is not set: set it in the provider block or the " + EnvIBLURL + " environment variable"
-	case key == "":
-		data.IBLMissing = "ibl.api_key is not set: set it in the provider block or the " + EnvIBLAPIKey + " environment variable"
-	case !fwvalidators.ValidCredential(key):
-		resp.Diagnostics.AddAttributeError(path.Root("ibl").AtName("api_key"), "Invalid ibl.ai API key",
-			"The API key (ibl.api_key or "+EnvIBLAPIKey+") contains white space or control characters inside it; an API key has none.")
-		return false
-	case !urlSettingValid(ic.URL, baseURL, "ibl.url", EnvIBLURL, path.Root("ibl").AtName("url"), resp):
-		return false
-	default:
-		c := shared
-		c.BaseURL = strings.TrimRight(baseURL, "/")
-		c.Authorization = scheme + " " + key
-		c.Secrets = []string{key}
-		c.Subsystem = "ibl_http"
-		c.URLSetting = "ibl.url (or " + EnvIBLURL + ")"
-		hc, err := client.New(c)
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("ibl").AtName("url"), "Invalid ibl settings", err.Error())
-			return false
-		}
-		data.IBL = ibl.New(hc)
+	unknown := block.IsUnknown() || ic.URL.IsUnknown() || ic.APIKey.IsUnknown() || ic.Org.IsUnknown()
+	baseURL, key, missing, ok := connection{block: "ibl", url: ic.URL, urlEnv: EnvIBLURL, secret: ic.APIKey,
+		secretAttr: "api_key", secretEnv: EnvIBLAPIKey, secretNoun: "API key", title: "ibl.ai API key", kind: "an API key"}.resolve(unknown, resp)
+	data.IBLUnknown, data.IBLMissing = unknown, missing
+	if !ok || missing != "" {
+		return ok // no client: the platform's resources say why
 	}
+	c := shared
+	c.BaseURL = strings.TrimRight(baseURL, "/")
+	c.Authorization = scheme + " " + key
+	c.Secrets = []string{key}
+	c.Subsystem = "ibl_http"
+	c.URLSetting = "ibl.url (or " + EnvIBLURL + ")"
+	hc, err := client.New(c)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("ibl").AtName("url"), "Invalid ibl settings", err.Error())
+		return false
+	}
+	data.IBL = ibl.New(hc)
 	return true
 }
 
@@ -179,6 +150,43 @@ func (p *invitationsProvider) sharedConfig(ctx context.Context, cfg providerMode
 	return c, !resp.Diagnostics.HasError()
 }
 
+// connection is a platform's URL and secret, as configured, and how its
+// diagnostics name them.
+type connection struct {
+	block       string // the provider block's attribute: "authentik", "ibl"
+	url, secret types.String
+	urlEnv      string
+	secretAttr  string // "token", "api_key"
+	secretEnv   string
+	secretNoun  string // "token", "API key"
+	title       string // "authentik token", "ibl.ai API key"
+	kind        string // what a valid one is: "an API token"
+}
+
+// resolve reads the URL and the secret, each from its attribute or its
+// environment variable (white space around the secret, the newline file()
+// keeps, is no part of it), and tells why no client can be built from them:
+// missing, when a setting is unset or (unknown) not known until apply; ok
+// false after an error diagnostic.
+func (c connection) resolve(unknown bool, resp *provider.ConfigureResponse) (baseURL, secret, missing string, ok bool) {
+	baseURL = stringOrEnv(c.url, c.urlEnv)
+	secret = strings.TrimSpace(stringOrEnv(c.secret, c.secretEnv))
+	set := c.block + "." + c.secretAttr
+	switch {
+	case unknown:
+		return "", "", "the " + c.block + " settings are not known yet", true
+	case baseURL == "":
+		return "", "", c.block + ".url is not set: set it in the provider block or the " + c.urlEnv + " environment variable", true
+	case secret == "":
+		return "", "", set + " is not set: set it in the provider block or the " + c.secretEnv + " environment variable", true
+	case !fwvalidators.ValidCredential(secret):
+		resp.Diagnostics.AddAttributeError(path.Root(c.block).AtName(c.secretAttr), "Invalid "+c.title,
+			"The "+c.secretNoun+" ("+set+" or "+c.secretEnv+") contains white space or control characters inside it; "+c.kind+" has none.")
+		return "", "", "", false
+	}
+	return baseURL, secret, "", urlSettingValid(c.url, strings.TrimSpace(baseURL), c.block+".url", c.urlEnv, path.Root(c.block).AtName("url"), resp)
+}
+
 // urlSettingValid checks a platform's URL, which the schema's validator
 // has checked only when it was configured: one taken from its environment
 // variable is checked here, and the diagnostic names where it came from.
@@ -193,4 +201,13 @@ func urlSettingValid(configured types.String, raw, setting, env string, at path.
 	}
 	resp.Diagnostics.AddAttributeError(at, "Invalid URL", fmt.Sprintf("%s must be an absolute http or https URL, got %q.", from, shown))
 	return false
+}
+
+// blockAs reads a platform's block; a null or unknown one reads as empty.
+func blockAs[T any](ctx context.Context, block types.Object, resp *provider.ConfigureResponse) (T, bool) {
+	var v T
+	if !block.IsNull() && !block.IsUnknown() {
+		resp.Diagnostics.Append(block.As(ctx, &v, basetypes.ObjectAsOptions{})...)
+	}
+	return v, !resp.Diagnostics.HasError()
 }

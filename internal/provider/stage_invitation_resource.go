@@ -43,15 +43,11 @@ var stageArguments = []string{"name", "expires", "fixed_data", "single_use", "fl
 
 // NewStageInvitationResource returns the invitations_stage_invitation resource.
 func NewStageInvitationResource() resource.Resource {
-	return &stageInvitationResource{platform: authentikPlatform()}
+	return &stageInvitationResource{resourceScaffold[authentik.Client]{authentikPlatform().named("_stage_invitation", "")}}
 }
 
 type stageInvitationResource struct {
-	platform[authentik.Client]
-}
-
-func (r *stageInvitationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_stage_invitation"
+	resourceScaffold[authentik.Client]
 }
 
 func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -125,10 +121,6 @@ func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaR
 			"timeouts": timeoutsAttribute(ctx),
 		},
 	}
-}
-
-func (r *stageInvitationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.configure("invitations_stage_invitation", req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *stageInvitationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
