@@ -16,7 +16,11 @@ import (
 	"time"
 	"unicode"
 
+	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -39,16 +43,23 @@ func (v urlValidator) ValidateString(ctx context.Context, req validator.StringRe
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	s := req.ConfigValue.ValueString()
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		shown := s
-		if err == nil && u.User != nil {
-			shown = u.Redacted()
-		}
+	if shown, ok := CheckHTTPURL(req.ConfigValue.ValueString()); !ok {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
 			fmt.Sprintf("%s %s, got %q.", req.Path, v.Description(ctx), shown))
 	}
+}
+
+// CheckHTTPURL tells whether s is an absolute http(s) URL, and gives s as a
+// diagnostic may show it (without a password).
+func CheckHTTPURL(s string) (shown string, ok bool) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if err == nil && u.User != nil {
+			return u.Redacted(), false
+		}
+		return s, false
+	}
+	return s, true
 }
 
 // JSONObject requires a JSON document whose top level is an object;
@@ -155,8 +166,10 @@ func isEmailAddress(s string) bool {
 		!strings.HasPrefix(local, ".") && !strings.HasSuffix(local, ".")
 }
 
-// PositiveTimeouts refuses operation timeouts of zero or below: the
-// operation would fail before its first request.
+// PositiveTimeouts refuses operation timeouts of zero or below (the
+// operation would fail before its first request) and ones that are no Go
+// duration, at plan time and on the attribute: the timeouts library would
+// report the latter only at apply, without naming timeouts.
 type PositiveTimeouts struct{}
 
 func (PositiveTimeouts) Description(context.Context) string {
@@ -167,16 +180,34 @@ func (v PositiveTimeouts) MarkdownDescription(ctx context.Context) string { retu
 func (PositiveTimeouts) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var t timeouts.Value
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("timeouts"), &t)...)
-	if t.IsNull() || t.IsUnknown() {
-		return
+	if !t.IsNull() && !t.IsUnknown() {
+		checkTimeouts(t.Attributes(), &resp.Diagnostics)
 	}
-	for name, v := range t.Attributes() {
+}
+
+func (PositiveTimeouts) ValidateDataSource(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var t dstimeouts.Value
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("timeouts"), &t)...)
+	if !t.IsNull() && !t.IsUnknown() {
+		checkTimeouts(t.Attributes(), &resp.Diagnostics)
+	}
+}
+
+// checkTimeouts reports each timeouts attribute that is no Go duration, or
+// is not above zero, on the attribute.
+func checkTimeouts(attrs map[string]attr.Value, diags *diag.Diagnostics) {
+	for name, v := range attrs {
 		s, ok := v.(types.String)
 		if !ok || s.IsNull() || s.IsUnknown() {
 			continue
 		}
-		if d, err := time.ParseDuration(s.ValueString()); err == nil && d <= 0 {
-			resp.Diagnostics.AddAttributeError(path.Root("timeouts").AtName(name), "Invalid timeout",
+		d, err := time.ParseDuration(s.ValueString())
+		switch {
+		case err != nil:
+			diags.AddAttributeError(path.Root("timeouts").AtName(name), "Invalid timeout",
+				fmt.Sprintf("timeouts.%s must be a Go duration such as \"30s\" or \"5m\", got %q.", name, s.ValueString()))
+		case d <= 0:
+			diags.AddAttributeError(path.Root("timeouts").AtName(name), "Invalid timeout",
 				fmt.Sprintf("timeouts.%s must be longer than zero, got %q.", name, s.ValueString()))
 		}
 	}

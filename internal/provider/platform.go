@@ -19,6 +19,8 @@ type platform[C any] struct {
 	spec   platformSpec[C]
 	client *C
 	data   *providerData
+	// suffix and label name the type (named, scaffold.go).
+	suffix, label string
 }
 
 // platformSpec picks one platform's client out of the provider's data.

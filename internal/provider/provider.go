@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -17,17 +16,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/list"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
-	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
 )
@@ -249,159 +245,6 @@ func (p *invitationsProvider) Configure(ctx context.Context, req provider.Config
 	resp.EphemeralResourceData = data
 	resp.ActionData = data
 	tflog.Debug(ctx, "configured provider", map[string]any{"authentik": data.Authentik != nil, "ibl": data.IBL != nil})
-}
-
-// configureAuthentik sets up the authentik client, or says why there is none.
-// A whole block may be unknown until apply (built from another resource's
-// attributes): then the platform waits, like a single unknown setting.
-func (p *invitationsProvider) configureAuthentik(ctx context.Context, block types.Object, shared client.Config, data *providerData, resp *provider.ConfigureResponse) bool {
-	var ak authentikConfigModel
-	if !block.IsNull() && !block.IsUnknown() {
-		resp.Diagnostics.Append(block.As(ctx, &ak, basetypes.ObjectAsOptions{})...)
-		if resp.Diagnostics.HasError() {
-			return false
-		}
-	}
-	baseURL := stringOrEnv(ak.URL, EnvAuthentikURL)
-	// A token read with file() ends with a newline: it is no part of it.
-	token := strings.TrimSpace(stringOrEnv(ak.Token, EnvAuthentikToken))
-	insecure, err := boolOrEnv(ak.Insecure, EnvAuthentikInsecure)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("authentik").AtName("insecure"), "Invalid "+EnvAuthentikInsecure, err.Error())
-		return false
-	}
-	switch {
-	case block.IsUnknown() || ak.URL.IsUnknown() || ak.Token.IsUnknown():
-		data.AuthentikUnknown = true
-		data.AuthentikMissing = "the authentik settings are not known yet"
-	case baseURL == "":
-		data.AuthentikMissing = "authentik.url is not set: set it in the provider block or the " + EnvAuthentikURL + " environment variable"
-	case token == "":
-		data.AuthentikMissing = "authentik.token is not set: set it in the provider block or the " + EnvAuthentikToken + " environment variable"
-	case !fwvalidators.ValidCredential(token):
-		resp.Diagnostics.AddAttributeError(path.Root("authentik").AtName("token"), "Invalid authentik token",
-			"The token (authentik.token or "+EnvAuthentikToken+") contains white space or control characters inside it; an API token has none.")
-		return false
-	default:
-		instance, api, err := authentik.NormalizeURL(baseURL)
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("authentik").AtName("url"), "Invalid authentik URL", err.Error())
-			return false
-		}
-		redactor := authentik.NewRedactor()
-		c := shared
-		c.BaseURL = api
-		c.Authorization = "Bearer " + token
-		c.Secrets = []string{token}
-		c.Redact = redactor.Redact
-		c.LogMasks = authentik.LogMasks
-		c.Insecure = c.Insecure || insecure
-		c.Subsystem = "authentik_http"
-		c.URLSetting = "authentik.url (or " + EnvAuthentikURL + ")"
-		hc, err := client.New(c)
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("authentik"), "Invalid authentik settings", err.Error())
-			return false
-		}
-		data.Authentik = authentik.New(instance, hc, redactor)
-	}
-	return true
-}
-
-// configureIBL sets up the ibl.ai client, or says why there is none.
-func (p *invitationsProvider) configureIBL(ctx context.Context, block types.Object, shared client.Config, data *providerData, resp *provider.ConfigureResponse) bool {
-	var ic iblConfigModel
-	if !block.IsNull() && !block.IsUnknown() {
-		resp.Diagnostics.Append(block.As(ctx, &ic, basetypes.ObjectAsOptions{})...)
-		if resp.Diagnostics.HasError() {
-			return false
-		}
-	}
-	baseURL := stringOrEnv(ic.URL, EnvIBLURL)
-	key := strings.TrimSpace(stringOrEnv(ic.APIKey, EnvIBLAPIKey))
-	data.IBLOrg = stringOrEnv(ic.Org, EnvIBLOrg)
-	data.IBLUpsert = ic.Upsert.IsNull() || ic.Upsert.IsUnknown() || ic.Upsert.ValueBool()
-	scheme := ic.AuthScheme.ValueString()
-	if scheme == "" {
-		scheme = "Api-Token"
-	}
-	switch {
-	case block.IsUnknown() || ic.URL.IsUnknown() || ic.APIKey.IsUnknown() || ic.Org.IsUnknown():
-		data.IBLUnknown = true
-		data.IBLMissing = "the ibl settings are not known yet"
-	case baseURL == "":
-		data.IBLMissing = "ibl.url is not set: set it in the provider block or the " + EnvIBLURL + " environment variable"
-	case key == "":
-		data.IBLMissing = "ibl.api_key is not set: set it in the provider block or the " + EnvIBLAPIKey + " environment variable"
-	case !fwvalidators.ValidCredential(key):
-		resp.Diagnostics.AddAttributeError(path.Root("ibl").AtName("api_key"), "Invalid ibl.ai API key",
-			"The API key (ibl.api_key or "+EnvIBLAPIKey+") contains white space or control characters inside it; an API key has none.")
-		return false
-	default:
-		c := shared
-		c.BaseURL = strings.TrimRight(baseURL, "/")
-		c.Authorization = scheme + " " + key
-		c.Secrets = []string{key}
-		c.Subsystem = "ibl_http"
-		c.URLSetting = "ibl.url (or " + EnvIBLURL + ")"
-		hc, err := client.New(c)
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("ibl").AtName("url"), "Invalid ibl settings", err.Error())
-			return false
-		}
-		data.IBL = ibl.New(hc)
-	}
-	return true
-}
-
-// sharedConfig reads the settings every platform client shares.
-func (p *invitationsProvider) sharedConfig(ctx context.Context, cfg providerModel, tfVersion string, resp *provider.ConfigureResponse) (client.Config, bool) {
-	c := client.Config{
-		MaxRetries:     defaultMaxRetries,
-		RetryWaitMin:   defaultRetryWaitMin,
-		RetryWaitMax:   defaultRetryWaitMax,
-		RequestTimeout: defaultRequestTimeout,
-		Insecure:       cfg.Insecure.ValueBool(),
-		UserAgent:      fmt.Sprintf("terraform-provider-invitations/%s (Terraform/%s)", p.version, tfVersion),
-	}
-	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
-		c.MaxRetries = int(cfg.MaxRetries.ValueInt64())
-	}
-	for _, d := range []struct {
-		v    timetypes.GoDuration
-		name string
-		dst  *time.Duration
-	}{{cfg.RetryWaitMin, "retry_wait_min", &c.RetryWaitMin}, {cfg.RetryWaitMax, "retry_wait_max", &c.RetryWaitMax}, {cfg.RequestTimeout, "request_timeout", &c.RequestTimeout}} {
-		if d.v.IsNull() || d.v.IsUnknown() {
-			continue
-		}
-		v, diags := d.v.ValueGoDuration()
-		resp.Diagnostics.Append(diags...)
-		if v <= 0 {
-			resp.Diagnostics.AddAttributeError(path.Root(d.name), "Invalid duration", d.name+" must be greater than zero.")
-			continue
-		}
-		*d.dst = v
-	}
-	if c.RetryWaitMax < c.RetryWaitMin {
-		resp.Diagnostics.AddAttributeError(path.Root("retry_wait_max"), "Invalid retry bounds",
-			fmt.Sprintf("retry_wait_max (%s) must not be shorter than retry_wait_min (%s).", c.RetryWaitMax, c.RetryWaitMin))
-	}
-	if !cfg.Headers.IsNull() && !cfg.Headers.IsUnknown() {
-		headers := map[string]string{}
-		resp.Diagnostics.Append(cfg.Headers.ElementsAs(ctx, &headers, false)...)
-		for k := range headers {
-			if strings.EqualFold(k, "Authorization") || strings.TrimSpace(k) == "" || strings.ContainsAny(k, " :\r\n") {
-				resp.Diagnostics.AddAttributeError(path.Root("headers").AtMapKey(k), "Invalid header",
-					fmt.Sprintf("%q cannot be sent as an extra header.", k))
-			}
-		}
-		c.Headers = headers
-	}
-	if v := cfg.CABundle.ValueString(); v != "" {
-		c.CACertPEM = []byte(v)
-	}
-	return c, !resp.Diagnostics.HasError()
 }
 
 func stringOrEnv(v types.String, env string) string {

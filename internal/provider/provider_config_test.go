@@ -36,6 +36,7 @@ resource "invitations_stage_invitation" "test" {
 			// A line break inside: no trimming can mend it, and the value is never shown.
 			withProvider(`authentik = { url = "https://auth.example.com", token = "abc\ndef" }`, `(?s)Invalid credential.*trimspace\(file`),
 			withProvider(`ibl = { url = "https://x", api_key = "a key" }`+"\n"+auth, `(?s)Invalid credential.*ibl.api_key`),
+			withProvider(`ibl = { url = "ftp://iblai.example.com", api_key = "k" }`+"\n"+auth, `(?s)ibl.url must be an absolute http or https URL, got\s+"ftp://iblai`),
 			withProvider(`authentik = { url = "ftp://admin:hunter22@auth.example.com", token = "t" }`, `(?s)authentik.url must be an absolute http or https URL, got\s+"ftp://admin:xxxxx@auth`),
 			withProvider(auth+`headers = { "X-Bad\nName" = "x" }`, `(?s)headers.*must be an HTTP header name`),
 			withProvider(auth+`headers = { X-Tenant = "acme\r\nX-Injected: 1" }`, `(?s)headers.*must not contain line breaks`),
@@ -51,6 +52,51 @@ resource "invitations_stage_invitation" "test" {
 	})
 	if n := len(env.srv.Requests()); n != 0 {
 		t.Fatalf("invalid provider settings sent %d request(s)", n)
+	}
+}
+
+// TestAccProvider_urlFromEnvironmentNamed: a URL with a bad scheme taken
+// from IBLAI_URL or AUTHENTIK_URL is named by its variable, its password
+// hidden.
+func TestAccProvider_urlFromEnvironmentNamed(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	t.Setenv(EnvIBLAPIKey, "k")
+	t.Setenv(EnvAuthentikToken, "t")
+	cfg := func(block string) string {
+		return `
+provider "invitations" {
+` + block + `
+}
+resource "invitations_stage_invitation" "test" {
+  name    = "x"
+  expires = "2099-01-01T00:00:00Z"
+}
+`
+	}
+	t.Run("IBLAI_URL", func(t *testing.T) {
+		t.Setenv(EnvIBLURL, "ftp://admin:hunter22@iblai.example.com")
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      cfg(`authentik = { url = "` + env.url + `", token = "t" }`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid\s+URL.*IBLAI_URL\s+\(the\s+default\s+of\s+ibl.url\)\s+must\s+be\s+an\s+absolute\s+http\s+or\s+https\s+URL,\s+got\s+"ftp://admin:xxxxx@iblai`),
+			}},
+		})
+	})
+	t.Run("AUTHENTIK_URL", func(t *testing.T) {
+		t.Setenv(EnvAuthentikURL, "auth.example.com")
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      cfg(``),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid\s+URL.*AUTHENTIK_URL\s+\(the\s+default\s+of\s+authentik.url\)\s+must\s+be\s+an\s+absolute\s+http\s+or\s+https\s+URL,\s+got\s+"auth.example.com"`),
+			}},
+		})
+	})
+	if n := len(env.srv.Requests()); n != 0 {
+		t.Fatalf("invalid URLs sent %d request(s)", n)
 	}
 }
 

@@ -62,6 +62,8 @@ func TestAccStageInvitation_validation(t *testing.T) {
 			bad("name = \"ok\"\nfixed_data = jsonencode([1, 2])", `(?s)fixed_data must be a JSON object`),
 			bad("name = \"ok\"\nfixed_data = \"\"", `(?s)Invalid JSON String Value`),
 			bad("name = \"ok\"\ntimeouts = { read = \"-1m\" }", `(?s)timeouts.read must be longer than zero`),
+			// A bad duration is named on the attribute, at plan time.
+			bad("name = \"ok\"\ntimeouts = { update = \"soon\" }", `(?s)Invalid timeout.*with invitations_stage_invitation.test,.*timeouts.update must be a Go duration such as "30s" or "5m", got "soon"`),
 		},
 	})
 }

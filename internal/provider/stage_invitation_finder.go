@@ -8,11 +8,9 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
-	"github.com/invitations-dev/terraform-provider-invitations/internal/fwtypes"
 )
 
 func createdBy(inv *authentik.Invitation) string {
@@ -55,7 +53,7 @@ func (f *stageFinder) matches(ctx context.Context, exclude string) ([]authentik.
 	candidates, err := f.r.client.FindByName(ctx, f.plan.Name.ValueString())
 	var out []authentik.Invitation
 	for _, c := range candidates {
-		if c.PK != exclude && matchesPlan(f.plan, c) && !f.r.owned().isClaimed(stageOwnerKey(c.PK)) {
+		if c.PK != exclude && f.plan.matchesPlan(c) && !f.r.owned().isClaimed(stageOwnerKey(c.PK)) {
 			out = append(out, c)
 		}
 	}
@@ -85,16 +83,4 @@ func (f *stageFinder) find(ctx context.Context) (*authentik.Invitation, bool, er
 		return nil, false, nil // taken by another resource meanwhile
 	}
 	return &matches[0], true, nil
-}
-
-func matchesPlan(plan stageInvitationModel, inv authentik.Invitation) bool {
-	if inv.Name != plan.Name.ValueString() || inv.SingleUse != plan.SingleUse.ValueBool() {
-		return false
-	}
-	if !fwtypes.CaseInsensitivePointer(inv.Flow).SameAs(plan.Flow) || !fwtypes.InstantPointer(inv.Expires).SameAs(plan.Expires) {
-		return false
-	}
-	got := jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData)))
-	eq, _ := plan.FixedData.StringSemanticEquals(context.Background(), got)
-	return eq
 }

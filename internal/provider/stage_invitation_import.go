@@ -6,6 +6,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -13,9 +17,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"regexp"
-	"strings"
 
+	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 )
 
@@ -24,17 +27,25 @@ import (
 // in its output, so bulk imports use names.
 const importByNamePrefix = "name:"
 
+// ImportState resolves every kind of import ID here, where the client is
+// configured, so Read has one path and no sentinel value passes through
+// state. An ID that is the UUID is the id. A name or an identity is looked
+// up, and the UUID found is handed to the Read after the import in private
+// state (importedKey), not in id: Terraform prints the id of an imported
+// object in its "Refreshing state... [id=...]" line, unmarked, so an id set
+// here would put the invite token in Terraform's output (TestAccBulkImport).
 func (r *stageInvitationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if req.ID == "" && req.Identity != nil {
 		// An import block with identity = { token_sha256 = ... }.
 		var id stageIdentityModel
 		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
-		if hash := strings.ToLower(id.TokenSHA256.ValueString()); !sha256HexRE.MatchString(hash) {
+		hash := strings.ToLower(id.TokenSHA256.ValueString())
+		if !sha256HexRE.MatchString(hash) {
 			resp.Diagnostics.AddAttributeError(path.Root("token_sha256"), "Invalid identity",
 				"token_sha256 must be the 64 hexadecimal digits of the invite token's SHA-256, as terraform query and the state show it.")
-		} else {
-			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), importByHashPrefix+hash)...)
+			return
 		}
+		r.importResolved(ctx, resp, func(ctx context.Context) (*authentik.Invitation, error) { return r.findByTokenHash(ctx, hash) })
 		return
 	}
 	name, byName := strings.CutPrefix(req.ID, importByNamePrefix)
@@ -44,12 +55,59 @@ func (r *stageInvitationResource) ImportState(ctx context.Context, req resource.
 				"e.g. name:contractors-2027, when no other invitation has that name. Got: "+redactImportID(req.ID))
 		return
 	}
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	if !byName {
+		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+		return
+	}
+	r.importResolved(ctx, resp, func(ctx context.Context) (*authentik.Invitation, error) { return r.findByName(ctx, name) })
 }
 
-// importByHashPrefix marks, in state between import and the read after it,
-// an invitation imported by identity.
-const importByHashPrefix = "sha256:"
+// importResolved looks up the invitation an import by name or identity
+// names and hands its UUID to the Read after the import (importedID). The
+// state gets its name, not its id (see ImportState).
+func (r *stageInvitationResource) importResolved(ctx context.Context, resp *resource.ImportStateResponse, find func(context.Context) (*authentik.Invitation, error)) {
+	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, noTimeoutAttribute, defaultReadTimeout)
+	if !ok {
+		return
+	}
+	defer cancel()
+	inv, err := find(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Importing the authentik invitation failed", describe(err))
+		return
+	}
+	pk, _ := json.Marshal(inv.PK)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importedKey, pk)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), inv.Name)...)
+	resp.Diagnostics.Append(setStageIdentity(ctx, resp.Identity, inv.PK)...)
+}
+
+// importedKey is the private state key of the UUID an import by name or
+// identity resolved, until the Read after the import puts it in id.
+const importedKey = "imported_uuid"
+
+// privateState is the private state of a read (req.Private, resp.Private).
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// importedID is the id a Read works on: the state's, or, on the Read after
+// an import by name or identity (id null), the UUID ImportState resolved,
+// which it then drops from private state.
+func importedID(ctx context.Context, id types.String, req, resp privateState) (types.String, diag.Diagnostics) {
+	if !id.IsNull() {
+		return id, nil
+	}
+	raw, diags := req.GetKey(ctx, importedKey)
+	var pk string
+	if err := json.Unmarshal(raw, &pk); err != nil || pk == "" {
+		diags.AddError("Reading the authentik invitation failed", "The state holds no invitation id, and no import resolved one. Please report this issue to the provider developers.")
+		return id, diags
+	}
+	diags.Append(resp.SetKey(ctx, importedKey, nil)...)
+	return types.StringValue(pk), diags
+}
 
 var sha256HexRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
@@ -91,4 +149,34 @@ func redactImportID(id string) string {
 		return "(a UUID)"
 	}
 	return id
+}
+
+// findByTokenHash resolves an import by identity: the invitation whose
+// token hashes to hash. authentik cannot search by it, so every invitation
+// is listed, at the largest pages.
+func (r *stageInvitationResource) findByTokenHash(ctx context.Context, hash string) (*authentik.Invitation, error) {
+	all, _, err := r.client.List(ctx, authentik.ListFilter{})
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if tokenSHA256(all[i].PK) == hash {
+			return &all[i], nil
+		}
+	}
+	return nil, fmt.Errorf("no authentik invitation has the token whose SHA-256 is %s", hash)
+}
+
+// findByName resolves an import by name; the name must be unique.
+func (r *stageInvitationResource) findByName(ctx context.Context, name string) (*authentik.Invitation, error) {
+	found, err := r.client.FindByName(ctx, name)
+	switch {
+	case err != nil:
+		return nil, err
+	case len(found) == 0:
+		return nil, fmt.Errorf("no authentik invitation is named %q", name)
+	case len(found) > 1:
+		return nil, fmt.Errorf("%d authentik invitations are named %q: import the one you want by its UUID", len(found), name)
+	}
+	return &found[0], nil
 }

@@ -24,11 +24,11 @@ var (
 // NewStageInvitationLinkEphemeralResource returns the
 // invitations_stage_invitation_link ephemeral resource (Terraform 1.10+).
 func NewStageInvitationLinkEphemeralResource() ephemeral.EphemeralResource {
-	return &stageInvitationLinkEphemeralResource{platform: authentikPlatform()}
+	return &stageInvitationLinkEphemeralResource{ephemeralScaffold[authentik.Client]{authentikPlatform().named("_stage_invitation_link", "")}}
 }
 
 type stageInvitationLinkEphemeralResource struct {
-	platform[authentik.Client]
+	ephemeralScaffold[authentik.Client]
 }
 
 type stageInvitationLinkModel struct {
@@ -37,10 +37,6 @@ type stageInvitationLinkModel struct {
 	InviteURL    types.String `tfsdk:"invite_url"`
 	FlowSlug     types.String `tfsdk:"flow_slug"`
 	Expires      types.String `tfsdk:"expires"`
-}
-
-func (e *stageInvitationLinkEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_stage_invitation_link"
 }
 
 func (e *stageInvitationLinkEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
@@ -77,10 +73,6 @@ func (e *stageInvitationLinkEphemeralResource) ConfigValidators(context.Context)
 	return []ephemeral.ConfigValidator{ephemeralvalidator.ExactlyOneOf(path.MatchRoot("invitation_id"), path.MatchRoot("name"))}
 }
 
-func (e *stageInvitationLinkEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	e.configure("invitations_stage_invitation_link", req.ProviderData, &resp.Diagnostics)
-}
-
 func (e *stageInvitationLinkEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
 	var m stageInvitationLinkModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -92,7 +84,7 @@ func (e *stageInvitationLinkEphemeralResource) Open(ctx context.Context, req eph
 	var inv *authentik.Invitation
 	var err error
 	if m.InvitationID.IsNull() {
-		inv, err = (&stageInvitationResource{platform: e.platform}).findByName(ctx, m.Name.ValueString())
+		inv, err = (&stageInvitationResource{resourceScaffold[authentik.Client]{e.platform}}).findByName(ctx, m.Name.ValueString())
 	} else {
 		inv, err = e.client.Get(ctx, m.InvitationID.ValueString())
 		if client.IsNotFound(err) {

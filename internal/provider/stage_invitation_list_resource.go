@@ -6,7 +6,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
@@ -17,15 +16,11 @@ var _ list.ListResourceWithConfigure = &stageInvitationListResource{}
 // NewStageInvitationListResource returns the invitations_stage_invitation
 // list resource, for terraform query (Terraform 1.14+).
 func NewStageInvitationListResource() list.ListResource {
-	return &stageInvitationListResource{platform: authentikPlatform()}
+	return &stageInvitationListResource{resourceScaffold[authentik.Client]{authentikPlatform().named("_stage_invitation", "the invitations_stage_invitation list")}}
 }
 
 type stageInvitationListResource struct {
-	platform[authentik.Client]
-}
-
-func (l *stageInvitationListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_stage_invitation"
+	resourceScaffold[authentik.Client]
 }
 
 func (l *stageInvitationListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
@@ -37,14 +32,10 @@ func (l *stageInvitationListResource) ListResourceConfigSchema(_ context.Context
 	}
 }
 
-func (l *stageInvitationListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	l.configure("the invitations_stage_invitation list", req.ProviderData, &resp.Diagnostics)
-}
-
 func (l *stageInvitationListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var f stageFilterModel
 	diags := req.Config.Get(ctx, &f)
-	r := &stageInvitationResource{platform: l.platform}
+	r := &stageInvitationResource{resourceScaffold[authentik.Client]{l.platform}}
 	streamList(ctx, &l.platform, req, stream, diags, "Listing authentik invitations failed",
 		func(ctx context.Context) ([]authentik.Invitation, error) {
 			invitations, _, err := l.client.List(ctx, f.listFilter(req.Limit))

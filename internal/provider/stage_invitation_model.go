@@ -1,9 +1,10 @@
 package provider
 
 // The invitations_stage_invitation model and its mapping to and from
-// authentik: toRequest (stageRequest), fromAPI (setState), what changed
-// (changedArguments) and whether a server object is the plan's
-// (matchesPlan). docs/DESIGN.md names the conventions both platforms follow.
+// authentik: toRequest, setState (fromAPI), what changed (changedArguments)
+// and whether a server object is the plan's (matchesPlan). They are methods
+// of the model, so the other platform's model can have the same names in
+// this package; docs/DESIGN.md names the conventions both follow.
 
 import (
 	"context"
@@ -41,7 +42,7 @@ func (m *stageInvitationModel) planned() map[string]any {
 
 // changedArguments lists the API-backed arguments whose planned value
 // differs from state.
-func changedArguments(plan, state stageInvitationModel) []path.Path {
+func (plan stageInvitationModel) changedArguments(state stageInvitationModel) []path.Path {
 	var out []path.Path
 	if !plan.Name.Equal(state.Name) {
 		out = append(out, path.Root("name"))
@@ -61,14 +62,14 @@ func changedArguments(plan, state stageInvitationModel) []path.Path {
 	return out
 }
 
-// stageRequest builds the request body. For an update (state given) it
+// toRequest builds the request body. For an update (state given) it
 // carries only the arguments that changed, as a PATCH should.
-func stageRequest(plan stageInvitationModel, state *stageInvitationModel) authentik.InvitationRequest {
+func (plan stageInvitationModel) toRequest(state *stageInvitationModel) authentik.InvitationRequest {
 	var req authentik.InvitationRequest
 	changed := map[string]bool{"name": true, "expires": true, "fixed_data": true, "single_use": true, "flow": true}
 	if state != nil {
 		changed = map[string]bool{}
-		for _, p := range changedArguments(plan, *state) {
+		for _, p := range plan.changedArguments(*state) {
 			changed[p.String()] = true
 		}
 	}
@@ -123,4 +124,18 @@ func (r *stageInvitationResource) setState(m *stageInvitationModel, inv *authent
 	if m.Reissue.IsNull() || m.Reissue.IsUnknown() {
 		m.Reissue = types.BoolValue(false)
 	}
+}
+
+// matchesPlan tells whether a server object has every argument as planned
+// (the finder's test).
+func (plan stageInvitationModel) matchesPlan(inv authentik.Invitation) bool {
+	if inv.Name != plan.Name.ValueString() || inv.SingleUse != plan.SingleUse.ValueBool() {
+		return false
+	}
+	if !fwtypes.CaseInsensitivePointer(inv.Flow).SameAs(plan.Flow) || !fwtypes.InstantPointer(inv.Expires).SameAs(plan.Expires) {
+		return false
+	}
+	got := jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData)))
+	eq, _ := plan.FixedData.StringSemanticEquals(context.Background(), got)
+	return eq
 }

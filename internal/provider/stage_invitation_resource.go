@@ -43,15 +43,11 @@ var stageArguments = []string{"name", "expires", "fixed_data", "single_use", "fl
 
 // NewStageInvitationResource returns the invitations_stage_invitation resource.
 func NewStageInvitationResource() resource.Resource {
-	return &stageInvitationResource{platform: authentikPlatform()}
+	return &stageInvitationResource{resourceScaffold[authentik.Client]{authentikPlatform().named("_stage_invitation", "")}}
 }
 
 type stageInvitationResource struct {
-	platform[authentik.Client]
-}
-
-func (r *stageInvitationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_stage_invitation"
+	resourceScaffold[authentik.Client]
 }
 
 func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -127,10 +123,6 @@ func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaR
 	}
 }
 
-func (r *stageInvitationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.configure("invitations_stage_invitation", req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *stageInvitationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
@@ -156,7 +148,7 @@ func (r *stageInvitationResource) ModifyPlan(ctx context.Context, req resource.M
 	if gone := state.Status.ValueString(); gone == statusUsed || gone == statusExpired {
 		// The invitation no longer exists: any change, or asking for a
 		// reissue, means a new invitation, with a new token.
-		for _, p := range changedArguments(plan, state) {
+		for _, p := range plan.changedArguments(state) {
 			resp.RequiresReplace.Append(p)
 		}
 		if plan.Reissue.ValueBool() && !state.Reissue.ValueBool() {
@@ -168,7 +160,7 @@ func (r *stageInvitationResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 
-	if len(changedArguments(plan, state)) > 0 {
+	if len(plan.changedArguments(state)) > 0 {
 		r.checkExpiresInFuture(plan, resp)
 	}
 	// The flow's slug and the link follow the flow; keep them when it stays.
@@ -228,7 +220,7 @@ func (r *stageInvitationResource) Create(ctx context.Context, req resource.Creat
 	defer cancel()
 
 	defer r.reads().wrote()
-	body := stageRequest(plan, nil)
+	body := plan.toRequest(nil)
 	f := &stageFinder{r: r, plan: plan}
 	res, err := createOnce(ctx,
 		func(ctx context.Context) (*authentik.Invitation, error) { return r.client.Create(ctx, body) },
@@ -264,45 +256,37 @@ func (r *stageInvitationResource) Create(ctx context.Context, req resource.Creat
 func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state stageInvitationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	id, diags := importedID(ctx, state.ID, req.Private, resp.Private)
+	resp.Diagnostics.Append(diags...)
+	state.ID = id
 	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
 	if !ok {
 		return
 	}
 	defer cancel()
 
-	var inv *authentik.Invitation
+	// A listing answers only what it holds; a miss is confirmed by GET by
+	// id, and only its 404 tells that the invitation is gone.
+	inv, found, served := r.reads().lookup(ctx, strings.ToLower(state.ID.ValueString()), r.listAll)
 	var err error
-	if name, byName := strings.CutPrefix(state.ID.ValueString(), importByNamePrefix); byName {
-		inv, err = r.findByName(ctx, name)
-	} else if hash, byHash := strings.CutPrefix(state.ID.ValueString(), importByHashPrefix); byHash {
-		inv, err = r.findByTokenHash(ctx, hash)
-	} else {
-		// A listing answers only what it holds; a miss is confirmed by GET
-		// by id, and only its 404 tells that the invitation is gone.
-		var found, served bool
-		inv, found, served = r.reads().lookup(ctx, strings.ToLower(state.ID.ValueString()), r.listAll)
-		if !served {
-			inv, err = r.client.Get(ctx, state.ID.ValueString())
-			found = !client.IsNotFound(err)
-		}
-		if !found {
-			r.gone(ctx, &state, resp)
-			return
-		}
-		if err == nil && r.expired(inv) {
-			// Expired but not yet deleted by the cleanup job: it can no
-			// longer be used, so it reads as expired, as it will once gone.
-			r.setState(&state, inv)
-			r.gone(ctx, &state, resp)
-			return
-		}
+	if !served {
+		inv, err = r.client.Get(ctx, state.ID.ValueString())
+		found = !client.IsNotFound(err)
+	}
+	if !found {
+		r.gone(ctx, &state, resp)
+		return
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Reading the authentik invitation failed", describe(err))
 		return
 	}
-	if state.Reissue.IsNull() {
-		state.Reissue = types.BoolValue(false) // after import
+	if r.expired(inv) {
+		// Expired but not yet deleted by the cleanup job: it can no longer
+		// be used, so it reads as expired, as it will once gone.
+		r.setState(&state, inv)
+		r.gone(ctx, &state, resp)
+		return
 	}
 	r.setState(&state, inv)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
@@ -322,36 +306,6 @@ func (r *stageInvitationResource) listAll(ctx context.Context, worth func(int) b
 		byPK[strings.ToLower(all[i].PK)] = &all[i]
 	}
 	return byPK, err == nil
-}
-
-// findByTokenHash resolves an import by identity: the invitation whose
-// token hashes to hash. authentik cannot search by it, so every invitation
-// is listed, at the largest pages.
-func (r *stageInvitationResource) findByTokenHash(ctx context.Context, hash string) (*authentik.Invitation, error) {
-	all, _, err := r.client.List(ctx, authentik.ListFilter{})
-	if err != nil {
-		return nil, err
-	}
-	for i := range all {
-		if tokenSHA256(all[i].PK) == hash {
-			return &all[i], nil
-		}
-	}
-	return nil, fmt.Errorf("no authentik invitation has the token whose SHA-256 is %s", hash)
-}
-
-// findByName resolves an import by name; the name must be unique.
-func (r *stageInvitationResource) findByName(ctx context.Context, name string) (*authentik.Invitation, error) {
-	found, err := r.client.FindByName(ctx, name)
-	switch {
-	case err != nil:
-		return nil, err
-	case len(found) == 0:
-		return nil, fmt.Errorf("no authentik invitation is named %q", name)
-	case len(found) > 1:
-		return nil, fmt.Errorf("%d authentik invitations are named %q: import the one you want by its UUID", len(found), name)
-	}
-	return &found[0], nil
 }
 
 // expired tells whether the invitation's expires has passed.
@@ -414,7 +368,7 @@ func (r *stageInvitationResource) Update(ctx context.Context, req resource.Updat
 	defer cancel()
 
 	plan.ID = state.ID
-	if len(changedArguments(plan, state)) == 0 {
+	if len(plan.changedArguments(state)) == 0 {
 		// Only provider-side settings (reissue, timeouts) changed.
 		plan.FlowSlug, plan.CreatedBy, plan.InviteURL, plan.Status = state.FlowSlug, state.CreatedBy, state.InviteURL, state.Status
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
@@ -422,7 +376,7 @@ func (r *stageInvitationResource) Update(ctx context.Context, req resource.Updat
 		return
 	}
 	defer r.reads().wrote()
-	inv, err := r.client.Patch(ctx, state.ID.ValueString(), stageRequest(plan, &state))
+	inv, err := r.client.Patch(ctx, state.ID.ValueString(), plan.toRequest(&state))
 	if err != nil {
 		addWriteError(&resp.Diagnostics, "Updating the authentik invitation failed", err, stageArguments...)
 		return

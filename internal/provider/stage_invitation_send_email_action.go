@@ -33,11 +33,11 @@ const defaultEmailTemplate = "email/invitation.html"
 // NewStageInvitationSendEmailAction returns the
 // invitations_stage_invitation_send_email action (Terraform 1.14+).
 func NewStageInvitationSendEmailAction() action.Action {
-	return &stageInvitationSendEmailAction{platform: authentikPlatform()}
+	return &stageInvitationSendEmailAction{actionScaffold[authentik.Client]{authentikPlatform().named("_stage_invitation_send_email", "")}}
 }
 
 type stageInvitationSendEmailAction struct {
-	platform[authentik.Client]
+	actionScaffold[authentik.Client]
 }
 
 type sendEmailModel struct {
@@ -48,10 +48,6 @@ type sendEmailModel struct {
 	CCAddresses    types.List   `tfsdk:"cc_addresses"`
 	BCCAddresses   types.List   `tfsdk:"bcc_addresses"`
 	Template       types.String `tfsdk:"template"`
-}
-
-func (a *stageInvitationSendEmailAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_stage_invitation_send_email"
 }
 
 func (a *stageInvitationSendEmailAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
@@ -121,10 +117,6 @@ func checkEmailFlow(inv types.Object) diag.Diagnostics {
 	return diags
 }
 
-func (a *stageInvitationSendEmailAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	a.configure("invitations_stage_invitation_send_email", req.ProviderData, &resp.Diagnostics)
-}
-
 func (a *stageInvitationSendEmailAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var m sendEmailModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -148,7 +140,7 @@ func (a *stageInvitationSendEmailAction) Invoke(ctx context.Context, req action.
 	}
 	if pk == "" {
 		label = fmt.Sprintf("the invitation %q", m.Name.ValueString())
-		inv, err := (&stageInvitationResource{platform: a.platform}).findByName(ctx, m.Name.ValueString())
+		inv, err := (&stageInvitationResource{resourceScaffold[authentik.Client]{a.platform}}).findByName(ctx, m.Name.ValueString())
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Finding the invitation to email failed", describe(err))
 			return

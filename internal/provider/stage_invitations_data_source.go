@@ -13,17 +13,21 @@ import (
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwfix"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 )
 
-var _ datasource.DataSourceWithConfigure = &stageInvitationsDataSource{}
+var (
+	_ datasource.DataSourceWithConfigure        = &stageInvitationsDataSource{}
+	_ datasource.DataSourceWithConfigValidators = &stageInvitationsDataSource{}
+)
 
 // NewStageInvitationsDataSource returns the invitations_stage_invitations data source.
 func NewStageInvitationsDataSource() datasource.DataSource {
-	return &stageInvitationsDataSource{platform: authentikPlatform()}
+	return &stageInvitationsDataSource{dataSourceScaffold[authentik.Client]{authentikPlatform().named("_stage_invitations", "")}}
 }
 
 type stageInvitationsDataSource struct {
-	platform[authentik.Client]
+	dataSourceScaffold[authentik.Client]
 }
 
 type stageInvitationsModel struct {
@@ -45,10 +49,6 @@ type stageItemModel struct {
 	Flow      types.String `tfsdk:"flow"`
 	FlowSlug  types.String `tfsdk:"flow_slug"`
 	CreatedBy types.String `tfsdk:"created_by"`
-}
-
-func (d *stageInvitationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_stage_invitations"
 }
 
 func (d *stageInvitationsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -92,8 +92,8 @@ func (d *stageInvitationsDataSource) Schema(ctx context.Context, _ datasource.Sc
 	}
 }
 
-func (d *stageInvitationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.configure("invitations_stage_invitations", req.ProviderData, &resp.Diagnostics)
+func (d *stageInvitationsDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{fwvalidators.PositiveTimeouts{}}
 }
 
 func (d *stageInvitationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
