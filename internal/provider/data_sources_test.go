@@ -195,16 +195,20 @@ func TestAccDataSources_timeout(t *testing.T) {
 // TestAccDataSources_badTimeoutNamed: a timeout that is no duration is
 // refused at plan time, on timeouts.read, before any request.
 func TestAccDataSources_badTimeoutNamed(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      dataConfig(env, "invitations_stage_invitations", `timeouts = { read = "soon" }`),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)Invalid timeout.*data.invitations_stage_invitations.test.*timeouts.read must be a Go duration such as\s+"30s" or "5m", got "soon"`),
-		}},
-	})
-	if n := len(env.srv.Requests()); n != 0 {
-		t.Fatalf("a bad timeout sent %d request(s)", n)
+	for _, kind := range []string{"invitations_stage_invitations", "invitations_program_invitations", "invitations_course_invitations", "invitations_platform_invitations"} {
+		t.Run(kind, func(t *testing.T) {
+			env := newTestEnv(t, mockserver.Options{})
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      dataConfig(env, kind, `timeouts = { read = "soon" }`),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(`(?s)Invalid timeout.*data.` + kind + `.test.*timeouts.read must be a Go duration such as\s+"30s" or "5m", got "soon"`),
+				}},
+			})
+			if n := len(env.srv.Requests()); n != 0 {
+				t.Fatalf("a bad timeout sent %d request(s)", n)
+			}
+		})
 	}
 }

@@ -14,10 +14,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwfix"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
 )
 
-var _ datasource.DataSourceWithConfigure = &iblInvitationsDataSource{}
+var (
+	_ datasource.DataSourceWithConfigure        = &iblInvitationsDataSource{}
+	_ datasource.DataSourceWithConfigValidators = &iblInvitationsDataSource{}
+)
 
 // iblInvitationsDataSource lists the invitations of one kind:
 // invitations_<kind>_invitations.
@@ -63,6 +67,10 @@ func (d *iblInvitationsDataSource) Schema(ctx context.Context, _ datasource.Sche
 
 func (d *iblInvitationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.configure("invitations_"+d.kind.name+"_invitations", req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *iblInvitationsDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{fwvalidators.PositiveTimeouts{}}
 }
 
 func (d *iblInvitationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
