@@ -98,7 +98,7 @@ func (p *invitationsProvider) Metadata(_ context.Context, _ provider.MetadataReq
 func (p *invitationsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	notEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Manages invitations as code: program invitations in the ibl.ai data manager and " +
+		MarkdownDescription: "Manages invitations as code: program, course and platform invitations in the ibl.ai data manager and " +
 			"enrollment (stage) invitations in authentik. Each platform block is optional; a resource of a " +
 			"platform that is not configured fails with a diagnostic naming the missing setting.",
 		Attributes: map[string]schema.Attribute{
