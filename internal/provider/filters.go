@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -66,6 +67,34 @@ func withDataSourceFilters(filters map[string]filterAttr, others map[string]dssc
 		others[name] = f.dataSource()
 	}
 	return others
+}
+
+// listingAttributes are the attributes every listing data source has
+// besides its filters: timeouts, max_results, total_count and the
+// invitations (in the lazy listing type, fwfix.ListingType), plus extra.
+func listingAttributes(ctx context.Context, item dsschema.NestedAttributeObject, extra map[string]dsschema.Attribute) map[string]dsschema.Attribute {
+	attrs := map[string]dsschema.Attribute{
+		"timeouts": dataSourceTimeouts(ctx),
+		"max_results": dsschema.Int64Attribute{
+			MarkdownDescription: "Stop after this many invitations; by default every matching invitation is listed.",
+			Optional:            true,
+			Validators:          []validator.Int64{int64validator.AtLeast(1)},
+		},
+		"total_count": dsschema.Int64Attribute{
+			MarkdownDescription: "How many invitations match the filters on the server, even when `max_results` cut the list short.",
+			Computed:            true,
+		},
+		"invitations": dsschema.ListNestedAttribute{
+			MarkdownDescription: "The matching invitations, in the requested order.",
+			Computed:            true,
+			NestedObject:        item,
+			CustomType:          fwfix.NewListingType(item.Type()),
+		},
+	}
+	for name, a := range extra {
+		attrs[name] = a
+	}
+	return attrs
 }
 
 // listFilters are the filters as a list resource's configuration.

@@ -5,11 +5,9 @@ import (
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -44,24 +42,7 @@ func (d *iblInvitationsDataSource) Schema(ctx context.Context, _ datasource.Sche
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists ibl.ai " + d.kind.name + " invitations with the API's filters, at the largest page size, stopping at the last page. " +
 			"Only the documented filters are sent: the server reads any other query parameter as a metadata filter.",
-		Attributes: withDataSourceFilters(iblFilters(d.kind), map[string]schema.Attribute{
-			"timeouts": dataSourceTimeouts(ctx),
-			"max_results": schema.Int64Attribute{
-				MarkdownDescription: "Stop after this many invitations; by default every matching invitation is listed.",
-				Optional:            true,
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
-			},
-			"total_count": schema.Int64Attribute{
-				MarkdownDescription: "How many invitations match the filters on the server, even when `max_results` cut the list short.",
-				Computed:            true,
-			},
-			"invitations": schema.ListNestedAttribute{
-				MarkdownDescription: "The matching invitations, in the requested order.",
-				Computed:            true,
-				NestedObject:        item,
-				CustomType:          fwfix.NewListingType(item.Type()),
-			},
-		}),
+		Attributes: withDataSourceFilters(iblFilters(d.kind), listingAttributes(ctx, item, nil)),
 	}
 }
 

@@ -4,10 +4,8 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -56,23 +54,7 @@ func (d *stageInvitationsDataSource) Schema(ctx context.Context, _ datasource.Sc
 		MarkdownDescription: "Lists authentik stage invitations, with authentik's own filters, at the largest page size, " +
 			"stopping at the last page. The invitations' ids and links are invite tokens: they are kept apart, in the " +
 			"sensitive lists `ids` and `invite_urls`, in the same order as `invitations`.",
-		Attributes: withDataSourceFilters(stageFilters(), map[string]schema.Attribute{
-			"timeouts": dataSourceTimeouts(ctx),
-			"max_results": schema.Int64Attribute{
-				MarkdownDescription: "Stop after this many invitations; by default every matching invitation is listed.",
-				Optional:            true,
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
-			},
-			"total_count": schema.Int64Attribute{
-				MarkdownDescription: "How many invitations match the filters on the server, even when `max_results` cut the list short.",
-				Computed:            true,
-			},
-			"invitations": schema.ListNestedAttribute{
-				MarkdownDescription: "The matching invitations, in the requested order.",
-				Computed:            true,
-				NestedObject:        stageItemObject,
-				CustomType:          fwfix.NewListingType(stageItemObject.Type()),
-			},
+		Attributes: withDataSourceFilters(stageFilters(), listingAttributes(ctx, stageItemObject, map[string]schema.Attribute{
 			// Tokens live in whole-list sensitive attributes: Terraform's handling
 			// of a sensitive attribute inside each list element grows with the
 			// square of the list (18 s for 1,000 invitations, measured).
@@ -88,7 +70,7 @@ func (d *stageInvitationsDataSource) Schema(ctx context.Context, _ datasource.Sc
 				Sensitive:           true,
 				ElementType:         types.StringType,
 			},
-		}),
+		})),
 	}
 }
 
