@@ -27,13 +27,14 @@ resource "invitations_program_invitation" "many" {
 `, n, n)
 }
 
-// gets checks the GETs each API answered since the last reset.
-func gets(env *testEnv, stage, program int) resource.TestCheckFunc {
+// gets checks the GETs each API answered since the last reset: stage
+// exactly, program between programMin and programMax.
+func gets(env *testEnv, stage, programMin, programMax int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		s, p := env.srv.Count("GET", "/api/v3/"), env.srv.Count("GET", "/api/catalog/")
 		env.srv.ResetCounts()
-		if s != stage || p != program {
-			return fmt.Errorf("refresh sent %d GETs to authentik and %d to ibl.ai, want %d and %d", s, p, stage, program)
+		if s != stage || p < programMin || p > programMax {
+			return fmt.Errorf("refresh sent %d GETs to authentik and %d to ibl.ai, want %d and %d to %d", s, p, stage, programMin, programMax)
 		}
 		return nil
 	}
@@ -52,8 +53,12 @@ func TestAccBatchedRefresh(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: cfg, Check: func(*terraform.State) error { env.srv.ResetCounts(); return nil }},
 			// A refresh step is two Terraform commands (refresh, then plan),
-			// each: authentik 1 + 1 page of 1,000; ibl.ai 1 + 5 pages.
-			{RefreshState: true, Check: gets(env, 2*2, 2*6)},
+			// each: authentik 1 + 1 page of 100; ibl.ai 1 + 5 pages when the
+			// reads come together. On a loaded machine they trickle in: the
+			// listing is then declined at first (page 1 answers what it can),
+			// reads go one by one until as many more as it has pages have
+			// come, and it is listed whole: at most 1 + 1 + 5 + 5 a command.
+			{RefreshState: true, Check: gets(env, 2*2, 2*6, 2*12)},
 			{
 				PreConfig: func() {
 					env.srv.DeleteAuthentikInvitation(pkOf(t, env, "many-7"))
