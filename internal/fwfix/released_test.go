@@ -5,32 +5,9 @@ import (
 	"errors"
 	"runtime"
 	"testing"
-	"weak"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/acctest"
 )
-
-type payloadKey struct{}
-
-// payload stands for what a call's context reaches (its loggers, its
-// gRPC stream); a weak pointer tells whether anything still holds it.
-type payload struct{ _ [1 << 16]byte }
-
-// call makes one call with a context that reaches a fresh payload, and
-// returns a weak pointer to the payload once the call and its context are
-// done with.
-func call(t *testing.T, do func(ctx context.Context)) weak.Pointer[payload] {
-	p := &payload{}
-	ctx, cancel := context.WithCancel(context.WithValue(t.Context(), payloadKey{}, p))
-	defer cancel()
-	do(ctx)
-	return weak.Make(p)
-}
-
-func collected(w weak.Pointer[payload]) bool {
-	for range 3 {
-		runtime.GC()
-	}
-	return w.Value() == nil
-}
 
 // A callee that keeps a context derived from the call's, as the framework
 // does, keeps nothing of the call once it has returned; during the call the
@@ -40,23 +17,22 @@ func TestReleasedLetsGoOfTheCall(t *testing.T) {
 	keep := func(ctx context.Context, _ int) (int, error) {
 		derived, cancel := context.WithCancel(ctx)
 		kept = append(kept, cancel) // never called: the framework's pattern
-		if derived.Value(payloadKey{}) == nil {
+		if derived.Value(acctest.PayloadKey{}) == nil {
 			return 0, errors.New("the call's values were not visible during the call")
 		}
 		return len(kept), nil
 	}
 
-	w := call(t, func(ctx context.Context) {
+	if acctest.Retained(t, func(ctx context.Context) {
 		if _, err := released(ctx, 0, keep); err != nil {
 			t.Error(err)
 		}
-	})
-	if !collected(w) {
+	}) {
 		t.Error("the call's context is still reachable from what the callee kept")
 	}
 
 	// The control: called directly, the same callee keeps the call alive.
-	if collected(call(t, func(ctx context.Context) { _, _ = keep(ctx, 0) })) {
+	if !acctest.Retained(t, func(ctx context.Context) { _, _ = keep(ctx, 0) }) {
 		t.Error("the control kept nothing: this test no longer tells anything")
 	}
 

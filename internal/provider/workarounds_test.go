@@ -4,36 +4,13 @@ import (
 	"context"
 	"runtime"
 	"testing"
-	"weak"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/invitations-dev/terraform-provider-invitations/internal/acctest"
 )
-
-type payloadKey struct{}
-
-// payload stands for what a call's context reaches (its loggers, its
-// gRPC stream); a weak pointer tells whether anything still holds it.
-type payload struct{ _ [1 << 16]byte }
-
-// call makes one call with a context that reaches a fresh payload, and
-// returns a weak pointer to the payload once the call and its context are
-// done with.
-func call(t *testing.T, do func(ctx context.Context)) weak.Pointer[payload] {
-	p := &payload{}
-	ctx, cancel := context.WithCancel(context.WithValue(t.Context(), payloadKey{}, p))
-	defer cancel()
-	do(ctx)
-	return weak.Make(p)
-}
-
-func collected(w weak.Pointer[payload]) bool {
-	for range 3 {
-		runtime.GC()
-	}
-	return w.Value() == nil
-}
 
 // Through the provider's server, the framework keeps nothing of a call's
 // context once the call has returned; through its own server, it does. The
@@ -62,13 +39,13 @@ func TestFrameworkStillKeepsCallContexts(t *testing.T) {
 		}
 	}
 
-	if !collected(call(t, read(srv))) {
+	if acctest.Retained(t, read(srv)) {
 		t.Error("the framework still holds the context of a call that has returned")
 	}
 	runtime.KeepAlive(srv) // a server lives as long as the plugin
 
 	direct := providerserver.NewProtocol6(New("test")())()
-	if collected(call(t, read(direct))) {
+	if !acctest.Retained(t, read(direct)) {
 		t.Error("terraform-plugin-framework's own server no longer keeps the contexts of calls that have returned: " +
 			"the workaround in internal/fwfix (ProtocolServer) may go; remove it and this test, and update docs/DESIGN.md")
 	}
