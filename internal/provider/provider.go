@@ -105,55 +105,37 @@ func (p *invitationsProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"ibl": schema.SingleNestedAttribute{
 				MarkdownDescription: "Connection to the ibl.ai data manager. Needed by `invitations_program_invitation` and `invitations_program_invitations`.",
 				Optional:            true,
-				Attributes: map[string]schema.Attribute{
-					"url": schema.StringAttribute{
-						MarkdownDescription: "Base URL of the data manager, with any gateway prefix, e.g. `https://api.iblai.app/dm` or `https://base.manager.iblai.app`. Defaults to the `" + EnvIBLURL + "` environment variable.",
-						Optional:            true,
-						Validators:          []validator.String{fwvalidators.HTTPURL()},
-					},
-					"api_key": schema.StringAttribute{
-						MarkdownDescription: "Platform API key. Defaults to the `" + EnvIBLAPIKey + "` environment variable. White space around it (the newline `file()` keeps) is ignored.",
-						Optional:            true,
-						Sensitive:           true,
-						Validators:          []validator.String{fwvalidators.Credential()},
-					},
-					"org": schema.StringAttribute{
-						MarkdownDescription: "Default platform organization (tenant) for resources and data sources that do not set their own. Defaults to the `" + EnvIBLOrg + "` environment variable.",
-						Optional:            true,
-						Validators:          notEmpty,
-					},
-					"auth_scheme": schema.StringAttribute{
-						MarkdownDescription: "Prefix of the `Authorization` header: `Api-Token` (default, as the official SDK sends it) or `Api-Key` (as newer API documents write it).",
-						Optional:            true,
-						Validators:          []validator.String{stringvalidator.OneOf("Api-Token", "Api-Key", "Token", "Bearer")},
-					},
-					"upsert": schema.BoolAttribute{
-						MarkdownDescription: "Whether the server's `POST` updates the invitation of the same program and user (`true`, the default: current servers). " +
-							"Set `false` for older servers that insert a new invitation on every `POST`: changing an argument of `invitations_program_invitation` then replaces it instead of updating it in place.",
-						Optional: true,
-					},
-				},
+				Attributes: connectionAttributes(
+					"Base URL of the data manager, with any gateway prefix, e.g. `https://api.iblai.app/dm` or `https://base.manager.iblai.app`. Defaults to the `"+EnvIBLURL+"` environment variable.",
+					"api_key", "Platform API key. Defaults to the `"+EnvIBLAPIKey+"` environment variable.", map[string]schema.Attribute{
+						"org": schema.StringAttribute{
+							MarkdownDescription: "Default platform organization (tenant) for resources and data sources that do not set their own. Defaults to the `" + EnvIBLOrg + "` environment variable.",
+							Optional:            true,
+							Validators:          notEmpty,
+						},
+						"auth_scheme": schema.StringAttribute{
+							MarkdownDescription: "Prefix of the `Authorization` header: `Api-Token` (default, as the official SDK sends it) or `Api-Key` (as newer API documents write it).",
+							Optional:            true,
+							Validators:          []validator.String{stringvalidator.OneOf("Api-Token", "Api-Key", "Token", "Bearer")},
+						},
+						"upsert": schema.BoolAttribute{
+							MarkdownDescription: "Whether the server's `POST` updates the invitation of the same program and user (`true`, the default: current servers). " +
+								"Set `false` for older servers that insert a new invitation on every `POST`: changing an argument of `invitations_program_invitation` then replaces it instead of updating it in place.",
+							Optional: true,
+						},
+					}),
 			},
 			"authentik": schema.SingleNestedAttribute{
 				MarkdownDescription: "Connection to authentik. Needed by `invitations_stage_invitation` and `invitations_stage_invitations`.",
 				Optional:            true,
-				Attributes: map[string]schema.Attribute{
-					"url": schema.StringAttribute{
-						MarkdownDescription: "URL of the authentik instance, e.g. `https://auth.example.com`; `/api/v3` is appended when missing. Defaults to the `" + EnvAuthentikURL + "` environment variable.",
-						Optional:            true,
-						Validators:          []validator.String{fwvalidators.HTTPURL()},
-					},
-					"token": schema.StringAttribute{
-						MarkdownDescription: "API token of a user allowed to manage invitations. Defaults to the `" + EnvAuthentikToken + "` environment variable. White space around it (the newline `file()` keeps) is ignored.",
-						Optional:            true,
-						Sensitive:           true,
-						Validators:          []validator.String{fwvalidators.Credential()},
-					},
-					"insecure": schema.BoolAttribute{
-						MarkdownDescription: "Skip TLS certificate verification for authentik only (a self-signed test instance). Defaults to the `" + EnvAuthentikInsecure + "` environment variable, else `false`.",
-						Optional:            true,
-					},
-				},
+				Attributes: connectionAttributes(
+					"URL of the authentik instance, e.g. `https://auth.example.com`; `/api/v3` is appended when missing. Defaults to the `"+EnvAuthentikURL+"` environment variable.",
+					"token", "API token of a user allowed to manage invitations. Defaults to the `"+EnvAuthentikToken+"` environment variable.", map[string]schema.Attribute{
+						"insecure": schema.BoolAttribute{
+							MarkdownDescription: "Skip TLS certificate verification for authentik only (a self-signed test instance). Defaults to the `" + EnvAuthentikInsecure + "` environment variable, else `false`.",
+							Optional:            true,
+						},
+					}),
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a failed request is retried when retrying is safe (default %d). Writes that may have taken effect are reconciled instead of repeated.", defaultMaxRetries),
@@ -301,3 +283,20 @@ func (p *invitationsProvider) DataSources(_ context.Context) []func() datasource
 // RegistryAddress is the provider's address in the Terraform registry; the
 // one place it is written down for the server, the tests and the demo.
 const RegistryAddress = "registry.terraform.io/invitations-dev/invitations"
+
+// connectionAttributes are a platform block's url and credential (named
+// secret), with the block's other attributes.
+func connectionAttributes(urlDescription, secret, secretDescription string, others map[string]schema.Attribute) map[string]schema.Attribute {
+	others["url"] = schema.StringAttribute{
+		MarkdownDescription: urlDescription,
+		Optional:            true,
+		Validators:          []validator.String{fwvalidators.HTTPURL()},
+	}
+	others[secret] = schema.StringAttribute{
+		MarkdownDescription: secretDescription + " White space around it (the newline `file()` keeps) is ignored.",
+		Optional:            true,
+		Sensitive:           true,
+		Validators:          []validator.String{fwvalidators.Credential()},
+	}
+	return others
+}
