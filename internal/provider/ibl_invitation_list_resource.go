@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
@@ -19,17 +18,13 @@ var _ list.ListResourceWithConfigure = &iblInvitationListResource{}
 // iblInvitationListResource lists the invitations of one kind for
 // terraform query (Terraform 1.14+).
 type iblInvitationListResource struct {
-	platform[ibl.Client]
+	resourceScaffold[ibl.Client]
 	kind *iblKind
 }
 
 // newListResource is the kind's list resource, for the provider's ListResources.
 func (k *iblKind) newListResource() list.ListResource {
-	return &iblInvitationListResource{platform: iblPlatform(), kind: k}
-}
-
-func (l *iblInvitationListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + l.kind.name + "_invitation"
+	return &iblInvitationListResource{resourceScaffold[ibl.Client]{iblPlatform().named("_"+k.name+"_invitation", "the "+k.typeName()+" list")}, k}
 }
 
 func (l *iblInvitationListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
@@ -40,10 +35,6 @@ func (l *iblInvitationListResource) ListResourceConfigSchema(_ context.Context, 
 			"Each result carries the invitation's identity (`org` and `id`) and shows as `<email or username> in <" + k.name + " key>`.",
 		Attributes: listFilters(iblFilters(k)),
 	}
-}
-
-func (l *iblInvitationListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	l.configure("the "+l.kind.typeName()+" list", req.ProviderData, &resp.Diagnostics)
 }
 
 func (l *iblInvitationListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {

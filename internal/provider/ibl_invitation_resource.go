@@ -108,21 +108,17 @@ const keptNote = "The API cannot clear it once set: when unset, the attribute sh
 
 // iblInvitationResource is a resource of one kind of ibl.ai invitation.
 type iblInvitationResource struct {
-	platform[ibl.Client]
+	resourceScaffold[ibl.Client]
 	kind *iblKind
 }
 
 // newResource is the kind's resource, for the provider's Resources.
 func (k *iblKind) newResource() resource.Resource {
-	return &iblInvitationResource{platform: iblPlatform(), kind: k}
+	return &iblInvitationResource{resourceScaffold[ibl.Client]{iblPlatform().named("_"+k.name+"_invitation", "")}, k}
 }
 
 // api is the client of the resource's kind.
 func (r *iblInvitationResource) api() *ibl.Client { return r.client.For(r.kind.kind) }
-
-func (r *iblInvitationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + r.kind.name + "_invitation"
-}
 
 func (r *iblInvitationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	k := r.kind
@@ -253,10 +249,6 @@ func (r *iblInvitationResource) ConfigValidators(context.Context) []resource.Con
 		resourcevalidator.AtLeastOneOf(path.MatchRoot("email"), path.MatchRoot("username")),
 		fwvalidators.PositiveTimeouts{},
 	}
-}
-
-func (r *iblInvitationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.configure(r.kind.typeName(), req.ProviderData, &resp.Diagnostics)
 }
 
 // providerOrg is the provider's ibl.org, possibly empty.

@@ -24,17 +24,13 @@ var (
 // iblInvitationsDataSource lists the invitations of one kind:
 // invitations_<kind>_invitations.
 type iblInvitationsDataSource struct {
-	platform[ibl.Client]
+	dataSourceScaffold[ibl.Client]
 	kind *iblKind
 }
 
 // newDataSource is the kind's data source, for the provider's DataSources.
 func (k *iblKind) newDataSource() datasource.DataSource {
-	return &iblInvitationsDataSource{platform: iblPlatform(), kind: k}
-}
-
-func (d *iblInvitationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + d.kind.name + "_invitations"
+	return &iblInvitationsDataSource{dataSourceScaffold[ibl.Client]{iblPlatform().named("_"+k.name+"_invitations", "")}, k}
 }
 
 func (d *iblInvitationsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -44,10 +40,6 @@ func (d *iblInvitationsDataSource) Schema(ctx context.Context, _ datasource.Sche
 			"Only the documented filters are sent: the server reads any other query parameter as a metadata filter.",
 		Attributes: withDataSourceFilters(iblFilters(d.kind), listingAttributes(ctx, item, nil)),
 	}
-}
-
-func (d *iblInvitationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.configure("invitations_"+d.kind.name+"_invitations", req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *iblInvitationsDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
