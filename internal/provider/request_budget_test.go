@@ -2,10 +2,13 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/invitations-dev/terraform-provider-invitations/internal/acctest"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
 )
 
@@ -118,27 +122,30 @@ func retiredOnce(env *testEnv, k mockserver.IBLKind) resource.TestCheckFunc {
 	}
 }
 
-// TestAccRequestBudget_creates: an apply of 150 program invitations into a
-// program that holds 150 others is 150 POSTs and 4 other requests: the
-// first create's narrow look, then the listing's probe and its two pages,
-// shared by the 149 other creates. Into an empty program the probe alone
-// proves it empty but for the first create's row: one page.
+// TestAccRequestBudget_creates: an apply of N (150, or BUDGET_N) program
+// invitations into a program that holds N others is N POSTs and, besides,
+// the first create's narrow look, then the listing's probe and its pages
+// (the first create's row among them), shared by the other creates. Into
+// an empty program that is one page. One create alone: one narrow look
+// and one POST.
 func TestAccRequestBudget_creates(t *testing.T) {
-	t.Run("150 among 150", func(t *testing.T) {
+	n := budgetSize(t)
+	t.Run(fmt.Sprintf("%d among %d", n, n), func(t *testing.T) {
 		t.Parallel()
 		env := newTestEnv(t, mockserver.Options{})
-		env.srv.SeedIBL(budgetN, "acme+onboarding")
+		env.srv.SeedIBL(n, "acme+onboarding")
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
 			CheckDestroy:             retiredOnce(env, mockserver.IBLKindProgram),
 			Steps: []resource.TestStep{{
 				PreConfig: env.srv.ResetCounts,
-				Config:    programsConfig(env, budgetN, ""),
-				Check:     checkCreates(env, mockserver.IBLKindProgram, budgetN, 1+1+2),
+				Config:    programsConfig(env, n, ""),
+				// The listing holds the first create's row too: n+1 rows.
+				Check: checkCreates(env, mockserver.IBLKindProgram, n, 1+1+(n+1+99)/100),
 			}},
 		})
 	})
-	t.Run("150 into an empty program", func(t *testing.T) {
+	t.Run(fmt.Sprintf("%d into an empty program", n), func(t *testing.T) {
 		t.Parallel()
 		env := newTestEnv(t, mockserver.Options{})
 		resource.Test(t, resource.TestCase{
@@ -146,8 +153,8 @@ func TestAccRequestBudget_creates(t *testing.T) {
 			CheckDestroy:             retiredOnce(env, mockserver.IBLKindProgram),
 			Steps: []resource.TestStep{{
 				PreConfig: env.srv.ResetCounts,
-				Config:    programsConfig(env, budgetN, ""),
-				Check:     checkCreates(env, mockserver.IBLKindProgram, budgetN, 1+1+1),
+				Config:    programsConfig(env, n, ""),
+				Check:     checkCreates(env, mockserver.IBLKindProgram, n, 1+1+1),
 			}},
 		})
 	})
@@ -375,5 +382,123 @@ func TestAccRequestBudget_listingNotTrusted(t *testing.T) {
 				return nil
 			},
 		}},
+	})
+}
+
+// budgetSize is budgetN, or BUDGET_N when set (BUDGET_N=1000 measures the
+// issue's figures).
+func budgetSize(t *testing.T) int {
+	if v := os.Getenv("BUDGET_N"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 2 {
+			t.Fatalf("BUDGET_N=%q", v)
+		}
+		return n
+	}
+	return budgetN
+}
+
+// destroyRequests applies resources in a Terraform workspace, then
+// destroys them as make bench does (one terraform destroy, refresh
+// included, parallelism 10), and returns the destroy's requests to path by
+// method.
+func destroyRequests(t *testing.T, env *testEnv, resources, path string) map[string]int {
+	t.Helper()
+	ws := acctest.NewWorkspace(t, "../..", RegistryAddress)
+	ws.Write("main.tf", fmt.Sprintf("terraform {\n  required_providers {\n    invitations = { source = %q }\n  }\n}\n", RegistryAddress)+
+		env.providerConfig()+resources)
+	if out, err := ws.Run(t.Context(), "apply", "-auto-approve", "-parallelism=10"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	env.srv.ResetCounts()
+	if out, err := ws.Run(t.Context(), "destroy", "-auto-approve", "-parallelism=10"); err != nil {
+		t.Fatalf("destroy: %v\n%s", err, out)
+	}
+	counts := map[string]int{}
+	for _, r := range env.srv.Requests() {
+		if strings.HasPrefix(r.Path, path) {
+			counts[r.Method]++
+			counts["all"]++
+		}
+	}
+	return counts
+}
+
+// TestAccRequestBudget_destroys: a destroy (the refresh before it
+// included) is about one request per invitation: on ibl.ai's row-keeping
+// DELETE the first invitation learns it (DELETE, narrow read, deactivating
+// POST) and the others are one deactivating POST each; on a deleting
+// server one DELETE each (the first confirmed by the narrow read); a stage
+// invitation one DELETE each. The refresh is the first read alone and the
+// scope's listing (ibl.ai pages of 100, authentik pages of 100). Issue
+// 18's budgets for 1,000: row-keeping 1,100, deleting 2,050, stage 1,020;
+// here N + the refresh + the first removal's learning, exactly.
+func TestAccRequestBudget_destroys(t *testing.T) {
+	acctest.RequireAcc(t)
+	n := budgetSize(t)
+	pages := (n + 99) / 100
+	program := mockserver.IBLPathOf(mockserver.IBLKindProgram)
+	programs := fmt.Sprintf(`
+resource "invitations_program_invitation" "many" {
+  count       = %d
+  program_key = "acme+onboarding"
+  email       = "person-${count.index}@example.com"
+}
+`, n)
+	for _, tc := range []struct {
+		name string
+		opts mockserver.Options
+		want map[string]int
+		rows int // rows the server holds afterwards
+	}{
+		// Refresh: 1 + pages GETs; the first removal: DELETE, narrow GET,
+		// POST; the others: POST.
+		{"row-keeping", mockserver.Options{}, map[string]int{"GET": 1 + pages + 1, "DELETE": 1, "POST": n, "all": n + pages + 3}, n},
+		// Refresh; the first removal: DELETE and the narrow GET (by email,
+		// then, missing, the item's rows down to its id); the others: DELETE.
+		{"deleting", mockserver.Options{IBL: mockserver.IBLOptions{RealDelete: true}}, nil, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t, tc.opts)
+			got := destroyRequests(t, env, programs, program)
+			t.Logf("destroying %d program invitations (%s) sent %v", n, tc.name, got)
+			if tc.want != nil && !maps.Equal(got, tc.want) {
+				t.Errorf("destroying %d program invitations sent %v, want %v", n, got, tc.want)
+			}
+			if tc.want == nil && (got["DELETE"] != n || got["POST"] != 0 || got["GET"] > 1+pages+1+pages) {
+				t.Errorf("destroying %d program invitations sent %v, want %d DELETEs and at most %d GETs", n, got, n, 1+pages+1+pages)
+			}
+			if budget := n * map[string]int{"row-keeping": 1100, "deleting": 2050}[tc.name] / 1000; got["all"] > budget {
+				t.Errorf("destroying %d program invitations sent %d requests, over the issue's %d", n, got["all"], budget)
+			}
+			if rows := len(env.srv.IBLInvitations()); rows != tc.rows {
+				t.Errorf("the server holds %d invitations after the destroy, want %d", rows, tc.rows)
+			}
+			if err := retiredOnce(env, mockserver.IBLKindProgram)(nil); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	t.Run("stage", func(t *testing.T) {
+		t.Parallel()
+		env := newTestEnv(t, mockserver.Options{})
+		got := destroyRequests(t, env, fmt.Sprintf(`
+resource "invitations_stage_invitation" "many" {
+  count   = %d
+  name    = "many-${count.index}"
+  expires = "2099-01-01T00:00:00Z"
+}
+`, n), "/api/v3/stages/invitation/invitations/")
+		t.Logf("destroying %d stage invitations sent %v", n, got)
+		if want := map[string]int{"GET": 1 + pages, "DELETE": n, "all": n + 1 + pages}; !maps.Equal(got, want) {
+			t.Errorf("destroying %d stage invitations sent %v, want %v", n, got, want)
+		}
+		if budget := n * 1020 / 1000; got["all"] > budget {
+			t.Errorf("destroying %d stage invitations sent %d requests, over the issue's %d", n, got["all"], budget)
+		}
+		if left := len(env.srv.AuthentikInvitations()); left != 0 {
+			t.Errorf("authentik holds %d invitations after the destroy, want none", left)
+		}
 	})
 }
