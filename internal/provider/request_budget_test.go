@@ -91,9 +91,10 @@ resource "invitations_program_invitation" "many" {
 
 // checkCreates holds an apply to its budget: every create one POST, and
 // at most others requests besides.
-func checkCreates(env *testEnv, k mockserver.IBLKind, posts, others int) resource.TestCheckFunc {
+func checkCreates(t *testing.T, env *testEnv, k mockserver.IBLKind, posts, others int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		got := countIBL(env, k)
+		t.Logf("creating %d %s invitations sent %s", posts, k, got)
 		if got.posts != posts || got.others() > others {
 			return fmt.Errorf("the apply sent %s; want %d POSTs and at most %d other requests", got, posts, others)
 		}
@@ -141,7 +142,7 @@ func TestAccRequestBudget_creates(t *testing.T) {
 				PreConfig: env.srv.ResetCounts,
 				Config:    programsConfig(env, n, ""),
 				// The listing holds the first create's row too: n+1 rows.
-				Check: checkCreates(env, mockserver.IBLKindProgram, n, 1+1+(n+1+99)/100),
+				Check: checkCreates(t, env, mockserver.IBLKindProgram, n, 1+1+(n+1+99)/100),
 			}},
 		})
 	})
@@ -154,7 +155,7 @@ func TestAccRequestBudget_creates(t *testing.T) {
 			Steps: []resource.TestStep{{
 				PreConfig: env.srv.ResetCounts,
 				Config:    programsConfig(env, n, ""),
-				Check:     checkCreates(env, mockserver.IBLKindProgram, n, 1+1+1),
+				Check:     checkCreates(t, env, mockserver.IBLKindProgram, n, 1+1+1),
 			}},
 		})
 	})
@@ -200,7 +201,7 @@ resource %q "many" {
 				PreConfig: env.srv.ResetCounts,
 				Config:    cfg,
 				// The narrow look, the probe, two pages of 100.
-				Check: checkCreates(env, c.kind, n, 1+1+2),
+				Check: checkCreates(t, env, c.kind, n, 1+1+2),
 			}},
 		})
 	})
@@ -366,6 +367,7 @@ func TestAccRequestBudget_listingNotTrusted(t *testing.T) {
 			Config:    programsConfig(env, budgetN, ""),
 			Check: func(*terraform.State) error {
 				got := countIBL(env, mockserver.IBLKindProgram)
+				t.Logf("with row %d deleted during the listing, creating %d sent %s", deleted, budgetN, got)
 				if deleted == 0 {
 					return fmt.Errorf("the hook deleted nothing (%s): the case does not test the listing", got)
 				}
