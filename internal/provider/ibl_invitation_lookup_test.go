@@ -25,10 +25,9 @@ func newPagedScope(n int) *pagedScope {
 	return s
 }
 
-func (s *pagedScope) insert() int64 {
+func (s *pagedScope) insert() {
 	s.next++
 	s.ids = append(s.ids, s.next)
-	return s.next
 }
 
 func (s *pagedScope) delete(id int64) {

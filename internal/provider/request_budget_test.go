@@ -79,14 +79,14 @@ func newHookedEnv(t *testing.T, opts mockserver.Options, after func(srv *mockser
 	return &testEnv{srv: srv, url: ts.URL}
 }
 
-func programsConfig(env *testEnv, n int, extra string) string {
+func programsConfig(env *testEnv, n int) string {
 	return env.providerConfig() + fmt.Sprintf(`
 resource "invitations_program_invitation" "many" {
   count       = %d
   program_key = "acme+onboarding"
   email       = "person-${count.index}@example.com"
 }
-%s`, n, extra)
+`, n)
 }
 
 // checkCreates holds an apply to its budget: every create one POST, and
@@ -140,7 +140,7 @@ func TestAccRequestBudget_creates(t *testing.T) {
 			CheckDestroy:             retiredOnce(env, mockserver.IBLKindProgram),
 			Steps: []resource.TestStep{{
 				PreConfig: env.srv.ResetCounts,
-				Config:    programsConfig(env, n, ""),
+				Config:    programsConfig(env, n),
 				// The listing holds the first create's row too: n+1 rows.
 				Check: checkCreates(t, env, mockserver.IBLKindProgram, n, 1+1+(n+1+99)/100),
 			}},
@@ -154,7 +154,7 @@ func TestAccRequestBudget_creates(t *testing.T) {
 			CheckDestroy:             retiredOnce(env, mockserver.IBLKindProgram),
 			Steps: []resource.TestStep{{
 				PreConfig: env.srv.ResetCounts,
-				Config:    programsConfig(env, n, ""),
+				Config:    programsConfig(env, n),
 				Check:     checkCreates(t, env, mockserver.IBLKindProgram, n, 1+1+1),
 			}},
 		})
@@ -168,7 +168,7 @@ func TestAccRequestBudget_creates(t *testing.T) {
 			CheckDestroy:             retiredOnce(env, mockserver.IBLKindProgram),
 			Steps: []resource.TestStep{{
 				PreConfig: env.srv.ResetCounts,
-				Config:    programsConfig(env, 1, ""),
+				Config:    programsConfig(env, 1),
 				Check: func(*terraform.State) error {
 					got := countIBL(env, mockserver.IBLKindProgram)
 					if got.posts != 1 || len(got.narrow) != 1 || got.others() != 1 {
@@ -245,7 +245,7 @@ func TestAccRequestBudget_existingRowFoundInTheListing(t *testing.T) {
 			Steps: []resource.TestStep{
 				{
 					PreConfig:   env.srv.ResetCounts,
-					Config:      programsConfig(env, 100, ""),
+					Config:      programsConfig(env, 100),
 					ExpectError: regexp.MustCompile(`(?s)The program invitation already exists.*does not\s+take\s+over\s+an\s+invitation`),
 				},
 				{
@@ -271,7 +271,7 @@ func TestAccRequestBudget_existingRowFoundInTheListing(t *testing.T) {
 			Steps: []resource.TestStep{
 				{
 					PreConfig:   env.srv.ResetCounts,
-					Config:      programsConfig(env, 100, ""),
+					Config:      programsConfig(env, 100),
 					ExpectError: regexp.MustCompile(`(?s)invitee accepted the existing program invitation.*reissue = true`),
 				},
 				{
@@ -297,7 +297,7 @@ func TestAccRequestBudget_existingRowFoundInTheListing(t *testing.T) {
 			CheckDestroy:             retiredOnce(env, mockserver.IBLKindProgram),
 			Steps: []resource.TestStep{{
 				PreConfig: env.srv.ResetCounts,
-				Config:    programsConfig(env, 100, ""),
+				Config:    programsConfig(env, 100),
 				Check: resource.ComposeTestCheckFunc(
 					resource.TestCheckResourceAttr("invitations_program_invitation.many.77", "id", fmt.Sprint(id)),
 					func(*terraform.State) error {
@@ -364,7 +364,7 @@ func TestAccRequestBudget_listingNotTrusted(t *testing.T) {
 		CheckDestroy:             retiredOnce(env, mockserver.IBLKindProgram),
 		Steps: []resource.TestStep{{
 			PreConfig: env.srv.ResetCounts,
-			Config:    programsConfig(env, budgetN, ""),
+			Config:    programsConfig(env, budgetN),
 			Check: func(*terraform.State) error {
 				got := countIBL(env, mockserver.IBLKindProgram)
 				t.Logf("with row %d deleted during the listing, creating %d sent %s", deleted, budgetN, got)
