@@ -220,7 +220,9 @@ func (b *createLooks) wroteLocked(user lookUser) {
 // distinct rows, count the count page 1 reported.
 //
 // Why this suffices, with the server's default sort=-id and ids given in
-// increasing order (a new row gets an id larger than any before it):
+// increasing order (a new row gets an id larger than any before it, and
+// is visible once it has it: the model of a database sequence whose
+// inserts commit in order):
 //
 //   - Every row seen has an id <= probeMax, so each existed when the probe
 //     was answered (a row made later has a larger id), and still existed

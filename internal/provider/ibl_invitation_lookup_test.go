@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
 )
@@ -323,6 +324,16 @@ func TestCreateLooksWaitForTheListing(t *testing.T) {
 			defer done()
 			served <- ok
 		}()
+	}
+	// Every look has come, and all but the listing's own wait for it.
+	for {
+		b.mu.Lock()
+		looks := b.looks
+		b.mu.Unlock()
+		if looks == 11 {
+			break
+		}
+		time.Sleep(time.Millisecond)
 	}
 	close(release)
 	wg.Wait()
