@@ -352,3 +352,31 @@ func TestCreateLooksWaitForTheListing(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestCreateLooksListAgainOnceADeclinedListingIsWorthIt: a listing declined
+// as too large (5 pages) sends looks to the narrow request until 5 more
+// have come; then the scope is listed again.
+func TestCreateLooksListAgainOnceADeclinedListingIsWorthIt(t *testing.T) {
+	var b createLooks
+	lists := 0
+	list := func(context.Context, func(int) bool) (createSnapshot, int) {
+		lists++
+		if lists == 1 {
+			return createSnapshot{}, 5
+		}
+		return createSnapshot{complete: true}, 0
+	}
+	served := 0
+	for i := range 12 {
+		_, ok, done := b.look(t.Context(), lookUser{email: fmt.Sprintf("u%d@example.com", i)}, list)
+		done()
+		if ok {
+			served++
+		}
+	}
+	// Look 1 narrow, look 2 lists (declined), looks 3-6 narrow, look 7
+	// lists again and it and the 5 after it are served.
+	if lists != 2 || served != 6 {
+		t.Fatalf("%d listings and %d looks served, want 2 and 6", lists, served)
+	}
+}
