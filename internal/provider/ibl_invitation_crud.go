@@ -38,7 +38,10 @@ func (r *iblInvitationResource) Create(ctx context.Context, req resource.CreateR
 	}
 	// Never take over an invitation this resource did not create: the
 	// create-or-update POST would silently rewrite it.
-	existing, err := r.api().FindUser(ctx, org, item, plan.Email.ValueString(), usernameFilter(plan))
+	// The look is shared by the scope's creates of this operation
+	// (ibl_invitation_lookup.go): a snapshot up to a few seconds old.
+	existing, looked, err := r.lookBeforeCreate(ctx, org, item, lookUser{email: plan.Email.ValueString(), username: usernameFilter(plan)})
+	defer looked()
 	if err != nil {
 		resp.Diagnostics.AddError("Checking for an existing ibl.ai "+k.name+" invitation failed", describe(err))
 		return
@@ -216,6 +219,8 @@ func (r *iblInvitationResource) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	defer r.reads(plan.Org.ValueString(), plan.Key.ValueString()).wrote()
+	r.wroteUser(state) // creates of these users look narrowly (ibl_invitation_lookup.go)
+	r.wroteUser(plan)
 	body := plan.toRequest(&state)
 	if body.Email != nil {
 		// The server's spelling: a server that compares emails exactly

@@ -151,6 +151,7 @@ func (r *iblInvitationResource) remove(ctx context.Context, m iblInvitationModel
 	}
 	org := m.Org.ValueString()
 	defer r.reads(org, m.Key.ValueString()).wrote()
+	r.wroteUser(m)
 	ret := r.retirement()
 	if ret.mode.Load() == deleteUnknown {
 		ret.probe.Lock()
