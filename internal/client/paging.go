@@ -43,6 +43,9 @@ type Page[T any] struct {
 // PageConcurrency bounds the pages read at once.
 const PageConcurrency = 5
 
+// MaxPageConcurrency is the most pages a walk reads at once.
+const MaxPageConcurrency = PageConcurrency
+
 // PageOptions shape a walk through a listing.
 type PageOptions struct {
 	// MaxItems, when not 0, is how many items the caller can use.
