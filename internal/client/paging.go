@@ -185,8 +185,8 @@ type window struct {
 	changed chan struct{}
 }
 
-func newWindow(start, max int) *window {
-	return &window{limit: start, max: max, changed: make(chan struct{})}
+func newWindow(start, most int) *window {
+	return &window{limit: start, max: most, changed: make(chan struct{})}
 }
 
 // acquire waits until another page may be asked for, and numbers it.
