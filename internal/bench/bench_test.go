@@ -7,7 +7,6 @@
 package bench
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -225,63 +224,6 @@ func checkPlanRequests(t *testing.T, n int, m measurement) {
 	if m.stage > wantStage || m.prog > wantProgram {
 		t.Errorf("a no-op plan of %d invitations of each kind sent %d and %d requests, want at most %d and %d", n, m.stage, m.prog, wantStage, wantProgram)
 	}
-}
-
-// listing reads the given number of invitations of each kind through its
-// data source, one kind per plan (one plugin process each), then has the
-// framework floor return the same state from a file: the framework's own
-// cost for that result.
-func listing(t *testing.T, s settings, report *strings.Builder) {
-	for _, kind := range []struct{ name, block string }{
-		{"stage", `data "invitations_stage_invitations" "all" {}`},
-		{"program", `data "invitations_program_invitations" "all" {
-  org = "acme"
-}`},
-	} {
-		config := fmt.Sprintf(`terraform {
-  required_providers {
-    invitations = { source = %q }
-  }
-}
-provider "invitations" {}
-%s
-`, provider.RegistryAddress, kind.block)
-		sub := newSubject(t, "invitations", "./internal/bench/provider", s.latency, config)
-		sub.srv.SeedAuthentik(s.list, "listed")
-		sub.srv.SeedIBL(s.list, "acme+onboarding")
-		m := sub.measure(t, "listing", func() error { _, err := sub.ws.TF.Plan(t.Context(), tfexec.Out("plan")); return err })
-		state := filepath.Join(t.TempDir(), "state.json")
-		listed := saveListing(t, sub, state)
-		floor := newSubject(t, "framework floor", "./internal/bench/floor", s.latency, config, "FLOOR_STATE="+state)
-		f := floor.measure(t, "listing", func() error { _, err := floor.ws.TF.Plan(t.Context()); return err })
-		fmt.Fprintf(report, "listing %d %s invitations (data source, one plan): %.2fs, %d requests, plugin cpu %d ms, peak rss %.0f MiB; "+
-			"framework floor (the same %d from a file): cpu %d ms, peak rss %.0f MiB; ratios cpu %.2fx, rss %.2fx\n",
-			s.list, kind.name, m.wall.Seconds(), m.stage+m.prog, m.cpuMS, float64(m.rssKiB)/1024,
-			listed, f.cpuMS, float64(f.rssKiB)/1024, float64(m.cpuMS)/float64(max(f.cpuMS, 1)), float64(m.rssKiB)/float64(max(f.rssKiB, 1)))
-	}
-}
-
-// saveListing writes the data source's values from the subject's saved
-// plan as JSON to path, and returns how many invitations it holds.
-func saveListing(t *testing.T, sub *subject, path string) int {
-	t.Helper()
-	plan, err := sub.ws.TF.ShowPlanFile(t.Context(), "plan")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if plan.PriorState == nil || plan.PriorState.Values == nil || len(plan.PriorState.Values.RootModule.Resources) != 1 {
-		t.Fatal("the plan holds no data source")
-	}
-	values := plan.PriorState.Values.RootModule.Resources[0].AttributeValues
-	raw, err := json.Marshal(values)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, raw, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	items, _ := values["invitations"].([]any)
-	return len(items)
 }
 
 func terraformVersion(t *testing.T) string {

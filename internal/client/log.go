@@ -84,12 +84,13 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // logLevelVariables are where tflog takes its levels from: with none set,
-// nothing is logged at trace level, and bodies are not copied for it.
+// nothing is logged at trace level, and bodies are not copied for it; nor
+// when they say OFF (as the provider sets them when no log is asked for).
 var logLevelVariables = []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_INVITATIONS", "TF_LOG_PROVIDER_INVITATIONS_HTTP"}
 
 func bodiesLogged() bool {
 	for _, v := range logLevelVariables {
-		if os.Getenv(v) != "" {
+		if l := os.Getenv(v); l != "" && !strings.EqualFold(l, "off") {
 			return true
 		}
 	}

@@ -4,8 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // PageSize is the page size a listing asks for: the API's largest, and no
@@ -40,8 +46,17 @@ type Page[T any] struct {
 	Last int
 }
 
-// PageConcurrency bounds the pages read at once.
-const PageConcurrency = 5
+// A walk reads its pages StartPageConcurrency at a time, one more after
+// each page served without throttling, up to MaxPageConcurrency; a page the
+// server throttled (429, 503, a timeout) halves it, after which it grows by
+// one only once a window's worth of pages came unthrottled (TCP's additive
+// increase, multiplicative decrease), and a Retry-After holds back the
+// pages not yet asked for (capped at maxThrottlePause).
+const (
+	StartPageConcurrency = 8
+	MaxPageConcurrency   = 16
+	maxThrottlePause     = 10 * time.Second
+)
 
 // PageOptions shape a walk through a listing.
 type PageOptions struct {
@@ -61,8 +76,10 @@ var ErrNotWorthIt = errors.New("the listing has more pages than it is worth read
 // Paginate walks a listing. Page 1 is read first. When it tells how many
 // pages there are (Last, or Total over the size of the page the server
 // actually served, which may be smaller than asked), the others are read
-// concurrently, at most PageConcurrency at once, and handed to each in page
-// order; pages the caller cannot use (MaxItems) are not asked for. If the
+// concurrently, as many at once as the server tolerates (see
+// StartPageConcurrency), and handed to each in page order as soon as they
+// and the pages before them have come, while later ones are still on the
+// wire; pages the caller cannot use (MaxItems) are not asked for. If the
 // last of them still has a Next (the listing grew), the walk goes on page
 // by page, as it does when page 1 tells no count. A Next that does not move
 // forward is an error, not a loop. each returns false to stop.
@@ -88,37 +105,199 @@ func Paginate[T any](ctx context.Context, opts PageOptions, fetch func(ctx conte
 	if last < 2 || opts.Sequential || first.Next != 2 {
 		return sequential(ctx, first.Next, 1, fetch, each)
 	}
-	pages := make([]Page[T], last+1)
+
+	type result struct {
+		page Page[T]
+		err  error
+		done chan struct{}
+	}
+	results := make([]result, last+1)
+	for n := 2; n <= last; n++ {
+		results[n].done = make(chan struct{})
+	}
 	fctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	var wg sync.WaitGroup
+	defer func() { cancel(); wg.Wait() }()
 	var failed sync.Once
 	var firstErr error // the failure that stopped the others
-	slots := make(chan struct{}, PageConcurrency)
-	for n := 2; n <= last && fctx.Err() == nil; n++ {
-		wg.Add(1)
-		slots <- struct{}{}
-		go func(n int) {
-			defer func() { <-slots; wg.Done() }()
-			var err error
-			if pages[n], err = fetch(fctx, n); err != nil {
-				failed.Do(func() { firstErr = err; cancel() })
+	w := newWindow(StartPageConcurrency, MaxPageConcurrency)
+	wg.Add(1)
+	go func() { // asks for the pages in order, as the window lets it
+		defer wg.Done()
+		for n := 2; n <= last; n++ {
+			seq, err := w.acquire(fctx)
+			if err != nil {
+				for ; n <= last; n++ {
+					results[n].err = err
+					close(results[n].done)
+				}
+				return
 			}
-		}(n)
-	}
-	wg.Wait()
-	if firstErr != nil {
-		return firstErr
+			wg.Add(1)
+			go func(n int) {
+				defer wg.Done()
+				note := &throttleNote{seq: seq}
+				r := &results[n]
+				r.page, r.err = fetch(context.WithValue(fctx, throttleKey{}, note), n)
+				w.release(note)
+				if r.err != nil {
+					failed.Do(func() { firstErr = r.err; cancel() })
+				}
+				close(r.done)
+			}(n)
+		}
+	}()
+	for n := 2; n <= last; n++ {
+		r := &results[n]
+		<-r.done
+		if r.err != nil {
+			cancel()
+			wg.Wait()
+			if firstErr != nil {
+				return firstErr
+			}
+			return r.err
+		}
+		if !deliver(r.page.Items, each) {
+			return nil
+		}
+		if n < last {
+			r.page.Items = nil // delivered: not held for the rest of the walk
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	for n := 2; n <= last; n++ {
-		if !deliver(pages[n].Items, each) {
-			return nil
+	return sequential(ctx, results[last].page.Next, last, fetch, each)
+}
+
+// window is the congestion window of a walk: how many pages it may have
+// on the wire at once, and until when it must ask for no more.
+type window struct {
+	mu              sync.Mutex
+	limit, max      int
+	inFlight        int
+	pauseUntil      time.Time
+	started, shrunk uint64 // pages asked for; how many when the limit last halved
+	// credit counts the pages served since the window last grew, once
+	// the server has throttled: from then on it grows by one a window.
+	credit  int
+	changed chan struct{}
+}
+
+func newWindow(start, most int) *window {
+	return &window{limit: start, max: most, changed: make(chan struct{})}
+}
+
+// acquire waits until another page may be asked for, and numbers it.
+func (w *window) acquire(ctx context.Context) (uint64, error) {
+	for {
+		w.mu.Lock()
+		wait := time.Until(w.pauseUntil)
+		if w.inFlight < w.limit && wait <= 0 {
+			w.inFlight++
+			w.started++
+			w.mu.Unlock()
+			return w.started, nil
+		}
+		changed := w.changed
+		w.mu.Unlock()
+		var timer *time.Timer
+		var expired <-chan time.Time
+		if wait > 0 {
+			timer = time.NewTimer(wait)
+			expired = timer.C
+		}
+		select {
+		case <-changed:
+		case <-expired:
+		case <-ctx.Done():
+		}
+		if timer != nil {
+			timer.Stop()
+		}
+		if err := ctx.Err(); err != nil {
+			return 0, err
 		}
 	}
-	return sequential(ctx, pages[last].Next, last, fetch, each)
+}
+
+// release ends a page: it grows the window by one when the server served
+// it without throttling, halves it when the server throttled it (once for
+// the pages that were on the wire together), and holds back further pages
+// for the server's Retry-After.
+func (w *window) release(note *throttleNote) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.inFlight--
+	fresh := note.seq > w.shrunk // asked for after the last halving
+	if note.throttled.Load() {
+		if fresh {
+			w.limit = max(1, w.limit/2)
+			w.shrunk = w.started
+		}
+		if wait := time.Duration(note.wait.Load()); wait > 0 {
+			w.pauseUntil = later(w.pauseUntil, time.Now().Add(min(wait, maxThrottlePause)))
+		}
+	} else if fresh && w.limit < w.max {
+		if w.shrunk == 0 {
+			w.limit++ // never throttled yet: one more a page
+		} else if w.credit++; w.credit >= w.limit {
+			w.limit++
+			w.credit = 0
+		}
+	}
+	close(w.changed)
+	w.changed = make(chan struct{})
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// throttleNote is how the retry policy tells a walk that the server
+// throttled one of its pages, on any of its attempts.
+type throttleNote struct {
+	seq       uint64 // the page's number in the window's order
+	throttled atomic.Bool
+	wait      atomic.Int64 // the server's Retry-After, as a time.Duration
+}
+
+type throttleKey struct{}
+
+// noteThrottle is called by the retry policy on every attempt's outcome:
+// a 429, a 503 or a timeout marks the page's walk, if it has one, with the
+// server's Retry-After.
+func noteThrottle(ctx context.Context, resp *http.Response, err error) {
+	note, ok := ctx.Value(throttleKey{}).(*throttleNote)
+	if !ok {
+		return
+	}
+	var ne net.Error
+	switch {
+	case err != nil && errors.As(err, &ne) && ne.Timeout():
+	case resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable):
+		if d, ok := retryAfter(resp); ok {
+			note.wait.Store(int64(d))
+		}
+	default:
+		return
+	}
+	note.throttled.Store(true)
+}
+
+// retryAfter is the response's Retry-After (seconds or HTTP date), as
+// go-retryablehttp reads it.
+func retryAfter(resp *http.Response) (time.Duration, bool) {
+	if resp.Header.Get("Retry-After") == "" {
+		return 0, false
+	}
+	// With no minimum and a Retry-After, the library's backoff is the
+	// server's wait (capped at the maximum given).
+	return retryablehttp.DefaultBackoff(0, maxThrottlePause, 0, resp), true
 }
 
 func sequential[T any](ctx context.Context, next, current int, fetch func(context.Context, int) (Page[T], error), each func(T) bool) error {

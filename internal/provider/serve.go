@@ -15,11 +15,19 @@ func Serve(version string, debug bool) error {
 	if err != nil {
 		return err
 	}
-	var opts []tf6server.ServeOpt
+	return tf6server.Serve(RegistryAddress, factory, serveOptions(debug)...)
+}
+
+// serveOptions are Serve's: its logging settled before anything is served.
+func serveOptions(debug bool) []tf6server.ServeOpt {
+	opts := []tf6server.ServeOpt{tf6server.WithLogEnvVarName(logEnvVarName)}
 	if debug {
-		opts = append(opts, tf6server.WithManagedDebug())
+		// Under a debugger the logs go to the developer's terminal: as
+		// the libraries make them.
+		return append(opts, tf6server.WithManagedDebug())
 	}
-	return tf6server.Serve(RegistryAddress, factory, opts...)
+	quietLogs()
+	return opts
 }
 
 // Server is one protocol server of the provider, as Terraform's test
