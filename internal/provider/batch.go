@@ -106,23 +106,30 @@ func (b *readBatch[T]) lookup(ctx context.Context, key string, list listFunc[T])
 	return item, found, found
 }
 
-// worth: a listing of pages pages replaces at least as many reads. Page 1
-// returns before Terraform's other parallel reads of the scope have all
-// arrived, so it waits for them while they keep coming (100 ms of quiet,
-// 1 s at most; once a scope and operation, and only for a listing of
-// several pages).
+// worth: a listing of pages pages replaces at least as many reads.
 func (b *readBatch[T]) worth(pages int) bool {
+	return worthListing(pages, func() int {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		return b.reads
+	})
+}
+
+// worthListing tells whether a listing of pages pages replaces at least as
+// many calls, counted by calls. Page 1 returns before Terraform's other
+// parallel calls of the scope have all arrived, so it waits for them while
+// they keep coming (100 ms of quiet, 1 s at most; once a scope and
+// operation, and only for a listing of several pages).
+func worthListing(pages int, calls func() int) bool {
 	start := time.Now()
 	seen, quietSince := -1, start
 	for {
-		b.mu.Lock()
-		reads := b.reads
-		b.mu.Unlock()
+		n := calls()
 		switch {
-		case pages <= reads:
+		case pages <= n:
 			return true
-		case reads != seen:
-			seen, quietSince = reads, time.Now()
+		case n != seen:
+			seen, quietSince = n, time.Now()
 		case time.Since(quietSince) > 100*time.Millisecond || time.Since(start) > time.Second:
 			return false
 		}

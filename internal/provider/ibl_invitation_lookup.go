@@ -177,27 +177,14 @@ func (b *createLooks) settleLocked(ctx context.Context) {
 	}
 }
 
-// worth: a listing of pages pages replaces at least as many looks; page 1
-// comes back before Terraform's other parallel creates of the scope have
-// all arrived, so it waits for them while they keep coming (as
-// readBatch.worth does: 100 ms of quiet, 1 s at most).
+// worth: a listing of pages pages replaces at least as many looks (as
+// readBatch.worth, counted by looks).
 func (b *createLooks) worth(pages int) bool {
-	start := time.Now()
-	seen, quietSince := -1, start
-	for {
+	return worthListing(pages, func() int {
 		b.mu.Lock()
-		looks := b.looks
-		b.mu.Unlock()
-		switch {
-		case pages <= looks:
-			return true
-		case looks != seen:
-			seen, quietSince = looks, time.Now()
-		case time.Since(quietSince) > 100*time.Millisecond || time.Since(start) > time.Second:
-			return false
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+		defer b.mu.Unlock()
+		return b.looks
+	})
 }
 
 // wrote records that this process wrote user in the scope.
