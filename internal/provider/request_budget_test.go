@@ -236,56 +236,43 @@ func TestAccRequestBudget_existingRowFoundInTheListing(t *testing.T) {
 		}
 		return nil
 	}
-	t.Run("active: refused", func(t *testing.T) {
-		t.Parallel()
-		env := newTestEnv(t, mockserver.Options{})
-		seed(env)
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: protoV6ProviderFactories,
-			Steps: []resource.TestStep{
-				{
-					PreConfig:   env.srv.ResetCounts,
-					Config:      programsConfig(env, 100),
-					ExpectError: regexp.MustCompile(`(?s)The program invitation already exists.*does not\s+take\s+over\s+an\s+invitation`),
-				},
-				{
-					PreConfig: func() {
-						if err := notNarrow(env); err != nil {
-							t.Fatal(err)
-						}
+	for _, refused := range []struct {
+		name    string
+		prepare func(env *testEnv, id int) error
+		want    *regexp.Regexp
+	}{
+		{"active: refused", func(*testEnv, int) error { return nil },
+			regexp.MustCompile(`(?s)The program invitation already exists.*does not\s+take\s+over\s+an\s+invitation`)},
+		{"accepted: refused without reissue", func(env *testEnv, id int) error { return env.srv.AcceptIBLInvitation(id) },
+			regexp.MustCompile(`(?s)invitee accepted the existing program invitation.*reissue = true`)},
+	} {
+		t.Run(refused.name, func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t, mockserver.Options{})
+			if err := refused.prepare(env, seed(env)); err != nil {
+				t.Fatal(err)
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						PreConfig:   env.srv.ResetCounts,
+						Config:      programsConfig(env, 100),
+						ExpectError: refused.want,
 					},
-					Config:  env.providerConfig(),
-					Destroy: true,
-				},
-			},
-		})
-	})
-	t.Run("accepted: refused without reissue", func(t *testing.T) {
-		t.Parallel()
-		env := newTestEnv(t, mockserver.Options{})
-		if err := env.srv.AcceptIBLInvitation(seed(env)); err != nil {
-			t.Fatal(err)
-		}
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: protoV6ProviderFactories,
-			Steps: []resource.TestStep{
-				{
-					PreConfig:   env.srv.ResetCounts,
-					Config:      programsConfig(env, 100),
-					ExpectError: regexp.MustCompile(`(?s)invitee accepted the existing program invitation.*reissue = true`),
-				},
-				{
-					PreConfig: func() {
-						if err := notNarrow(env); err != nil {
-							t.Fatal(err)
-						}
+					{
+						PreConfig: func() {
+							if err := notNarrow(env); err != nil {
+								t.Fatal(err)
+							}
+						},
+						Config:  env.providerConfig(),
+						Destroy: true,
 					},
-					Config:  env.providerConfig(),
-					Destroy: true,
 				},
-			},
+			})
 		})
-	})
+	}
 	t.Run("inactive: reactivated", func(t *testing.T) {
 		t.Parallel()
 		env := newTestEnv(t, mockserver.Options{})
