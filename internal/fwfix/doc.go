@@ -16,4 +16,9 @@
 //   - listing.go: after a data source read the framework converts each
 //     attribute of the new state to framework values; ListingType defers
 //     that conversion until something asks for it.
+//   - handover.go: the framework walks a data source's whole new state,
+//     resolving a schema path for every null value, to turn null blocks
+//     into empty ones; SetList hands its lists past that walk to the
+//     server, which encodes them into the state itself
+//     (TestHandoverMatchesTheFramework, BenchmarkReadDataSource).
 package fwfix

@@ -99,7 +99,9 @@ func (s server) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.V
 }
 
 func (s server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	return released(ctx, req, s.frameworkServer.ReadDataSource)
+	return released(ctx, req, func(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+		return readDataSource(ctx, req, s.frameworkServer.ReadDataSource) // handover.go
+	})
 }
 
 func (s server) ValidateEphemeralResourceConfig(ctx context.Context, req *tfprotov6.ValidateEphemeralResourceConfigRequest) (*tfprotov6.ValidateEphemeralResourceConfigResponse, error) {

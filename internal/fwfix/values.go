@@ -29,7 +29,16 @@ func SetList(ctx context.Context, state *tfsdk.State, name string, elems func(el
 		diags.AddError("Internal error", fmt.Sprintf("setting %s: %v", name, err))
 		return diags
 	}
-	top[name] = tftypes.NewValue(listType, elems(listType.ElementType))
+	list := tftypes.NewValue(listType, elems(listType.ElementType))
+	if h := handoverFrom(ctx); h != nil {
+		// Encoded by the server, past the framework's walk (handover.go).
+		if h.lists == nil {
+			h.lists = map[string]tftypes.Value{}
+		}
+		h.typ, h.lists[name] = state.Raw.Type(), list
+		list = tftypes.NewValue(listType, []tftypes.Value{})
+	}
+	top[name] = list
 	state.Raw = tftypes.NewValue(state.Raw.Type(), top)
 	return diags
 }
