@@ -96,9 +96,7 @@ func (b *readBatch[T]) lookup(ctx context.Context, key string, list listFunc[T])
 		close(l.done)
 	} else {
 		b.mu.Unlock()
-		select {
-		case <-l.done:
-		case <-ctx.Done():
+		if !awaited(ctx, l.done) {
 			return nil, false, false
 		}
 	}
@@ -134,6 +132,16 @@ func worthListing(pages int, calls func() int) bool {
 			return false
 		}
 		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// awaited waits for done, and tells whether it came before ctx ended.
+func awaited(ctx context.Context, done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 

@@ -144,10 +144,7 @@ func (b *createLooks) look(ctx context.Context, user lookUser, list createListFu
 		close(l.done)
 	} else {
 		b.mu.Unlock()
-		select {
-		case <-l.done:
-		case <-ctx.Done():
-		}
+		awaited(ctx, l.done) // a cancelled look is narrow (below)
 		b.mu.Lock()
 	}
 	if ctx.Err() != nil || !l.snap.complete || b.wrote[user.key()] {
