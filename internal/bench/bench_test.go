@@ -215,7 +215,7 @@ func TestBench(t *testing.T) {
 		}
 		if sc == nil {
 			sc = newScale(t, s)
-			fmt.Fprintf(&report, "scale: %d stage invitations seeded and imported by UUID (setup, once, not measured: %.0fs)\n", sc.n, sc.setupSeconds)
+			fmt.Fprintf(&report, "scale: %d stage invitations seeded and refreshed into a state (setup, once, not measured: %.0fs)\n", sc.n, sc.setupSeconds)
 		}
 		sc.run(t, &report, &figs)
 		listing(t, s, &report)

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +17,7 @@ import (
 )
 
 // scale is issue 18's target 4: a state of many stage invitations (a large
-// enrolment), seeded on the mock and imported once by UUID (the setup,
+// enrolment), seeded on the mock and read into a state once (the setup,
 // not measured), then in each run a no-op plan next to the framework floor
 // holding the same state, and terraform query -generate-config-out of them
 // all.
@@ -51,17 +52,30 @@ resource "invitations_stage_invitation" "enrolment" {
 `, provider.RegistryAddress)
 }
 
-// The import blocks of the setup: by UUID, which an import resolves
-// without a request, so that the setup costs what the reads after it cost.
-const enrolmentImports = `locals {
-  enrolment_ids = jsondecode(file("${path.module}/ids.json"))
+// enrolmentState is a Terraform state holding each invitation's id and
+// name alone: the setup's refresh has the provider read the rest from the
+// mock, as an import's read does (an import through Terraform costs
+// Terraform minutes of CPU for 10,000).
+func enrolmentState(ids map[string]string) any {
+	type instance struct {
+		IndexKey      string            `json:"index_key"`
+		SchemaVersion int               `json:"schema_version"`
+		Attributes    map[string]string `json:"attributes"`
+	}
+	instances := make([]instance, 0, len(ids))
+	for name, id := range ids {
+		instances = append(instances, instance{IndexKey: name, Attributes: map[string]string{"id": id, "name": name}})
+	}
+	sort.Slice(instances, func(i, j int) bool { return instances[i].IndexKey < instances[j].IndexKey })
+	return map[string]any{
+		"version": 4, "serial": 1, "lineage": "2f6d1c0e-6b1a-4c1e-9a5e-0e3b7c8d9f10", "outputs": map[string]any{},
+		"resources": []any{map[string]any{
+			"mode": "managed", "type": "invitations_stage_invitation", "name": "enrolment",
+			"provider":  fmt.Sprintf("provider[%q]", provider.RegistryAddress),
+			"instances": instances,
+		}},
+	}
 }
-import {
-  for_each = local.enrolment_ids
-  to       = invitations_stage_invitation.enrolment[each.key]
-  id       = each.value
-}
-`
 
 func newScale(t *testing.T, s settings) *scale {
 	t.Helper()
@@ -81,15 +95,9 @@ func newScale(t *testing.T, s settings) *scale {
 		ids[inv.Name] = inv.PK
 	}
 	writeJSON(t, sc.prov, "enrolment.json", enrolment)
-	writeJSON(t, sc.prov, "ids.json", ids)
-	sc.prov.ws.Write("imports.tf", enrolmentImports)
-	if err := sc.prov.ws.TF.Apply(t.Context(), tfexec.Parallelism(10)); err != nil {
-		t.Fatalf("importing the enrolment: %v", err)
-	}
-	for _, f := range []string{"imports.tf", "ids.json"} {
-		if err := os.Remove(filepath.Join(sc.prov.ws.Dir, f)); err != nil {
-			t.Fatal(err)
-		}
+	writeJSON(t, sc.prov, "terraform.tfstate", enrolmentState(ids))
+	if err := sc.prov.ws.TF.Apply(t.Context(), tfexec.Refresh(true), tfexec.RefreshOnly(true), tfexec.Parallelism(10)); err != nil {
+		t.Fatalf("refreshing the enrolment's state: %v", err)
 	}
 	// The floor holds the same state and configuration; its reads keep it.
 	sc.floor = newSubject(t, "framework floor", "./internal/bench/floor", s.latency, enrolmentConfig())
