@@ -14,9 +14,9 @@ import (
 // it), read whole only when it costs no more requests than the reads seen
 // so far: page 1 tells how many pages there are, and a scope too large for
 // that answers from page 1 what it can, the rest one by one until as many
-// more reads as it has pages have come (Terraform's walk can bring a
-// scope's reads slowly at first, when other scopes hold its parallel
-// slots); then it is listed whole. Any write to
+// more reads as it has pages, and at most relistAfter, have come
+// (Terraform's walk can bring a scope's reads slowly at first, when other
+// scopes hold its parallel slots); then it is listed whole. Any write to
 // the scope in the process makes the next read list it again, so a read is
 // as fresh as a GET made in the same operation.
 //
@@ -48,16 +48,35 @@ type listing[T any] struct {
 	declined int
 }
 
+// relistAfter bounds the reads one by one after a declined listing. The
+// reads that decide a listing are those Terraform has in flight, at most
+// its parallelism (10 by default), all waiting for the decision: a scope of
+// 100 pages can never show 100 of them, and waiting for as many more reads
+// as pages made a no-op plan of 10,000 invitations 1 + 1 + 100 + 100
+// requests. 8 more reads, one by one, are a plan refreshing the scope in
+// bulk, not a few of its invitations: 1 + 1 + 8 + 100 at most. The price is
+// a plan of a dozen invitations in a scope that large, which lists it
+// whole (about 110 requests, 16 pages at a time, for 12 reads).
+const relistAfter = 8
+
+// bulkCalls are the calls of a scope that make any listing of it worth
+// reading whole: the first and all of Terraform's default parallelism (10)
+// waiting for the listing's decision, the most a walk can show at that
+// moment. A scope of 100 pages can never show 100; a plan of 10,000
+// invitations is then 1 + 100 requests, and a plan of ten in such a scope
+// pays the same 101 (16 pages at a time) instead of 10.
+const bulkCalls = 10
+
 // stale tells whether a new listing should replace l: a write to the
 // scope since, or, for one declined as too large, as many reads since as
-// it has pages. Called with the batch locked.
+// it has pages, or relistAfter. Called with the batch locked.
 func (l *listing[T]) stale(reads, writes int) bool {
 	if l.writes != writes {
 		return true
 	}
 	select {
 	case <-l.done:
-		return l.declined > 0 && reads-l.reads >= l.declined
+		return l.declined > 0 && reads-l.reads >= min(l.declined, relistAfter)
 	default:
 		return false // still being read
 	}
@@ -83,11 +102,14 @@ func (b *readBatch[T]) lookup(ctx context.Context, key string, list listFunc[T])
 	}
 	l := b.current
 	if l == nil || l.stale(b.reads, b.writes) {
+		// After a declined listing, with no write since, the reads that
+		// came have shown that the scope is refreshed in bulk: list it whole.
+		bulk := l != nil && l.writes == b.writes && l.declined > 0
 		l = &listing[T]{done: make(chan struct{}), writes: b.writes, reads: b.reads}
 		b.current = l
 		b.mu.Unlock()
 		l.items, l.complete = list(ctx, func(pages int) bool {
-			worth := b.worth(pages)
+			worth := bulk || b.worth(pages)
 			if !worth {
 				l.declined = pages
 			}
@@ -117,14 +139,15 @@ func (b *readBatch[T]) worth(pages int) bool {
 // many calls, counted by calls. Page 1 returns before Terraform's other
 // parallel calls of the scope have all arrived, so it waits for them while
 // they keep coming (100 ms of quiet, 1 s at most; once a scope and
-// operation, and only for a listing of several pages).
+// operation, and only for a listing of several pages). bulkCalls of them
+// are worth any listing.
 func worthListing(pages int, calls func() int) bool {
 	start := time.Now()
 	seen, quietSince := -1, start
 	for {
 		n := calls()
 		switch {
-		case pages <= n:
+		case pages <= n || n >= bulkCalls:
 			return true
 		case n != seen:
 			seen, quietSince = n, time.Now()

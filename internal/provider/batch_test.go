@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -137,31 +139,84 @@ func TestReadBatchListsAgainAfterAWrite(t *testing.T) {
 }
 
 // A scope found too large for the reads seen at first is listed whole once
-// as many more reads as it has pages have come, and not before.
+// as many more reads as it has pages (5 here), or relistAfter (100 pages),
+// have come, and not before.
 func TestReadBatchListsWholeOnceEnoughReadsCame(t *testing.T) {
+	for _, c := range []struct{ pages, after int }{{5, 5}, {100, relistAfter}} {
+		t.Run(fmt.Sprint(c.pages, " pages"), func(t *testing.T) { listsWholeAfter(t, c.pages, c.after) })
+	}
+}
+
+func listsWholeAfter(t *testing.T, pages, after int) {
 	var b readBatch[string]
 	lists, whole := 0, 0
 	v := "v"
 	list := func(_ context.Context, worth func(int) bool) (map[string]*string, bool) {
 		lists++
-		if !worth(5) {
+		if !worth(pages) {
 			return map[string]*string{"page-1": &v}, false // page 1 only
 		}
 		whole++
 		return map[string]*string{"page-1": &v, "k": &v}, true
 	}
 	b.lookup(t.Context(), "first", list)
-	// The second read lists; with two reads seen, 5 pages are not worth it
-	// (the decision waits 100 ms of quiet).
+	// The second read lists; with two reads seen, the pages are not worth
+	// it (the decision waits 100 ms of quiet).
 	if _, _, served := b.lookup(t.Context(), "k", list); served || lists != 1 || whole != 0 {
 		t.Fatalf("served %v after %d listings (%d whole)", served, lists, whole)
 	}
-	for i := range 4 {
+	for i := range after - 1 {
 		if _, _, served := b.lookup(t.Context(), "k", list); served || lists != 1 {
 			t.Fatalf("read %d: served %v after %d listings", i, served, lists)
 		}
 	}
 	if _, found, served := b.lookup(t.Context(), "k", list); !served || !found || lists != 2 || whole != 1 {
-		t.Fatalf("after 5 more reads: found %v served %v, %d listings (%d whole)", found, served, lists, whole)
+		t.Fatalf("after %d more reads: found %v served %v, %d listings (%d whole)", after, found, served, lists, whole)
+	}
+}
+
+// A no-op plan of 10,000 invitations in one scope of 100 pages, with
+// Terraform's default parallelism of 10 reads in flight: the first read on
+// its own, page 1 of a declined listing, relistAfter reads one by one, then
+// the 100 pages: at most 110 requests (issue 18's scale budget).
+func TestReadBatchBulkRefreshBudget(t *testing.T) {
+	const n, perPage, parallelism = 10000, 100, 10
+	var b readBatch[string]
+	var requests atomic.Int64
+	all := make(map[string]*string, n)
+	for i := range n {
+		v := fmt.Sprint(i)
+		all[v] = &v
+	}
+	list := func(_ context.Context, worth func(int) bool) (map[string]*string, bool) {
+		requests.Add(1) // page 1
+		if !worth(n / perPage) {
+			page1 := map[string]*string{}
+			for i := range perPage {
+				page1[fmt.Sprint(i)] = all[fmt.Sprint(i)]
+			}
+			return page1, false
+		}
+		requests.Add(n/perPage - 1)
+		return all, true
+	}
+	keys := make(chan string, n)
+	for i := n - 1; i >= 0; i-- { // not page 1's order
+		keys <- fmt.Sprint(i)
+	}
+	close(keys)
+	var wg sync.WaitGroup
+	for range parallelism {
+		wg.Go(func() {
+			for k := range keys {
+				if _, _, served := b.lookup(t.Context(), k, list); !served {
+					requests.Add(1) // the read's own GET
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if got := requests.Load(); got > 1+1+relistAfter+n/perPage {
+		t.Errorf("refreshing %d invitations of one scope took %d requests, want at most %d", n, got, 1+1+relistAfter+n/perPage)
 	}
 }
