@@ -24,7 +24,10 @@ func TestBenchListing(t *testing.T) {
 		t.Skip("BENCH_LISTING=1 runs the listing alone; TestBench runs it with the rest")
 	}
 	var report strings.Builder
-	listing(t, readSettings(t), &report)
+	var figs figures
+	s := readSettings(t)
+	listing(t, s, &report, &figs)
+	figs.write(&report, 1)
 	fmt.Print(report.String())
 }
 
@@ -39,7 +42,7 @@ const listingTarget = 3 * time.Second
 // the concurrency the client reads them at, times the latency) and what
 // the plugin's CPU took. Then the framework floor returns the same state
 // from a file: the framework's own cost for that result.
-func listing(t *testing.T, s settings, report *strings.Builder) {
+func listing(t *testing.T, s settings, report *strings.Builder, figs *figures) {
 	for _, kind := range []struct{ name, block string }{
 		{"stage", `data "invitations_stage_invitations" "all" {}`},
 		{"program", `data "invitations_program_invitations" "all" {
@@ -57,13 +60,13 @@ provider "invitations" {}
 		plan := func(sub *subject) func() error {
 			return func() error { _, err := sub.ws.TF.Plan(t.Context(), tfexec.Out("plan")); return err }
 		}
-		one := newSubject(t, "invitations", "./internal/bench/provider", s.latency, config)
+		one := newSubject(t, "invitations", "./internal/bench/provider", s.listLatency, config)
 		one.srv.SeedAuthentik(1, "listed")
 		one.srv.SeedIBL(1, "acme+onboarding")
 		_ = one.measure(t, "warm-up", plan(one)) // Terraform's and the OS's caches, as for the plan measured next
 		m1 := one.measure(t, "listing one", plan(one))
 
-		sub := newSubject(t, "invitations", "./internal/bench/provider", s.latency, config)
+		sub := newSubject(t, "invitations", "./internal/bench/provider", s.listLatency, config)
 		sub.srv.SeedAuthentik(s.list, "listed")
 		sub.srv.SeedIBL(s.list, "acme+onboarding")
 		m := sub.measure(t, "listing", plan(sub))
@@ -77,20 +80,22 @@ provider "invitations" {}
 		// Page 1 alone (it tells the count), then the rest at the
 		// client's concurrency.
 		rounds := 1 + (pages-1+client.MaxPageConcurrency-1)/client.MaxPageConcurrency
-		wire := time.Duration(rounds) * s.latency
+		wire := time.Duration(rounds) * s.listLatency
 		extra := m.wall - m1.wall
 		target := ""
 		if kind.name == "program" {
 			target = fmt.Sprintf(" (target at 100ms and 10000: at most %.2fs)", listingTarget.Seconds())
+			figs.add(fmt.Sprintf("(5) plan listing %d program at %v: more than one", s.list, s.listLatency),
+				fmt.Sprintf("≤ %.2fs at 100ms and 10000", listingTarget.Seconds()), "%.2fs", extra.Seconds(), "", extra <= listingTarget)
 		}
 		fmt.Fprintf(report, "listing %d %s invitations (data source, one plan): %.2fs, %d requests, plugin cpu %d ms, peak rss %.0f MiB; "+
 			"listing one: %.2fs, plugin cpu %d ms; %.2fs more%s, of which the wire at least %.2fs (%d pages, 1 then %d at a time, x %v) "+
 			"and plugin cpu %d ms more\n",
 			s.list, kind.name, m.wall.Seconds(), pages, m.cpuMS, float64(m.rssKiB)/1024,
-			m1.wall.Seconds(), m1.cpuMS, extra.Seconds(), target, wire.Seconds(), pages, client.MaxPageConcurrency, s.latency,
+			m1.wall.Seconds(), m1.cpuMS, extra.Seconds(), target, wire.Seconds(), pages, client.MaxPageConcurrency, s.listLatency,
 			m.cpuMS-m1.cpuMS)
 
-		floor := newSubject(t, "framework floor", "./internal/bench/floor", s.latency, config, "FLOOR_STATE="+state)
+		floor := newSubject(t, "framework floor", "./internal/bench/floor", s.listLatency, config, "FLOOR_STATE="+state)
 		f := floor.measure(t, "listing", func() error { _, err := floor.ws.TF.Plan(t.Context()); return err })
 		// The floor's plan has the rows and no wire: what Terraform and
 		// the framework take for them, which no client can save.
