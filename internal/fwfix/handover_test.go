@@ -28,19 +28,7 @@ func TestHandoverMatchesTheFramework(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	objType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
-		"since": tftypes.String,
-		"items": tftypes.List{ElementType: listingItemType},
-		"ids":   tftypes.List{ElementType: tftypes.String},
-	}}
-	config, err := tfprotov6.NewDynamicValue(objType, tftypes.NewValue(objType, map[string]tftypes.Value{
-		"since": tftypes.NewValue(tftypes.String, "2026-01-01T00:00:00+00:00"),
-		"items": tftypes.NewValue(tftypes.List{ElementType: listingItemType}, nil),
-		"ids":   tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, nil),
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	objType, config := listingConfig(t, "2026-01-01T00:00:00+00:00")
 	read := func(s tfprotov6.ProviderServer) tftypes.Value {
 		t.Helper()
 		if _, err := s.GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{}); err != nil {
@@ -76,6 +64,26 @@ func TestHandoverMatchesTheFramework(t *testing.T) {
 	if err := top["since"].As(&since); err != nil || since != "2026-01-01T00:00:00+00:00" {
 		t.Errorf("since = %q: the framework's semantic equality did not settle it", since)
 	}
+}
+
+// listingConfig is the test data source's state type and a configuration
+// of it with since as given (a string, or nil for null).
+func listingConfig(t testing.TB, since any) (tftypes.Object, tfprotov6.DynamicValue) {
+	t.Helper()
+	objType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
+		"since": tftypes.String,
+		"items": tftypes.List{ElementType: listingItemType},
+		"ids":   tftypes.List{ElementType: tftypes.String},
+	}}
+	config, err := tfprotov6.NewDynamicValue(objType, tftypes.NewValue(objType, map[string]tftypes.Value{
+		"since": tftypes.NewValue(tftypes.String, since),
+		"items": tftypes.NewValue(tftypes.List{ElementType: listingItemType}, nil),
+		"ids":   tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, nil),
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return objType, config
 }
 
 var listingItemType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"name": tftypes.String, "note": tftypes.String}}
@@ -148,17 +156,7 @@ func BenchmarkReadDataSource(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	objType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
-		"since": tftypes.String, "items": tftypes.List{ElementType: listingItemType}, "ids": tftypes.List{ElementType: tftypes.String},
-	}}
-	config, err := tfprotov6.NewDynamicValue(objType, tftypes.NewValue(objType, map[string]tftypes.Value{
-		"since": tftypes.NewValue(tftypes.String, nil),
-		"items": tftypes.NewValue(tftypes.List{ElementType: listingItemType}, nil),
-		"ids":   tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, nil),
-	}))
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, config := listingConfig(b, nil)
 	for _, s := range []struct {
 		name   string
 		server tfprotov6.ProviderServer
