@@ -175,22 +175,23 @@ func (b *readBatch[T]) wrote() {
 	b.writes++
 }
 
-// batches holds a process's read batches by scope.
-type batches[T any] struct {
+// scoped holds one B a scope for one provider process (one operation):
+// read batches, create looks.
+type scoped[B any] struct {
 	mu     sync.Mutex
-	scopes map[string]*readBatch[T]
+	scopes map[string]*B
 }
 
-func (bs *batches[T]) scope(key string) *readBatch[T] {
-	bs.mu.Lock()
-	defer bs.mu.Unlock()
-	if bs.scopes == nil {
-		bs.scopes = map[string]*readBatch[T]{}
+func (s *scoped[B]) scope(key string) *B {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.scopes == nil {
+		s.scopes = map[string]*B{}
 	}
-	b, ok := bs.scopes[key]
+	b, ok := s.scopes[key]
 	if !ok {
-		b = &readBatch[T]{}
-		bs.scopes[key] = b
+		b = new(B)
+		s.scopes[key] = b
 	}
 	return b
 }

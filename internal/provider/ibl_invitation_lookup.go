@@ -237,25 +237,10 @@ func provenComplete(probeMax int64, rows []ibl.Invitation, count int) bool {
 	return true
 }
 
-// createLookups holds, per configured provider (one process, one
-// operation), the create looks of each scope.
-var createLookups sync.Map // *providerData -> *sync.Map (scope -> *createLooks)
-
+// looks are the create looks of a kind's scope (org and item) in this
+// provider process.
 func (r *iblInvitationResource) looks(org, item string) *createLooks {
-	if r.data == nil {
-		return &createLooks{}
-	}
-	v, _ := createLookups.LoadOrStore(r.data, &sync.Map{})
-	scopes, _ := v.(*sync.Map)
-	if scopes == nil {
-		return &createLooks{}
-	}
-	b, _ := scopes.LoadOrStore(r.kind.name+"|"+org+"|"+item, &createLooks{})
-	l, _ := b.(*createLooks)
-	if l == nil {
-		return &createLooks{}
-	}
-	return l
+	return r.data.CreateLooks.scope(r.kind.name + "|" + org + "|" + item)
 }
 
 // lookBeforeCreate finds the rows the user already has in the item: from

@@ -200,9 +200,11 @@ type providerData struct {
 	// process, so that no two resources hold the same one.
 	Owned *ownership
 	// StageReads and ProgramReads serve the refreshes of one operation
-	// from shared listings, by scope.
-	StageReads   batches[authentik.Invitation]
-	ProgramReads batches[ibl.Invitation]
+	// from shared listings, by scope; CreateLooks the looks before ibl.ai
+	// creates (ibl_invitation_lookup.go).
+	StageReads   scoped[readBatch[authentik.Invitation]]
+	ProgramReads scoped[readBatch[ibl.Invitation]]
+	CreateLooks  scoped[createLooks]
 }
 
 func (p *invitationsProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
