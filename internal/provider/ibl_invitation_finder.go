@@ -119,20 +119,7 @@ type iblRetirement struct {
 	warned sync.Map // kind name -> bool: one warning per kind and operation
 }
 
-// iblRetirements holds one iblRetirement per configured provider.
-var iblRetirements sync.Map // *providerData -> *iblRetirement
-
-func (r *iblInvitationResource) retirement() *iblRetirement {
-	if r.data == nil {
-		return &iblRetirement{}
-	}
-	v, _ := iblRetirements.LoadOrStore(r.data, &iblRetirement{})
-	ret, ok := v.(*iblRetirement)
-	if !ok {
-		return &iblRetirement{}
-	}
-	return ret
-}
+func (r *iblInvitationResource) retirement() *iblRetirement { return &r.data.IBLRetirement }
 
 // remove retires an invitation. Real servers answer 200 to DELETE and keep
 // the row (the vendor documents the handler as unimplemented); the only way

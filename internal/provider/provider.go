@@ -205,6 +205,9 @@ type providerData struct {
 	StageReads   scoped[readBatch[authentik.Invitation]]
 	ProgramReads scoped[readBatch[ibl.Invitation]]
 	CreateLooks  scoped[createLooks]
+	// IBLRetirement is what this operation learnt of ibl.ai's DELETE
+	// (ibl_invitation_finder.go).
+	IBLRetirement iblRetirement
 }
 
 func (p *invitationsProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
