@@ -136,7 +136,7 @@ func Paginate[T any](ctx context.Context, opts PageOptions, fetch func(ctx conte
 			wg.Add(1)
 			go func(n int) {
 				defer wg.Done()
-				note := &throttleNote{seq: seq}
+				note := &throttleNote{w: w, seq: seq}
 				r := &results[n]
 				r.page, r.err = fetch(context.WithValue(fctx, throttleKey{}, note), n)
 				w.release(note)
@@ -222,24 +222,33 @@ func (w *window) acquire(ctx context.Context) (uint64, error) {
 	}
 }
 
+// throttle is a page the server throttled, told on the attempt that was
+// throttled rather than when the page is done: a page retried while the
+// server refuses it can take longer than the rest of the window, and the
+// pages asked for meanwhile would be refused too. The window halves once for
+// the pages that were on the wire together, and holds back further pages for
+// the server's Retry-After.
+func (w *window) throttle(seq uint64, wait time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if seq > w.shrunk { // asked for after the last halving
+		w.limit = max(1, w.limit/2)
+		w.shrunk = w.started
+		w.credit = 0
+	}
+	if wait > 0 {
+		w.pauseUntil = later(w.pauseUntil, time.Now().Add(min(wait, maxThrottlePause)))
+	}
+	w.wake()
+}
+
 // release ends a page: it grows the window by one when the server served
-// it without throttling, halves it when the server throttled it (once for
-// the pages that were on the wire together), and holds back further pages
-// for the server's Retry-After.
+// it without throttling on any attempt.
 func (w *window) release(note *throttleNote) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.inFlight--
-	fresh := note.seq > w.shrunk // asked for after the last halving
-	if note.throttled.Load() {
-		if fresh {
-			w.limit = max(1, w.limit/2)
-			w.shrunk = w.started
-		}
-		if wait := time.Duration(note.wait.Load()); wait > 0 {
-			w.pauseUntil = later(w.pauseUntil, time.Now().Add(min(wait, maxThrottlePause)))
-		}
-	} else if fresh && w.limit < w.max {
+	if !note.throttled.Load() && note.seq > w.shrunk && w.limit < w.max {
 		if w.shrunk == 0 {
 			w.limit++ // never throttled yet: one more a page
 		} else if w.credit++; w.credit >= w.limit {
@@ -247,6 +256,12 @@ func (w *window) release(note *throttleNote) {
 			w.credit = 0
 		}
 	}
+	w.wake()
+}
+
+// wake tells the pages waiting in acquire that the window changed. The
+// caller holds w.mu.
+func (w *window) wake() {
 	close(w.changed)
 	w.changed = make(chan struct{})
 }
@@ -261,7 +276,8 @@ func later(a, b time.Time) time.Time {
 // throttleNote is how the retry policy tells a walk that the server
 // throttled one of its pages, on any of its attempts.
 type throttleNote struct {
-	seq       uint64 // the page's number in the window's order
+	w         *window // nil outside a walk's window
+	seq       uint64  // the page's number in the window's order
 	throttled atomic.Bool
 	wait      atomic.Int64 // the server's Retry-After, as a time.Duration
 }
@@ -277,16 +293,21 @@ func noteThrottle(ctx context.Context, resp *http.Response, err error) {
 		return
 	}
 	var ne net.Error
+	var wait time.Duration
 	switch {
 	case err != nil && errors.As(err, &ne) && ne.Timeout():
 	case resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable):
 		if d, ok := retryAfter(resp); ok {
+			wait = d
 			note.wait.Store(int64(d))
 		}
 	default:
 		return
 	}
 	note.throttled.Store(true)
+	if note.w != nil {
+		note.w.throttle(note.seq, wait)
+	}
 }
 
 // retryAfter is the response's Retry-After (seconds or HTTP date), as

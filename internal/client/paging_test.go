@@ -169,12 +169,17 @@ func TestPaginateBacksOffOn429(t *testing.T) {
 func TestWindowHonoursRetryAfter(t *testing.T) {
 	w := newWindow(2, 4)
 	seq, _ := w.acquire(context.Background())
-	note := &throttleNote{seq: seq}
+	note := &throttleNote{w: w, seq: seq}
 	resp := &http.Response{StatusCode: http.StatusServiceUnavailable, Header: http.Header{"Retry-After": {"1"}}}
 	ctx := context.WithValue(context.Background(), throttleKey{}, note)
 	noteThrottle(ctx, resp, nil)
 	if !note.throttled.Load() || time.Duration(note.wait.Load()) != time.Second {
 		t.Fatalf("a 503 with Retry-After 1: throttled %v, wait %v", note.throttled.Load(), time.Duration(note.wait.Load()))
+	}
+	// The window shrinks on the throttled attempt, while the page is still
+	// being retried, not when it is done.
+	if w.limit != 1 {
+		t.Errorf("the window is %d while a throttled page is retried, want 1 (halved)", w.limit)
 	}
 	start := time.Now()
 	w.release(note)
@@ -346,6 +351,7 @@ func TestPaginateBacksOffOnTheServers429(t *testing.T) {
 	}
 	// At 16 at once nearly every page would be refused, most of them more
 	// than once.
+	t.Logf("the server refused %d requests for 100 pages", tooMany.Load())
 	if n := tooMany.Load(); n > 60 {
 		t.Errorf("the server refused %d requests for 100 pages: the walk did not back off", n)
 	}
