@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -69,34 +68,6 @@ func withDataSourceFilters(filters map[string]filterAttr, others map[string]dssc
 	return others
 }
 
-// listingAttributes are the attributes every listing data source has
-// besides its filters: timeouts, max_results, total_count and the
-// invitations (in the lazy listing type, fwfix.ListingType), plus extra.
-func listingAttributes(ctx context.Context, item dsschema.NestedAttributeObject, extra map[string]dsschema.Attribute) map[string]dsschema.Attribute {
-	attrs := map[string]dsschema.Attribute{
-		"timeouts": dataSourceTimeouts(ctx),
-		"max_results": dsschema.Int64Attribute{
-			MarkdownDescription: "Stop after this many invitations; by default every matching invitation is listed.",
-			Optional:            true,
-			Validators:          []validator.Int64{int64validator.AtLeast(1)},
-		},
-		"total_count": dsschema.Int64Attribute{
-			MarkdownDescription: "How many invitations match the filters on the server, even when `max_results` cut the list short.",
-			Computed:            true,
-		},
-		"invitations": dsschema.ListNestedAttribute{
-			MarkdownDescription: "The matching invitations, in the requested order.",
-			Computed:            true,
-			NestedObject:        item,
-			CustomType:          fwfix.NewListingType(item.Type()),
-		},
-	}
-	for name, a := range extra {
-		attrs[name] = a
-	}
-	return attrs
-}
-
 // listFilters are the filters as a list resource's configuration.
 func listFilters(filters map[string]filterAttr) map[string]listschema.Attribute {
 	out := map[string]listschema.Attribute{}
@@ -134,14 +105,20 @@ func stageFilters() map[string]filterAttr {
 	}
 }
 
-// stageFilterModel holds the filters; data source and list resource embed it.
+// stageFilterModel holds the filters (read attribute-wise, as
+// iblFilterModel).
 type stageFilterModel struct {
-	Name              types.String      `tfsdk:"name"`
-	FlowSlug          types.String      `tfsdk:"flow_slug"`
-	CreatedByUsername types.String      `tfsdk:"created_by_username"`
-	Search            types.String      `tfsdk:"search"`
-	Ordering          types.String      `tfsdk:"ordering"`
-	Expires           timetypes.RFC3339 `tfsdk:"expires"`
+	Name, FlowSlug, CreatedByUsername, Search, Ordering types.String
+	Expires                                             timetypes.RFC3339
+}
+
+// getStageFilters reads the filters of a data source's or list resource's
+// configuration.
+func getStageFilters(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) stageFilterModel {
+	var m stageFilterModel
+	diags.Append(fwfix.GetAttributes(ctx, config.GetAttribute, map[string]any{"name": &m.Name, "flow_slug": &m.FlowSlug,
+		"created_by_username": &m.CreatedByUsername, "search": &m.Search, "ordering": &m.Ordering, "expires": &m.Expires})...)
+	return m
 }
 
 func (m stageFilterModel) listFilter(maxResults int64) authentik.ListFilter {

@@ -2,13 +2,13 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwfix"
@@ -47,48 +47,41 @@ func (d *iblInvitationsDataSource) ConfigValidators(context.Context) []datasourc
 }
 
 func (d *iblInvitationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var maxResults types.Int64
-	var tm timeouts.Value
-	resp.Diagnostics.Append(fwfix.GetAttributes(ctx, req.Config.GetAttribute, map[string]any{"max_results": &maxResults, "timeouts": &tm})...)
-	filters := getIBLFilters(ctx, d.kind, req.Config, &resp.Diagnostics)
-	ctx, cancel, ok := d.start(ctx, &resp.Diagnostics, tm.Read, defaultListTimeout)
-	if !ok {
-		return
-	}
-	defer cancel()
-	f, diags := filters.listFilter(ctx, d.data.IBLOrg, maxResults.ValueInt64())
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-		return
-	}
-	if f.Sort == "" {
-		// The server's default, sent so that pages follow the unique id
-		// whatever a deployment's default is.
-		f.Sort = "-id"
-	}
-	list, total, err := d.client.For(d.kind.kind).List(ctx, f)
-	if err != nil {
-		resp.Diagnostics.AddError("Listing ibl.ai "+d.kind.name+" invitations failed", describe(err))
-		return
-	}
-	// The configuration as it is, and what the read found.
-	resp.State.Raw = req.Config.Raw.Copy()
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("total_count"), int64(total))...)
-	resp.Diagnostics.Append(fwfix.SetList(ctx, &resp.State, "invitations", func(item tftypes.Type) []tftypes.Value {
-		out := make([]tftypes.Value, len(list))
-		shared := tfShared{}
-		for i := range list {
-			inv := &list[i]
-			id, org := strconv.FormatInt(inv.ID, 10), iblOrgOf(inv, f.Org)
-			out[i] = tftypes.NewValue(item, map[string]tftypes.Value{
-				"id": tfString(id), "import_id": tfString(org + "/" + id), "org": shared.string(org),
-				d.kind.key: shared.string(inv.Key()), "email": tfStringPointer(inv.Email), "username": tfStringPointer(inv.Username),
-				"user_id": tfInt64Pointer(inv.UserID), "active": tfBool(inv.Active),
-				"source": shared.stringPointer(inv.Source), "redirect_to": tfStringPointer(inv.RedirectTo), "expired": tfStringPointer(inv.Expired),
-				"created": tfStringPointer(inv.Created), "started": tfStringPointer(inv.Started), "metadata": tfString(string(orEmptyObject(inv.Metadata))),
+	k := d.kind
+	filters := getIBLFilters(ctx, k, req.Config, &resp.Diagnostics)
+	var asked string // the org the listing asked for
+	readListing(ctx, &d.platform, req, resp, "Listing ibl.ai "+k.name+" invitations failed",
+		func(ctx context.Context, maxResults int64) ([]ibl.Invitation, int, error) {
+			f, diags := filters.listFilter(ctx, d.data.IBLOrg, maxResults)
+			if diags.HasError() {
+				return nil, 0, fmt.Errorf("reading the metadata filter: %s", diags[0].Detail())
+			}
+			if f.Sort == "" {
+				// The server's default, sent so that pages follow the unique id
+				// whatever a deployment's default is.
+				f.Sort = "-id"
+			}
+			asked = f.Org
+			return d.client.For(k.kind).List(ctx, f)
+		},
+		func(ctx context.Context, list []ibl.Invitation, state *tfsdk.State) diag.Diagnostics {
+			return fwfix.SetList(ctx, state, "invitations", func(item tftypes.Type) []tftypes.Value {
+				out := make([]tftypes.Value, len(list))
+				shared := tfShared{}
+				for i := range list {
+					inv := &list[i]
+					id, org := strconv.FormatInt(inv.ID, 10), iblOrgOf(inv, asked)
+					out[i] = tftypes.NewValue(item, map[string]tftypes.Value{
+						"id": tfString(id), "import_id": tfString(org + "/" + id), "org": shared.string(org),
+						k.key: shared.string(inv.Key()), "email": tfStringPointer(inv.Email), "username": tfStringPointer(inv.Username),
+						"user_id": tfInt64Pointer(inv.UserID), "active": tfBool(inv.Active),
+						"source": shared.stringPointer(inv.Source), "redirect_to": tfStringPointer(inv.RedirectTo), "expired": tfStringPointer(inv.Expired),
+						"created": tfStringPointer(inv.Created), "started": tfStringPointer(inv.Started), "metadata": tfString(string(orEmptyObject(inv.Metadata))),
+					})
+				}
+				return out
 			})
-		}
-		return out
-	})...)
+		})
 }
 
 // iblOrgOf is the org of a listed invitation: the one it names, else (a

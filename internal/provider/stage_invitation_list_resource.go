@@ -33,8 +33,8 @@ func (l *stageInvitationListResource) ListResourceConfigSchema(_ context.Context
 }
 
 func (l *stageInvitationListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var f stageFilterModel
-	diags := req.Config.Get(ctx, &f)
+	var diags diag.Diagnostics
+	f := getStageFilters(ctx, req.Config, &diags)
 	r := &stageInvitationResource{resourceScaffold[authentik.Client]{l.platform}}
 	streamList(ctx, &l.platform, req, stream, diags, "Listing authentik invitations failed",
 		func(ctx context.Context) ([]authentik.Invitation, error) {
@@ -50,33 +50,4 @@ func (l *stageInvitationListResource) List(ctx context.Context, req list.ListReq
 				result.Diagnostics.Append(result.Resource.Set(ctx, m)...)
 			}
 		})
-}
-
-// streamList is the body of a list resource's List: start the operation,
-// fetch the invitations, and stream one result per invitation, filled by
-// fill; failures become a single result with the diagnostics.
-func streamList[C, T any](ctx context.Context, p *platform[C], req list.ListRequest, stream *list.ListResultsStream, diags diag.Diagnostics,
-	failure string, fetch func(context.Context) ([]T, error), fill func(context.Context, *T, *list.ListResult)) {
-	ctx, cancel, ok := p.start(ctx, &diags, noTimeoutAttribute, defaultListTimeout)
-	defer cancel()
-	var items []T
-	if ok {
-		var err error
-		if items, err = fetch(ctx); err != nil {
-			diags.AddError(failure, describe(err))
-		}
-	}
-	if diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	stream.Results = func(push func(list.ListResult) bool) {
-		for i := range items {
-			result := req.NewListResult(ctx)
-			fill(ctx, &items[i], &result)
-			if !push(result) {
-				return
-			}
-		}
-	}
 }

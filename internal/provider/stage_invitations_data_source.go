@@ -3,9 +3,10 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -26,27 +27,6 @@ func NewStageInvitationsDataSource() datasource.DataSource {
 
 type stageInvitationsDataSource struct {
 	dataSourceScaffold[authentik.Client]
-}
-
-type stageInvitationsModel struct {
-	stageFilterModel
-	MaxResults  types.Int64      `tfsdk:"max_results"`
-	Timeouts    timeouts.Value   `tfsdk:"timeouts"`
-	Invitations []stageItemModel `tfsdk:"invitations"`
-	IDs         []types.String   `tfsdk:"ids"`
-	InviteURLs  []types.String   `tfsdk:"invite_urls"`
-	TotalCount  types.Int64      `tfsdk:"total_count"`
-}
-
-type stageItemModel struct {
-	ImportID  types.String `tfsdk:"import_id"`
-	Name      types.String `tfsdk:"name"`
-	Expires   types.String `tfsdk:"expires"`
-	FixedData types.String `tfsdk:"fixed_data"`
-	SingleUse types.Bool   `tfsdk:"single_use"`
-	Flow      types.String `tfsdk:"flow"`
-	FlowSlug  types.String `tfsdk:"flow_slug"`
-	CreatedBy types.String `tfsdk:"created_by"`
 }
 
 func (d *stageInvitationsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -79,20 +59,16 @@ func (d *stageInvitationsDataSource) ConfigValidators(context.Context) []datasou
 }
 
 func (d *stageInvitationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m stageInvitationsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	ctx, cancel, ok := d.start(ctx, &resp.Diagnostics, m.Timeouts.Read, defaultListTimeout)
-	if !ok {
-		return
-	}
-	defer cancel()
-	list, total, err := d.client.List(ctx, m.listFilter(m.MaxResults.ValueInt64()))
-	if err != nil {
-		resp.Diagnostics.AddError("Listing authentik invitations failed", describe(err))
-		return
-	}
-	m.TotalCount = types.Int64Value(int64(total))
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	filters := getStageFilters(ctx, req.Config, &resp.Diagnostics)
+	readListing(ctx, &d.platform, req, resp, "Listing authentik invitations failed",
+		func(ctx context.Context, maxResults int64) ([]authentik.Invitation, int, error) {
+			return d.client.List(ctx, filters.listFilter(maxResults))
+		},
+		d.fill)
+}
+
+// fill sets the listed invitations, their ids and their links.
+func (d *stageInvitationsDataSource) fill(ctx context.Context, list []authentik.Invitation, state *tfsdk.State) diag.Diagnostics {
 	shared := tfShared{}
 	slugs := make([]tftypes.Value, len(list))
 	links := make([]tftypes.Value, len(list))
@@ -102,7 +78,7 @@ func (d *stageInvitationsDataSource) Read(ctx context.Context, req datasource.Re
 			slugs[i], links[i] = shared.string(f.Slug), tfString(d.client.InviteURL(f.Slug, list[i].PK))
 		}
 	}
-	resp.Diagnostics.Append(fwfix.SetList(ctx, &resp.State, "invitations", func(item tftypes.Type) []tftypes.Value {
+	diags := fwfix.SetList(ctx, state, "invitations", func(item tftypes.Type) []tftypes.Value {
 		out := make([]tftypes.Value, len(list))
 		for i := range list {
 			inv := &list[i]
@@ -118,15 +94,16 @@ func (d *stageInvitationsDataSource) Read(ctx context.Context, req datasource.Re
 			})
 		}
 		return out
-	})...)
-	resp.Diagnostics.Append(fwfix.SetList(ctx, &resp.State, "ids", func(tftypes.Type) []tftypes.Value {
+	})
+	diags.Append(fwfix.SetList(ctx, state, "ids", func(tftypes.Type) []tftypes.Value {
 		out := make([]tftypes.Value, len(list))
 		for i := range list {
 			out[i] = tfString(list[i].PK)
 		}
 		return out
 	})...)
-	resp.Diagnostics.Append(fwfix.SetList(ctx, &resp.State, "invite_urls", func(tftypes.Type) []tftypes.Value { return links })...)
+	diags.Append(fwfix.SetList(ctx, state, "invite_urls", func(tftypes.Type) []tftypes.Value { return links })...)
+	return diags
 }
 
 // stageItemObject is the schema of one listed invitation.
