@@ -185,7 +185,7 @@ func TestAccStageInvitation_importByName(t *testing.T) {
 				ResourceName:  stageAddr,
 				ImportState:   true,
 				ImportStateId: "name:dup-1",
-				ExpectError:   regexp.MustCompile(`(?s)2 authentik invitations are named "dup-1": import the one you want by its\s+UUID`),
+				ExpectError:   regexp.MustCompile(`(?s)2 authentik invitations are named "dup-1": give the one you mean by its\s+id\s+\(UUID\)`),
 			},
 			{
 				ResourceName:  stageAddr,

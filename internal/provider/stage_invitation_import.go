@@ -59,7 +59,7 @@ func (r *stageInvitationResource) ImportState(ctx context.Context, req resource.
 		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 		return
 	}
-	r.importResolved(ctx, resp, func(ctx context.Context) (*authentik.Invitation, error) { return r.findByName(ctx, name) })
+	r.importResolved(ctx, resp, func(ctx context.Context) (*authentik.Invitation, error) { return findStageByName(ctx, r.client, name) })
 }
 
 // importResolved looks up the invitation an import by name or identity
@@ -167,16 +167,17 @@ func (r *stageInvitationResource) findByTokenHash(ctx context.Context, hash stri
 	return nil, fmt.Errorf("no authentik invitation has the token whose SHA-256 is %s", hash)
 }
 
-// findByName resolves an import by name; the name must be unique.
-func (r *stageInvitationResource) findByName(ctx context.Context, name string) (*authentik.Invitation, error) {
-	found, err := r.client.FindByName(ctx, name)
+// findStageByName finds the one invitation with the name, for an import by
+// name, the link and the email action: the name must be unique.
+func findStageByName(ctx context.Context, c *authentik.Client, name string) (*authentik.Invitation, error) {
+	found, err := c.FindByName(ctx, name)
 	switch {
 	case err != nil:
 		return nil, err
 	case len(found) == 0:
 		return nil, fmt.Errorf("no authentik invitation is named %q", name)
 	case len(found) > 1:
-		return nil, fmt.Errorf("%d authentik invitations are named %q: import the one you want by its UUID", len(found), name)
+		return nil, fmt.Errorf("%d authentik invitations are named %q: give the one you mean by its id (UUID)", len(found), name)
 	}
 	return &found[0], nil
 }

@@ -84,7 +84,7 @@ func (e *stageInvitationLinkEphemeralResource) Open(ctx context.Context, req eph
 	var inv *authentik.Invitation
 	var err error
 	if m.InvitationID.IsNull() {
-		inv, err = (&stageInvitationResource{resourceScaffold[authentik.Client]{e.platform}}).findByName(ctx, m.Name.ValueString())
+		inv, err = findStageByName(ctx, e.client, m.Name.ValueString())
 	} else {
 		inv, err = e.client.Get(ctx, m.InvitationID.ValueString())
 		if client.IsNotFound(err) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -32,6 +33,14 @@ type stageInvitationModel struct {
 	Reissue   types.Bool              `tfsdk:"reissue"`
 	Status    types.String            `tfsdk:"status"`
 	Timeouts  timeouts.Value          `tfsdk:"timeouts"`
+}
+
+// getStage reads a plan or a state (get is its Get), as iblKind.get does
+// for the ibl.ai kinds.
+func getStage(ctx context.Context, get func(context.Context, any) diag.Diagnostics, diags *diag.Diagnostics) stageInvitationModel {
+	var m stageInvitationModel
+	diags.Append(get(ctx, &m)...)
+	return m
 }
 
 // planned are the attributes ModifyPlan reads (fwfix.GetAttributes).

@@ -211,8 +211,7 @@ func (r *stageInvitationResource) ConfigValidators(context.Context) []resource.C
 }
 
 func (r *stageInvitationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan stageInvitationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan := getStage(ctx, req.Plan.Get, &resp.Diagnostics)
 	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Create, defaultWriteTimeout)
 	if !ok {
 		return
@@ -254,8 +253,7 @@ func (r *stageInvitationResource) Create(ctx context.Context, req resource.Creat
 }
 
 func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state stageInvitationModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state := getStage(ctx, req.State.Get, &resp.Diagnostics)
 	id, diags := importedID(ctx, state.ID, req.Private, resp.Private)
 	resp.Diagnostics.Append(diags...)
 	state.ID = id
@@ -358,9 +356,8 @@ func (r *stageInvitationResource) gone(ctx context.Context, state *stageInvitati
 }
 
 func (r *stageInvitationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state stageInvitationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	plan := getStage(ctx, req.Plan.Get, &resp.Diagnostics)
+	state := getStage(ctx, req.State.Get, &resp.Diagnostics)
 	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Update, defaultWriteTimeout)
 	if !ok {
 		return
@@ -387,8 +384,7 @@ func (r *stageInvitationResource) Update(ctx context.Context, req resource.Updat
 }
 
 func (r *stageInvitationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state stageInvitationModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state := getStage(ctx, req.State.Get, &resp.Diagnostics)
 	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Delete, defaultWriteTimeout)
 	if !ok {
 		return

@@ -140,7 +140,7 @@ func (a *stageInvitationSendEmailAction) Invoke(ctx context.Context, req action.
 	}
 	if pk == "" {
 		label = fmt.Sprintf("the invitation %q", m.Name.ValueString())
-		inv, err := (&stageInvitationResource{resourceScaffold[authentik.Client]{a.platform}}).findByName(ctx, m.Name.ValueString())
+		inv, err := findStageByName(ctx, a.client, m.Name.ValueString())
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Finding the invitation to email failed", describe(err))
 			return
