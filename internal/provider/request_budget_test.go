@@ -132,52 +132,46 @@ func retiredOnce(env *testEnv, k mockserver.IBLKind) resource.TestCheckFunc {
 func TestAccRequestBudget_creates(t *testing.T) {
 	n := budgetSize(t)
 	t.Run(fmt.Sprintf("%d among %d", n, n), func(t *testing.T) {
-		t.Parallel()
-		env := newTestEnv(t, mockserver.Options{})
-		env.srv.SeedIBL(n, "acme+onboarding")
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: protoV6ProviderFactories,
-			CheckDestroy:             retiredOnce(env, mockserver.IBLKindProgram),
-			Steps: []resource.TestStep{{
-				PreConfig: env.srv.ResetCounts,
-				Config:    programsConfig(env, n),
-				// The listing holds the first create's row too: n+1 rows.
-				Check: checkCreates(t, env, mockserver.IBLKindProgram, n, 1+1+(n+1+99)/100),
-			}},
+		// The listing holds the first create's row too: n+1 rows.
+		applyPrograms(t, n, n, func(env *testEnv) resource.TestCheckFunc {
+			return checkCreates(t, env, mockserver.IBLKindProgram, n, 1+1+(n+1+99)/100)
 		})
 	})
 	t.Run(fmt.Sprintf("%d into an empty program", n), func(t *testing.T) {
-		t.Parallel()
-		env := newTestEnv(t, mockserver.Options{})
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: protoV6ProviderFactories,
-			CheckDestroy:             retiredOnce(env, mockserver.IBLKindProgram),
-			Steps: []resource.TestStep{{
-				PreConfig: env.srv.ResetCounts,
-				Config:    programsConfig(env, n),
-				Check:     checkCreates(t, env, mockserver.IBLKindProgram, n, 1+1+1),
-			}},
+		applyPrograms(t, 0, n, func(env *testEnv) resource.TestCheckFunc {
+			return checkCreates(t, env, mockserver.IBLKindProgram, n, 1+1+1)
 		})
 	})
 	t.Run("one alone", func(t *testing.T) {
-		t.Parallel()
-		env := newTestEnv(t, mockserver.Options{})
-		env.srv.SeedIBL(budgetN, "acme+onboarding")
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: protoV6ProviderFactories,
-			CheckDestroy:             retiredOnce(env, mockserver.IBLKindProgram),
-			Steps: []resource.TestStep{{
-				PreConfig: env.srv.ResetCounts,
-				Config:    programsConfig(env, 1),
-				Check: func(*terraform.State) error {
-					got := countIBL(env, mockserver.IBLKindProgram)
-					if got.posts != 1 || len(got.narrow) != 1 || got.others() != 1 {
-						return fmt.Errorf("one create sent %s; want one narrow look and one POST", got)
-					}
-					return nil
-				},
-			}},
+		applyPrograms(t, budgetN, 1, func(env *testEnv) resource.TestCheckFunc {
+			return func(*terraform.State) error {
+				got := countIBL(env, mockserver.IBLKindProgram)
+				if got.posts != 1 || len(got.narrow) != 1 || got.others() != 1 {
+					return fmt.Errorf("one create sent %s; want one narrow look and one POST", got)
+				}
+				return nil
+			}
 		})
+	})
+}
+
+// applyPrograms applies n program invitations into a program that holds
+// seed others, counting from the apply's first request; check holds the
+// apply to its budget, and the destroy retires every row once.
+func applyPrograms(t *testing.T, seed, n int, check func(*testEnv) resource.TestCheckFunc) {
+	t.Parallel()
+	env := newTestEnv(t, mockserver.Options{})
+	if seed > 0 {
+		env.srv.SeedIBL(seed, "acme+onboarding")
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             retiredOnce(env, mockserver.IBLKindProgram),
+		Steps: []resource.TestStep{{
+			PreConfig: env.srv.ResetCounts,
+			Config:    programsConfig(env, n),
+			Check:     check(env),
+		}},
 	})
 }
 
