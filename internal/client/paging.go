@@ -279,7 +279,6 @@ type throttleNote struct {
 	w         *window // nil outside a walk's window
 	seq       uint64  // the page's number in the window's order
 	throttled atomic.Bool
-	wait      atomic.Int64 // the server's Retry-After, as a time.Duration
 }
 
 type throttleKey struct{}
@@ -297,10 +296,7 @@ func noteThrottle(ctx context.Context, resp *http.Response, err error) {
 	switch {
 	case err != nil && errors.As(err, &ne) && ne.Timeout():
 	case resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable):
-		if d, ok := retryAfter(resp); ok {
-			wait = d
-			note.wait.Store(int64(d))
-		}
+		wait, _ = retryAfter(resp)
 	default:
 		return
 	}
