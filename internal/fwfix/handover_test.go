@@ -128,23 +128,15 @@ func (d listingDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	// Another spelling of the same instant: semantic equality keeps the
 	// configuration's.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("since"), timetypes.NewRFC3339ValueMust("2026-01-01T00:00:00Z"))...)
-	resp.Diagnostics.Append(SetList(ctx, &resp.State, "items", func(item tftypes.Type) []tftypes.Value {
-		out := make([]tftypes.Value, d.rows)
-		for i := range out {
-			note := tftypes.NewValue(tftypes.String, nil) // the nulls the framework walks
-			if i%3 == 0 {
-				note = tftypes.NewValue(tftypes.String, "every third")
-			}
-			out[i] = tftypes.NewValue(item, map[string]tftypes.Value{"name": tftypes.NewValue(tftypes.String, fmt.Sprint("row-", i)), "note": note})
+	resp.Diagnostics.Append(SetList(ctx, &resp.State, "items", d.rows, func(item tftypes.Type, i int) tftypes.Value {
+		note := tftypes.NewValue(tftypes.String, nil) // the nulls the framework walks
+		if i%3 == 0 {
+			note = tftypes.NewValue(tftypes.String, "every third")
 		}
-		return out
+		return tftypes.NewValue(item, map[string]tftypes.Value{"name": tftypes.NewValue(tftypes.String, fmt.Sprint("row-", i)), "note": note})
 	})...)
-	resp.Diagnostics.Append(SetList(ctx, &resp.State, "ids", func(tftypes.Type) []tftypes.Value {
-		out := make([]tftypes.Value, d.rows)
-		for i := range out {
-			out[i] = tftypes.NewValue(tftypes.String, fmt.Sprint(i))
-		}
-		return out
+	resp.Diagnostics.Append(SetList(ctx, &resp.State, "ids", d.rows, func(_ tftypes.Type, i int) tftypes.Value {
+		return tftypes.NewValue(tftypes.String, fmt.Sprint(i))
 	})...)
 }
 

@@ -16,8 +16,9 @@ import (
 // Works around terraform-plugin-framework v1.19.0: its struct reflection
 // costs more than all the rest of a read of 10,000 invitations (tags
 // parsed again for each item). The elements are Terraform values
-// (tftypes.Value), made with the provider's tf* helpers (tfvalues.go).
-func SetList(ctx context.Context, state *tfsdk.State, name string, elems func(elem tftypes.Type) []tftypes.Value) diag.Diagnostics {
+// (tftypes.Value), made with the provider's tf* helpers (tfvalues.go):
+// elem makes the i-th of n, given the list's element type.
+func SetList(ctx context.Context, state *tfsdk.State, name string, n int, elem func(t tftypes.Type, i int) tftypes.Value) diag.Diagnostics {
 	var diags diag.Diagnostics
 	t, d := state.Schema.TypeAtPath(ctx, path.Root(name))
 	if diags.Append(d...); diags.HasError() {
@@ -29,7 +30,11 @@ func SetList(ctx context.Context, state *tfsdk.State, name string, elems func(el
 		diags.AddError("Internal error", fmt.Sprintf("setting %s: %v", name, err))
 		return diags
 	}
-	list := tftypes.NewValue(listType, elems(listType.ElementType))
+	elems := make([]tftypes.Value, n)
+	for i := range elems {
+		elems[i] = elem(listType.ElementType, i)
+	}
+	list := tftypes.NewValue(listType, elems)
 	if h := handoverFrom(ctx); h != nil {
 		// Encoded by the server, past the framework's walk (handover.go).
 		if h.lists == nil {

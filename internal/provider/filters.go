@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwfix"
@@ -32,38 +33,29 @@ type filterAttr struct {
 	mapRules    []validator.Map
 }
 
-func (f filterAttr) dataSource() dsschema.Attribute {
+// schemas are the filter as a data source's attribute and as a list
+// resource's: the two schema packages' types differ, the arguments do not.
+func (f filterAttr) schemas() (dsschema.Attribute, listschema.Attribute) {
 	switch f.kind {
 	case "bool":
-		return dsschema.BoolAttribute{MarkdownDescription: f.description, Optional: true}
+		return dsschema.BoolAttribute{MarkdownDescription: f.description, Optional: true},
+			listschema.BoolAttribute{MarkdownDescription: f.description, Optional: true}
 	case "map":
-		return dsschema.MapAttribute{MarkdownDescription: f.description, Optional: true, ElementType: types.StringType, Validators: f.mapRules}
+		return dsschema.MapAttribute{MarkdownDescription: f.description, Optional: true, ElementType: types.StringType, Validators: f.mapRules},
+			listschema.MapAttribute{MarkdownDescription: f.description, Optional: true, ElementType: types.StringType, Validators: f.mapRules}
 	}
-	a := dsschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
+	var custom basetypes.StringTypable // nil: a plain string
 	if f.rfc3339 {
-		a.CustomType = timetypes.RFC3339Type{}
+		custom = timetypes.RFC3339Type{}
 	}
-	return a
-}
-
-func (f filterAttr) list() listschema.Attribute {
-	switch f.kind {
-	case "bool":
-		return listschema.BoolAttribute{MarkdownDescription: f.description, Optional: true}
-	case "map":
-		return listschema.MapAttribute{MarkdownDescription: f.description, Optional: true, ElementType: types.StringType, Validators: f.mapRules}
-	}
-	a := listschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
-	if f.rfc3339 {
-		a.CustomType = timetypes.RFC3339Type{}
-	}
-	return a
+	return dsschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators, CustomType: custom},
+		listschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators, CustomType: custom}
 }
 
 // withDataSourceFilters adds the filters to a data source's other attributes.
 func withDataSourceFilters(filters map[string]filterAttr, others map[string]dsschema.Attribute) map[string]dsschema.Attribute {
 	for name, f := range filters {
-		others[name] = f.dataSource()
+		others[name], _ = f.schemas()
 	}
 	return others
 }
@@ -72,7 +64,7 @@ func withDataSourceFilters(filters map[string]filterAttr, others map[string]dssc
 func listFilters(filters map[string]filterAttr) map[string]listschema.Attribute {
 	out := map[string]listschema.Attribute{}
 	for name, f := range filters {
-		out[name] = f.list()
+		_, out[name] = f.schemas()
 	}
 	return out
 }

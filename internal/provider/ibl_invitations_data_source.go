@@ -65,21 +65,17 @@ func (d *iblInvitationsDataSource) Read(ctx context.Context, req datasource.Read
 			return d.client.For(k.kind).List(ctx, f)
 		},
 		func(ctx context.Context, list []ibl.Invitation, state *tfsdk.State) diag.Diagnostics {
-			return fwfix.SetList(ctx, state, "invitations", func(item tftypes.Type) []tftypes.Value {
-				out := make([]tftypes.Value, len(list))
-				shared := tfShared{}
-				for i := range list {
-					inv := &list[i]
-					id, org := strconv.FormatInt(inv.ID, 10), iblOrgOf(inv, asked)
-					out[i] = tftypes.NewValue(item, map[string]tftypes.Value{
-						"id": tfString(id), "import_id": tfString(org + "/" + id), "org": shared.string(org),
-						k.key: shared.string(inv.Key()), "email": tfStringPointer(inv.Email), "username": tfStringPointer(inv.Username),
-						"user_id": tfInt64Pointer(inv.UserID), "active": tfBool(inv.Active),
-						"source": shared.stringPointer(inv.Source), "redirect_to": tfStringPointer(inv.RedirectTo), "expired": tfStringPointer(inv.Expired),
-						"created": tfStringPointer(inv.Created), "started": tfStringPointer(inv.Started), "metadata": tfString(string(orEmptyObject(inv.Metadata))),
-					})
-				}
-				return out
+			shared := tfShared{}
+			return fwfix.SetList(ctx, state, "invitations", len(list), func(item tftypes.Type, i int) tftypes.Value {
+				inv := &list[i]
+				id, org := strconv.FormatInt(inv.ID, 10), iblOrgOf(inv, asked)
+				return tftypes.NewValue(item, map[string]tftypes.Value{
+					"id": tfString(id), "import_id": tfString(org + "/" + id), "org": shared.string(org),
+					k.key: shared.string(inv.Key()), "email": tfStringPointer(inv.Email), "username": tfStringPointer(inv.Username),
+					"user_id": tfInt64Pointer(inv.UserID), "active": tfBool(inv.Active),
+					"source": shared.stringPointer(inv.Source), "redirect_to": tfStringPointer(inv.RedirectTo), "expired": tfStringPointer(inv.Expired),
+					"created": tfStringPointer(inv.Created), "started": tfStringPointer(inv.Started), "metadata": tfString(string(orEmptyObject(inv.Metadata))),
+				})
 			})
 		})
 }

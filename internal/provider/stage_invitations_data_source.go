@@ -78,31 +78,21 @@ func (d *stageInvitationsDataSource) fill(ctx context.Context, list []authentik.
 			slugs[i], links[i] = shared.string(f.Slug), tfString(d.client.InviteURL(f.Slug, list[i].PK))
 		}
 	}
-	diags := fwfix.SetList(ctx, state, "invitations", func(item tftypes.Type) []tftypes.Value {
-		out := make([]tftypes.Value, len(list))
-		for i := range list {
-			inv := &list[i]
-			createdBy := tfNullString
-			if inv.CreatedBy != nil {
-				createdBy = shared.string(inv.CreatedBy.Username)
-			}
-			out[i] = tftypes.NewValue(item, map[string]tftypes.Value{
-				"import_id": tfString(importByNamePrefix + inv.Name), "name": tfString(inv.Name),
-				"expires": tfStringPointer(inv.Expires), "fixed_data": tfString(string(orEmptyObject(inv.FixedData))),
-				"single_use": tfBool(inv.SingleUse), "flow": shared.stringPointer(inv.Flow),
-				"flow_slug": slugs[i], "created_by": createdBy,
-			})
+	diags := fwfix.SetList(ctx, state, "invitations", len(list), func(item tftypes.Type, i int) tftypes.Value {
+		inv := &list[i]
+		createdBy := tfNullString
+		if inv.CreatedBy != nil {
+			createdBy = shared.string(inv.CreatedBy.Username)
 		}
-		return out
+		return tftypes.NewValue(item, map[string]tftypes.Value{
+			"import_id": tfString(importByNamePrefix + inv.Name), "name": tfString(inv.Name),
+			"expires": tfStringPointer(inv.Expires), "fixed_data": tfString(string(orEmptyObject(inv.FixedData))),
+			"single_use": tfBool(inv.SingleUse), "flow": shared.stringPointer(inv.Flow),
+			"flow_slug": slugs[i], "created_by": createdBy,
+		})
 	})
-	diags.Append(fwfix.SetList(ctx, state, "ids", func(tftypes.Type) []tftypes.Value {
-		out := make([]tftypes.Value, len(list))
-		for i := range list {
-			out[i] = tfString(list[i].PK)
-		}
-		return out
-	})...)
-	diags.Append(fwfix.SetList(ctx, state, "invite_urls", func(tftypes.Type) []tftypes.Value { return links })...)
+	diags.Append(fwfix.SetList(ctx, state, "ids", len(list), func(_ tftypes.Type, i int) tftypes.Value { return tfString(list[i].PK) })...)
+	diags.Append(fwfix.SetList(ctx, state, "invite_urls", len(list), func(_ tftypes.Type, i int) tftypes.Value { return links[i] })...)
 	return diags
 }
 
