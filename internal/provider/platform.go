@@ -81,7 +81,11 @@ func (p *platform[C]) start(ctx context.Context, diags *diag.Diagnostics, timeou
 		return ctx, func() {}, false
 	}
 	d, tdiags := timeout(ctx, def)
-	diags.Append(tdiags...)
+	if diags.Append(tdiags...); diags.HasError() {
+		// Validation refuses such timeouts first, at apply too; this keeps
+		// a create from going ahead under the default if one slips past.
+		return ctx, func() {}, false
+	}
 	ctx, cancel = context.WithTimeout(ctx, d)
 	return ctx, cancel, true
 }
