@@ -51,3 +51,28 @@ func TestHTTPURLHidesPassword(t *testing.T) {
 		t.Error("refused an https URL")
 	}
 }
+
+// A pattern refuses an empty value once, in the length validator's words,
+// and anything else off the pattern in its own; null and unknown pass.
+func TestPatternTellsEmptyApart(t *testing.T) {
+	for _, v := range []validator.String{UUID(), AuthentikName(), ProgramKey(), CourseKey(), PlatformKey(), HeaderName()} {
+		for value, want := range map[types.String]string{
+			types.StringValue(""):          "string length must be at least 1",
+			types.StringValue("has space"): v.Description(t.Context()),
+			types.StringNull():             "",
+			types.StringUnknown():          "",
+		} {
+			var resp validator.StringResponse
+			v.ValidateString(t.Context(), validator.StringRequest{Path: path.Root("a"), ConfigValue: value}, &resp)
+			switch {
+			case want == "" && resp.Diagnostics.HasError():
+				t.Errorf("%s, %v: %v, want no error", v.Description(t.Context()), value, resp.Diagnostics)
+			case want != "" && (resp.Diagnostics.ErrorsCount() != 1 || !strings.Contains(resp.Diagnostics[0].Detail(), want)):
+				t.Errorf("%s, %v: %v, want one error saying %q", v.Description(t.Context()), value, resp.Diagnostics, want)
+			}
+		}
+	}
+	if _, ok := validate(t, HeaderValue(), ""); !ok {
+		t.Error("an empty header value is allowed")
+	}
+}

@@ -3,7 +3,6 @@ package fwvalidators
 import (
 	"regexp"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
@@ -13,7 +12,7 @@ var courseKeyRE = regexp.MustCompile(`^course-v1:[^\s+:/]+\+[^\s+:/]+\+[^\s+:/]+
 
 // CourseKey requires an edX course key such as course-v1:acme+DS101+2027.
 func CourseKey() validator.String {
-	return stringvalidator.RegexMatches(courseKeyRE, "must be an edX course key such as course-v1:acme+DS101+2027: \"course-v1:\", then the org, the course and the run, joined by \"+\", with no empty part and no spaces")
+	return pattern(courseKeyRE, "must be an edX course key such as course-v1:acme+DS101+2027: \"course-v1:\", then the org, the course and the run, joined by \"+\", with no empty part and no spaces")
 }
 
 // platformKeyRE is a platform key: the org, without "+", "/" or white space.
@@ -21,5 +20,5 @@ var platformKeyRE = regexp.MustCompile(`^[^\s+/]+$`)
 
 // PlatformKey requires an ibl.ai platform key (the platform's org) such as acme.
 func PlatformKey() validator.String {
-	return stringvalidator.RegexMatches(platformKeyRE, "must be a platform key such as acme: the platform's org, with no \"+\", \"/\" or spaces")
+	return pattern(platformKeyRE, "must be a platform key such as acme: the platform's org, with no \"+\", \"/\" or spaces")
 }

@@ -1,6 +1,7 @@
 package fwvalidators
 
 import (
+	"context"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -24,12 +25,34 @@ var (
 	headerValueRE = regexp.MustCompile(`^[^\x00-\x08\x0a-\x1f\x7f]*$`)
 )
 
+// pattern requires re, and answers an empty value in the length
+// validator's words ("string length must be at least 1"): one error that
+// says what is wrong, where a length rule beside the pattern made two.
+func pattern(re *regexp.Regexp, message string) validator.String {
+	return patternValidator{empty: stringvalidator.LengthAtLeast(1), match: stringvalidator.RegexMatches(re, message)}
+}
+
+type patternValidator struct{ empty, match validator.String }
+
+func (v patternValidator) Description(ctx context.Context) string { return v.match.Description(ctx) }
+func (v patternValidator) MarkdownDescription(ctx context.Context) string {
+	return v.match.MarkdownDescription(ctx)
+}
+
+func (v patternValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if !req.ConfigValue.IsNull() && !req.ConfigValue.IsUnknown() && req.ConfigValue.ValueString() == "" {
+		v.empty.ValidateString(ctx, req, resp)
+		return
+	}
+	v.match.ValidateString(ctx, req, resp)
+}
+
 // IsUUID tells a UUID in any letter case.
 func IsUUID(s string) bool { return uuidRE.MatchString(s) }
 
 // UUID requires a UUID.
 func UUID() validator.String {
-	return stringvalidator.RegexMatches(uuidRE, "must be a UUID such as 0b4cf3a3-5ad1-4d38-8f5b-0d1c5c3c7f10")
+	return pattern(uuidRE, "must be a UUID such as 0b4cf3a3-5ad1-4d38-8f5b-0d1c5c3c7f10")
 }
 
 // IsAuthentikName tells a name authentik accepts for an invitation.
@@ -38,17 +61,17 @@ func IsAuthentikName(s string) bool { return authentikNameRE.MatchString(s) }
 // AuthentikName requires an authentik invitation name: letters, digits,
 // hyphens and underscores.
 func AuthentikName() validator.String {
-	return stringvalidator.RegexMatches(authentikNameRE, "must contain only letters, digits, hyphens and underscores")
+	return pattern(authentikNameRE, "must contain only letters, digits, hyphens and underscores")
 }
 
 // ProgramKey requires an ibl.ai program key such as acme+data-science.
 func ProgramKey() validator.String {
-	return stringvalidator.RegexMatches(programKeyRE, "must be a program key such as acme+data-science: the org, \"+\", the program, with no empty part and no spaces")
+	return pattern(programKeyRE, "must be a program key such as acme+data-science: the org, \"+\", the program, with no empty part and no spaces")
 }
 
 // HeaderName requires an HTTP header name.
 func HeaderName() validator.String {
-	return stringvalidator.RegexMatches(headerNameRE, "must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)")
+	return pattern(headerNameRE, "must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)")
 }
 
 // HeaderValue refuses line breaks and other control characters in a

@@ -86,7 +86,7 @@ func stageFilters() map[string]filterAttr {
 	notEmpty := stringvalidator.LengthAtLeast(1)
 	return map[string]filterAttr{
 		"name": {description: "Only the invitations with exactly this name.",
-			validators: []validator.String{notEmpty, fwvalidators.AuthentikName()}},
+			validators: []validator.String{fwvalidators.AuthentikName()}},
 		"flow_slug":           {description: "Only the invitations bound to the flow with this slug.", validators: []validator.String{notEmpty}},
 		"created_by_username": {description: "Only the invitations created by this user.", validators: []validator.String{notEmpty}},
 		"search": {description: "Only the invitations whose name, creator's username, expiry or flow slug contains this text (authentik's search).",

@@ -77,13 +77,13 @@ func (k *iblKind) title() string { return strings.ToUpper(k.name[:1]) + k.name[1
 // typeName is the resource's type name: invitations_<kind>_invitation.
 func (k *iblKind) typeName() string { return "invitations_" + k.name + "_invitation" }
 
-// iblKeyAttribute is a kind's key attribute: required, checked by rule,
-// and a new invitation when it changes.
+// iblKeyAttribute is a kind's key attribute: required, checked by rule
+// (which refuses an empty key too), and a new invitation when it changes.
 func iblKeyAttribute(description string, rule validator.String) schema.StringAttribute {
 	return schema.StringAttribute{
 		MarkdownDescription: description + " Changing it creates a new invitation.",
 		Required:            true,
-		Validators:          []validator.String{stringvalidator.LengthAtLeast(1), rule},
+		Validators:          []validator.String{rule},
 		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -65,10 +64,7 @@ func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaR
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the invitation: letters, digits, `-` or `_` (authentik's slug pattern). authentik has no length limit since 2025.12; an older server limits names to 50 characters and answers a longer one with an error on `name` at apply. Names are not unique in authentik.",
 				Required:            true,
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-					fwvalidators.AuthentikName(),
-				},
+				Validators:          []validator.String{fwvalidators.AuthentikName()},
 			},
 			"expires": schema.StringAttribute{
 				MarkdownDescription: "When the invitation expires, as an RFC 3339 timestamp (compared as an instant, so `Z` and `+00:00` are the same); must be in the future. " +

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -53,57 +52,21 @@ resource "invitations_program_invitation" "test" {
 // own (fwvalidators.PositiveTimeouts, which names the attribute in its
 // words), not that and the timeouts library's duration validator besides.
 func TestBadTimeoutIsOneErrorNamingTheAttribute(t *testing.T) {
-	server, err := Server("test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	schemas, err := server.GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	validate := map[string]func(string, *tfprotov6.DynamicValue) []*tfprotov6.Diagnostic{
-		"resource": func(name string, config *tfprotov6.DynamicValue) []*tfprotov6.Diagnostic {
-			resp, err := server.ValidateResourceConfig(t.Context(), &tfprotov6.ValidateResourceConfigRequest{TypeName: name, Config: config})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return resp.Diagnostics
-		},
-		"data source": func(name string, config *tfprotov6.DynamicValue) []*tfprotov6.Diagnostic {
-			resp, err := server.ValidateDataResourceConfig(t.Context(), &tfprotov6.ValidateDataResourceConfigRequest{TypeName: name, Config: config})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return resp.Diagnostics
-		},
-	}
 	checked := 0
-	for kind, all := range map[string]map[string]*tfprotov6.Schema{"resource": schemas.ResourceSchemas, "data source": schemas.DataSourceSchemas} {
-		for name, s := range all {
-			var timeouts *tfprotov6.SchemaAttribute
-			for _, a := range s.Block.Attributes {
-				if a.Name == "timeouts" {
-					timeouts = a
-				}
-			}
-			if timeouts == nil {
+	for _, c := range configurables(t) {
+		for _, a := range c.schema.Block.Attributes {
+			if a.Name != "timeouts" {
 				continue
 			}
-			for _, op := range timeouts.NestedType.Attributes {
+			for _, op := range a.NestedType.Attributes {
 				checked++
-				diags := validate[kind](name, configWithTimeout(t, s, op.Name, "soon"))
-				var bad []*tfprotov6.Diagnostic
-				for _, d := range diags {
-					if strings.Contains(d.Detail, `"soon"`) {
-						bad = append(bad, d)
-					}
-				}
-				want := tftypes.NewAttributePath().WithAttributeName("timeouts").WithAttributeName(op.Name)
-				switch {
-				case len(bad) != 1:
-					t.Errorf("%s %s, timeouts.%s = \"soon\": %d errors about it, want 1: %s", kind, name, op.Name, len(bad), summaries(bad))
-				case bad[0].Summary != "Invalid timeout" || !bad[0].Attribute.Equal(want) || !strings.Contains(bad[0].Detail, "timeouts."+op.Name):
-					t.Errorf("%s %s: %q on %v: %s; want \"Invalid timeout\" on %v naming timeouts.%s", kind, name, bad[0].Summary, bad[0].Attribute, bad[0].Detail, want, op.Name)
+				path := tftypes.NewAttributePath().WithAttributeName("timeouts").WithAttributeName(op.Name)
+				diags := c.validate(configWith(t, c.schema, "timeouts", op.Name, tftypes.NewValue(tftypes.String, "soon")))
+				switch errs := errorsOn(diags, path); {
+				case len(errs) != 1:
+					t.Errorf("%s %s, timeouts.%s = \"soon\": %d errors, want 1: %s", c.kind, c.name, op.Name, len(errs), summaries(errs))
+				case errs[0].Summary != "Invalid timeout" || !strings.Contains(errs[0].Detail, "timeouts."+op.Name):
+					t.Errorf("%s %s: %q: %s; want \"Invalid timeout\" naming timeouts.%s", c.kind, c.name, errs[0].Summary, errs[0].Detail, op.Name)
 				}
 			}
 		}
@@ -113,35 +76,4 @@ func TestBadTimeoutIsOneErrorNamingTheAttribute(t *testing.T) {
 	if checked != 4*4+4 {
 		t.Errorf("checked %d timeouts, want %d", checked, 4*4+4)
 	}
-}
-
-// configWithTimeout is a configuration of the schema with every attribute
-// null but timeouts, which has op set to value.
-func configWithTimeout(t *testing.T, s *tfprotov6.Schema, op, value string) *tfprotov6.DynamicValue {
-	t.Helper()
-	typ := s.ValueType().(tftypes.Object)
-	attrs := map[string]tftypes.Value{}
-	for name, at := range typ.AttributeTypes {
-		attrs[name] = tftypes.NewValue(at, nil)
-	}
-	tt := typ.AttributeTypes["timeouts"].(tftypes.Object)
-	ops := map[string]tftypes.Value{}
-	for name := range tt.AttributeTypes {
-		ops[name] = tftypes.NewValue(tftypes.String, nil)
-	}
-	ops[op] = tftypes.NewValue(tftypes.String, value)
-	attrs["timeouts"] = tftypes.NewValue(tt, ops)
-	config, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, attrs))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &config
-}
-
-func summaries(diags []*tfprotov6.Diagnostic) string {
-	out := make([]string, len(diags))
-	for i, d := range diags {
-		out[i] = fmt.Sprintf("%q (%s)", d.Summary, d.Detail)
-	}
-	return strings.Join(out, "; ")
 }
