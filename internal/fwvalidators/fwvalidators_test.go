@@ -76,3 +76,18 @@ func TestPatternTellsEmptyApart(t *testing.T) {
 		t.Error("an empty header value is allowed")
 	}
 }
+
+// An invitation id is an invite token: refused when it is no UUID, and
+// never shown, not even nearly right.
+func TestInviteTokenNeverShown(t *testing.T) {
+	const token = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+	if _, ok := validate(t, InviteToken(), token); !ok {
+		t.Error("a UUID is an invitation id")
+	}
+	for _, bad := range []string{token + " ", token + "\n", "{" + token + "}", "", "x"} {
+		detail, ok := validate(t, InviteToken(), bad)
+		if ok || strings.Contains(detail, "3fa85f64") || (bad != "" && strings.Contains(detail, bad)) {
+			t.Errorf("%q: valid=%v, diagnostic %q", bad, ok, detail)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package fwvalidators
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -53,6 +54,27 @@ func IsUUID(s string) bool { return uuidRE.MatchString(s) }
 // UUID requires a UUID.
 func UUID() validator.String {
 	return pattern(uuidRE, "must be a UUID such as 0b4cf3a3-5ad1-4d38-8f5b-0d1c5c3c7f10")
+}
+
+// InviteToken requires an authentik invitation's id, which is its invite
+// token: a UUID, as UUID does, but a diagnostic never shows the value (a
+// token with a stray space or line break from file() is still the token).
+func InviteToken() validator.String { return tokenValidator{} }
+
+type tokenValidator struct{}
+
+func (tokenValidator) Description(context.Context) string {
+	return "must be a UUID such as 0b4cf3a3-5ad1-4d38-8f5b-0d1c5c3c7f10 (the invitation's id, its invite token)"
+}
+func (v tokenValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v tokenValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || IsUUID(req.ConfigValue.ValueString()) {
+		return
+	}
+	// The value may be a token: it is not shown, not even its length.
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid invitation id",
+		fmt.Sprintf("%s %s; the value given is not one (it is not shown, as it may be a token). Check for white space around it: trimspace(file(\"...\")) reads one from a file.", req.Path, v.Description(ctx)))
 }
 
 // IsAuthentikName tells a name authentik accepts for an invitation.

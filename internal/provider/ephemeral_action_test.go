@@ -151,6 +151,9 @@ func TestAccStageInvitationLink_errors(t *testing.T) {
 			{Config: open(`name = "seeded-3"`), ExpectError: wrapped(`The invitation has no enrollment link`)},
 			{Config: open(`name = "nobody"`), ExpectError: wrapped(`no authentik invitation is named "nobody"`)},
 			{Config: open(""), ExpectError: wrapped(`Exactly one of these attributes must be configured: [invitation_id,name]`)},
+			// A token with a stray space is refused without being shown
+			// (TestBadValueIsAtMostOneErrorPerArgument proves it is absent).
+			{Config: open(`invitation_id = "3fa85f64-5717-4562-b3fc-2c963f66afa6 "`), ExpectError: wrapped(`Invalid invitation id`)},
 		},
 	})
 }
@@ -256,6 +259,7 @@ func TestAccStageInvitationSendEmail_validation(t *testing.T) {
 			bad(`name = "linked"`+"\n    email_addresses = []", `(?s)email_addresses list must contain at least 1 elements`),
 			bad(`name = "linked"`+"\n    email_addresses = [\"Ada <ada@example.com>\"]", `(?s)must be a single email address`),
 			bad(`email_addresses = ["ada@example.com"]`, `(?s)Exactly one of these attributes must be configured:\s+\[invitation_id,invitation,name\]`),
+			bad(`invitation_id = "3fa85f64-5717-4562-b3fc-2c963f66afa6 "`+"\n    email_addresses = [\"ada@example.com\"]", `(?s)Invalid invitation id.*it\s+is\s+not\s+shown,\s+as\s+it\s+may\s+be\s+a\s+token`),
 		},
 	})
 }

@@ -50,7 +50,7 @@ func (e *stageInvitationLinkEphemeralResource) Schema(_ context.Context, _ ephem
 				Optional:            true,
 				Computed:            true,
 				Sensitive:           true,
-				Validators:          []validator.String{fwvalidators.UUID()},
+				Validators:          []validator.String{fwvalidators.InviteToken()},
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The invitation's name, when no other invitation has it. Exactly one of `invitation_id` and `name`.",

@@ -60,7 +60,7 @@ func (a *stageInvitationSendEmailAction) Schema(_ context.Context, _ action.Sche
 			"invitation_id": schema.StringAttribute{
 				MarkdownDescription: "The invitation's `id` (its invite token), e.g. `invitations_stage_invitation.x.id`, which stays sensitive. Exactly one of `invitation_id`, `invitation` and `name`.",
 				Optional:            true,
-				Validators:          []validator.String{fwvalidators.UUID()},
+				Validators:          []validator.String{fwvalidators.InviteToken()},
 			},
 			"invitation": schema.ObjectAttribute{
 				MarkdownDescription: "The invitation resource itself, e.g. `invitations_stage_invitation.x` (its `id` and `flow` are used). Unlike `invitation_id`, it shows the plan whether the invitation has a `flow`: " +

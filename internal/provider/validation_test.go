@@ -126,11 +126,20 @@ func summaries(diags []*tfprotov6.Diagnostic) string {
 	return strings.Join(out, "; ")
 }
 
+// secretValues are bad values of a sensitive argument, to look for in
+// the diagnostics: no diagnostic may show one.
+var secretValues = []string{"s3cr3t with space", "s3cr3t\nline", " s3cr3t\t", "s3cr3t\x00", "https://user:s3cr3t@"}
+
+// tokenArguments hold an invite token without being marked sensitive: an
+// action's attributes cannot be (the framework), the value stays marked
+// by the resource it comes from.
+var tokenArguments = map[string]bool{"invitation_id": true}
+
 // One mistake is one error: for every string argument of every type the
 // provider serves (and of the provider's own blocks), a bad value draws
 // at most one error on that argument, never one from each of two rules
 // that both refuse it (an empty name was a length error and a pattern
-// error).
+// error). A sensitive argument's value is never shown in a diagnostic.
 func TestBadValueIsAtMostOneErrorPerArgument(t *testing.T) {
 	bad := []string{"", " ", "has space", "x@", "-1", "{", "a\nb", "course-v1:", "http://", "2001-01-01T00:00:00Z", "acme+", "0s"}
 	checked := 0
@@ -139,15 +148,18 @@ func TestBadValueIsAtMostOneErrorPerArgument(t *testing.T) {
 			if !a.Optional && !a.Required {
 				continue
 			}
-			type arg struct{ top, nested string }
+			type arg struct {
+				top, nested string
+				sensitive   bool
+			}
 			var args []arg
 			switch {
 			case a.Type != nil && a.Type.Is(tftypes.String):
-				args = append(args, arg{a.Name, ""})
+				args = append(args, arg{a.Name, "", a.Sensitive || tokenArguments[a.Name]})
 			case a.NestedType != nil && a.NestedType.Nesting == tfprotov6.SchemaObjectNestingModeSingle:
 				for _, n := range a.NestedType.Attributes {
 					if n.Type != nil && n.Type.Is(tftypes.String) && (n.Optional || n.Required) {
-						args = append(args, arg{a.Name, n.Name})
+						args = append(args, arg{a.Name, n.Name, a.Sensitive || n.Sensitive})
 					}
 				}
 			}
@@ -156,11 +168,20 @@ func TestBadValueIsAtMostOneErrorPerArgument(t *testing.T) {
 				if g.nested != "" {
 					path = path.WithAttributeName(g.nested)
 				}
-				for _, v := range bad {
+				values := bad
+				if g.sensitive {
+					values = append(values, secretValues...)
+				}
+				for _, v := range values {
 					checked++
 					diags := c.validate(configWith(t, c.schema, g.top, g.nested, tftypes.NewValue(tftypes.String, v)))
 					if errs := errorsOn(diags, path); len(errs) > 1 {
 						t.Errorf("%s %s, %v = %q: %d errors: %s", c.kind, c.name, path, v, len(errs), summaries(errs))
+					}
+					for _, d := range diags {
+						if g.sensitive && strings.Contains(d.Summary+d.Detail, "s3cr3t") {
+							t.Errorf("%s %s: the sensitive %v is shown in %q: %s", c.kind, c.name, path, d.Summary, d.Detail)
+						}
 					}
 				}
 			}
