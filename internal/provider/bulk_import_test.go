@@ -197,8 +197,31 @@ func TestAccStageInvitation_importByName(t *testing.T) {
 				ResourceName:  stageAddr,
 				ImportState:   true,
 				ImportStateId: "not a uuid",
-				ExpectError:   regexp.MustCompile(`(?s)imported by its UUID.*or by its name as name:<name>`),
+				ExpectError:   regexp.MustCompile(`(?s)imported by its UUID.*or by its name as name:<name>.*Got "not\s+a\s+uuid"`),
+			},
+			{
+				// A token with a stray space is refused without being shown.
+				ResourceName:  stageAddr,
+				ImportState:   true,
+				ImportStateId: "7c9e6679-7425-40de-944b-e07fc1f90ae7 ",
+				ExpectError:   wrapped(`holds a UUID among other characters (not shown, as it may be an invite token): give the UUID alone`),
 			},
 		},
 	})
+}
+
+// An import ID is shown in its error unless it holds a UUID, which is an
+// invite token however it is wrapped.
+func TestRedactImportID(t *testing.T) {
+	const token = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+	for _, id := range []string{token + " ", " " + token, token + "\n", "{" + token + "}", `"` + token + `"`, strings.ToUpper(token) + ".", "7c9e6679742540de944be07fc1f90ae7x", "name: " + token} {
+		if got := redactImportID(id); strings.Contains(strings.ToLower(got), "7c9e6679") || strings.Contains(got, "944b") {
+			t.Errorf("%q shown as %q", id, got)
+		}
+	}
+	for id, want := range map[string]string{"not a uuid": `"not a uuid"`, "contractors-2027": `"contractors-2027"`, "name:has space": `"name:has space"`} {
+		if got := redactImportID(id); got != want {
+			t.Errorf("%q shown as %q, want %q", id, got, want)
+		}
+	}
 }

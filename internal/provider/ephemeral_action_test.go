@@ -153,7 +153,7 @@ func TestAccStageInvitationLink_errors(t *testing.T) {
 			{Config: open(""), ExpectError: wrapped(`Exactly one of these attributes must be configured: [invitation_id,name]`)},
 			// A token with a stray space is refused without being shown
 			// (TestBadValueIsAtMostOneErrorPerArgument proves it is absent).
-			{Config: open(`invitation_id = "3fa85f64-5717-4562-b3fc-2c963f66afa6 "`), ExpectError: wrapped(`Invalid invitation id`)},
+			{Config: open(`invitation_id = "7c9e6679-7425-40de-944b-e07fc1f90ae7 "`), ExpectError: wrapped(`Invalid invitation id`)},
 		},
 	})
 }
@@ -259,7 +259,7 @@ func TestAccStageInvitationSendEmail_validation(t *testing.T) {
 			bad(`name = "linked"`+"\n    email_addresses = []", `(?s)email_addresses list must contain at least 1 elements`),
 			bad(`name = "linked"`+"\n    email_addresses = [\"Ada <ada@example.com>\"]", `(?s)must be a single email address`),
 			bad(`email_addresses = ["ada@example.com"]`, `(?s)Exactly one of these attributes must be configured:\s+\[invitation_id,invitation,name\]`),
-			bad(`invitation_id = "3fa85f64-5717-4562-b3fc-2c963f66afa6 "`+"\n    email_addresses = [\"ada@example.com\"]", `(?s)Invalid invitation id.*it\s+is\s+not\s+shown,\s+as\s+it\s+may\s+be\s+a\s+token`),
+			bad(`invitation_id = "7c9e6679-7425-40de-944b-e07fc1f90ae7 "`+"\n    email_addresses = [\"ada@example.com\"]", `(?s)Invalid invitation id.*it\s+is\s+not\s+shown,\s+as\s+it\s+may\s+be\s+a\s+token`),
 		},
 	})
 }

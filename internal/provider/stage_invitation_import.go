@@ -52,7 +52,7 @@ func (r *stageInvitationResource) ImportState(ctx context.Context, req resource.
 	if !fwvalidators.IsUUID(req.ID) && (!byName || !fwvalidators.IsAuthentikName(name)) {
 		resp.Diagnostics.AddError("Invalid import ID",
 			"An authentik invitation is imported by its UUID (pk), e.g. 3fa85f64-5717-4562-b3fc-2c963f66afa6, or by its name as name:<name>, "+
-				"e.g. name:contractors-2027, when no other invitation has that name. Got: "+redactImportID(req.ID))
+				"e.g. name:contractors-2027, when no other invitation has that name. Got "+redactImportID(req.ID)+".")
 		return
 	}
 	if !byName {
@@ -143,12 +143,18 @@ func setStageIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, pk 
 	return identity.Set(ctx, stageIdentityModel{TokenSHA256: types.StringValue(tokenSHA256(pk))})
 }
 
-// redactImportID keeps an invite token out of a diagnostic.
+// tokenLikeRE finds 32 hexadecimal digits in a row: a UUID, once its
+// dashes are gone.
+var tokenLikeRE = regexp.MustCompile(`(?i)[0-9a-f]{32}`)
+
+// redactImportID is an import ID as a diagnostic may show it: not at all
+// when it holds a UUID with something around it (a stray space or line
+// break, braces, quotes), which is an invite token all the same.
 func redactImportID(id string) string {
-	if fwvalidators.IsUUID(id) {
-		return "(a UUID)"
+	if tokenLikeRE.MatchString(strings.ReplaceAll(id, "-", "")) {
+		return "an ID that holds a UUID among other characters (not shown, as it may be an invite token): give the UUID alone"
 	}
-	return id
+	return fmt.Sprintf("%q", id)
 }
 
 // findByTokenHash resolves an import by identity: the invitation whose
