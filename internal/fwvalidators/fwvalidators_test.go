@@ -91,3 +91,14 @@ func TestInviteTokenNeverShown(t *testing.T) {
 		}
 	}
 }
+
+// A header value is refused with a line break or another control
+// character but tab, and never shown: header values are secrets.
+func TestHeaderValueNeverShown(t *testing.T) {
+	for value, ok := range map[string]bool{"Bearer s3cr3t": true, "a\tb": true, "": true, "s3cr3t\r\nX-Evil: 1": false, "s3cr3t\x00": false, "s3cr3t\n": false} {
+		detail, got := validate(t, HeaderValue(), value)
+		if got != ok || strings.Contains(detail, "s3cr3t") {
+			t.Errorf("%q: valid=%v, diagnostic %q; want valid=%v and the value not shown", value, got, detail, ok)
+		}
+	}
+}

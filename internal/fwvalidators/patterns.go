@@ -96,8 +96,24 @@ func HeaderName() validator.String {
 	return pattern(headerNameRE, "must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)")
 }
 
-// HeaderValue refuses line breaks and other control characters in a
-// header value.
-func HeaderValue() validator.String {
-	return stringvalidator.RegexMatches(headerValueRE, "must not contain line breaks or other control characters")
+// HeaderValue refuses line breaks and other control characters but tab in
+// a header value, which would split or corrupt the request. Header values
+// are treated as secrets: a diagnostic never shows one.
+func HeaderValue() validator.String { return headerValueValidator{} }
+
+type headerValueValidator struct{}
+
+func (headerValueValidator) Description(context.Context) string {
+	return "must not contain line breaks or other control characters"
+}
+func (v headerValueValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v headerValueValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || headerValueRE.MatchString(req.ConfigValue.ValueString()) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid header value",
+		fmt.Sprintf("%s %s (the value is not shown: header values are treated as secrets). Read one with trimspace(file(\"...\")) if it comes from a file.", req.Path, v.Description(ctx)))
 }

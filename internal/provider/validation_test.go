@@ -136,7 +136,8 @@ var secretValues = []string{"s3cr3t with space", "s3cr3t\nline", " s3cr3t\t", "s
 var tokenArguments = map[string]bool{"invitation_id": true}
 
 // One mistake is one error: for every string argument of every type the
-// provider serves (and of the provider's own blocks), a bad value draws
+// provider serves (and of the provider's own blocks, and every value of a
+// map of strings), a bad value draws
 // at most one error on that argument, never one from each of two rules
 // that both refuse it (an empty name was a length error and a pattern
 // error). A sensitive argument's value is never shown in a diagnostic.
@@ -148,18 +149,24 @@ func TestBadValueIsAtMostOneErrorPerArgument(t *testing.T) {
 			if !a.Optional && !a.Required {
 				continue
 			}
+			// An argument is a string, a string in a platform block, or a
+			// value in a map of strings (under the key "X-Test").
 			type arg struct {
 				top, nested string
+				inMap       bool
 				sensitive   bool
 			}
+			stringMap := tftypes.Map{ElementType: tftypes.String}
 			var args []arg
 			switch {
 			case a.Type != nil && a.Type.Is(tftypes.String):
-				args = append(args, arg{a.Name, "", a.Sensitive || tokenArguments[a.Name]})
+				args = append(args, arg{a.Name, "", false, a.Sensitive || tokenArguments[a.Name]})
+			case a.Type != nil && a.Type.Is(stringMap):
+				args = append(args, arg{a.Name, "", true, a.Sensitive})
 			case a.NestedType != nil && a.NestedType.Nesting == tfprotov6.SchemaObjectNestingModeSingle:
 				for _, n := range a.NestedType.Attributes {
 					if n.Type != nil && n.Type.Is(tftypes.String) && (n.Optional || n.Required) {
-						args = append(args, arg{a.Name, n.Name, a.Sensitive || n.Sensitive})
+						args = append(args, arg{a.Name, n.Name, false, a.Sensitive || n.Sensitive})
 					}
 				}
 			}
@@ -168,13 +175,20 @@ func TestBadValueIsAtMostOneErrorPerArgument(t *testing.T) {
 				if g.nested != "" {
 					path = path.WithAttributeName(g.nested)
 				}
+				if g.inMap {
+					path = path.WithElementKeyString("X-Test")
+				}
 				values := bad
 				if g.sensitive {
 					values = append(values, secretValues...)
 				}
 				for _, v := range values {
 					checked++
-					diags := c.validate(configWith(t, c.schema, g.top, g.nested, tftypes.NewValue(tftypes.String, v)))
+					value := tftypes.NewValue(tftypes.String, v)
+					if g.inMap {
+						value = tftypes.NewValue(stringMap, map[string]tftypes.Value{"X-Test": value})
+					}
+					diags := c.validate(configWith(t, c.schema, g.top, g.nested, value))
 					if errs := errorsOn(diags, path); len(errs) > 1 {
 						t.Errorf("%s %s, %v = %q: %d errors: %s", c.kind, c.name, path, v, len(errs), summaries(errs))
 					}
