@@ -114,7 +114,9 @@ func TestMain(m *testing.M) {
 }
 
 func TestProviderSchemaDescriptions(t *testing.T) {
-	// Every attribute of every schema documents itself.
+	// Every attribute of every schema documents itself: the provider's,
+	// resources', data sources', list resources', ephemeral resources',
+	// actions' and resource identities'.
 	resp, err := protoV6ProviderFactories["invitations"]()
 	if err != nil {
 		t.Fatal(err)
@@ -145,8 +147,29 @@ func TestProviderSchemaDescriptions(t *testing.T) {
 	for name, s := range schemas.DataSourceSchemas {
 		walk(name+".", s.Block)
 	}
-	if len(schemas.ResourceSchemas) == 0 {
-		t.Fatal("no resources")
+	for name, s := range schemas.ListResourceSchemas {
+		walk("list."+name+".", s.Block)
+	}
+	for name, s := range schemas.EphemeralResourceSchemas {
+		walk("ephemeral."+name+".", s.Block)
+	}
+	for name, s := range schemas.ActionSchemas {
+		walk("action."+name+".", s.Schema.Block)
+	}
+	identities, err := resp.GetResourceIdentitySchemas(t.Context(), &tfprotov6.GetResourceIdentitySchemasRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range identities.IdentitySchemas {
+		for _, a := range s.IdentityAttributes {
+			if strings.TrimSpace(a.Description) == "" {
+				missing = append(missing, "identity."+name+"."+a.Name)
+			}
+		}
+	}
+	if len(schemas.ResourceSchemas) == 0 || len(schemas.ListResourceSchemas) == 0 || len(schemas.EphemeralResourceSchemas) == 0 ||
+		len(schemas.ActionSchemas) == 0 || len(identities.IdentitySchemas) == 0 {
+		t.Fatal("a kind of schema is missing")
 	}
 	if len(missing) > 0 {
 		t.Fatalf("attributes without a description: %v", missing)
