@@ -17,7 +17,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/invitations-dev/terraform-provider-invitations/internal/acctest"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
 )
 
@@ -369,9 +371,7 @@ func TestAccStageInvitation_ambiguousCreate(t *testing.T) {
 // the provider's log: the requests are there, the token and the invite
 // token are not.
 func TestAccStageInvitation_secretsNotLogged(t *testing.T) {
-	logFile := filepath.Join(t.TempDir(), "tf.log")
-	t.Setenv("TF_LOG", "TRACE")
-	t.Setenv("TF_ACC_LOG_PATH", logFile)
+	logFile := traceLog(t)
 	env := newTestEnv(t, mockserver.Options{})
 	var pk string
 	resource.Test(t, resource.TestCase{
@@ -383,17 +383,68 @@ func TestAccStageInvitation_secretsNotLogged(t *testing.T) {
 			{Config: stageConfig(env, "name = \"secret-keeper-2\"\nflow = \""+flowDefault+"\"")},
 		},
 	})
+	noSecretsLogged(t, logFile, []string{"POST", "PATCH"}, map[string]string{"API token": mockserver.AuthentikAdminToken, "invite token": pk})
+}
+
+// TestAccStageInvitation_secretsNotLoggedReading: the same for what reads
+// tokens without managing them: the data source's listing, the ephemeral
+// link by name and by id, and an import by name.
+func TestAccStageInvitation_secretsNotLoggedReading(t *testing.T) {
+	logFile := traceLog(t)
+	env := newTestEnv(t, mockserver.Options{})
+	env.srv.SeedAuthentik(3, "listed")
+	secrets := map[string]string{"API token": mockserver.AuthentikAdminToken, "invite token read by name and by id": pkOf(t, env, "listed-1"),
+		"invite token imported by name": pkOf(t, env, "listed-2"), "invite token only listed": pkOf(t, env, "listed-3")}
+	reads := env.providerConfig() + `
+data "invitations_stage_invitations" "all" {}
+
+data "invitations_stage_invitations" "one" {
+  name = "listed-1"
+}
+
+ephemeral "invitations_stage_invitation_link" "by_name" {
+  name = "listed-1"
+}
+
+ephemeral "invitations_stage_invitation_link" "by_id" {
+  invitation_id = data.invitations_stage_invitations.one.ids[0]
+}
+`
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Ephemeral)},
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: reads},
+			{Config: stageConfig(env, "name = \"listed-2\"\nflow = \""+flowDefault+"\""), ResourceName: stageAddr, ImportState: true, ImportStateId: "name:listed-2",
+				ImportStatePersist: true},
+		},
+	})
+	noSecretsLogged(t, logFile, []string{"GET", "DELETE"}, secrets)
+}
+
+// traceLog sets TF_LOG=TRACE for the test and returns the log's file.
+func traceLog(t *testing.T) string {
+	logFile := filepath.Join(t.TempDir(), "tf.log")
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_ACC_LOG_PATH", logFile)
+	return logFile
+}
+
+// noSecretsLogged reads the provider's lines of the log: they show the
+// requests (methods), and none of the secrets.
+func noSecretsLogged(t *testing.T, logFile string, methods []string, secrets map[string]string) {
+	t.Helper()
 	raw, err := os.ReadFile(logFile)
 	if err != nil {
 		t.Fatal(err)
 	}
 	log := providerLines(string(raw))
-	for _, want := range []string{"authentik_http", "received response", "POST", "PATCH", "Bearer ***"} {
+	for _, want := range append([]string{"authentik_http", "received response", "Bearer ***"}, methods...) {
 		if !strings.Contains(log, want) {
 			t.Errorf("the log lacks %q: logging did not happen as expected", want)
 		}
 	}
-	for name, secret := range map[string]string{"API token": mockserver.AuthentikAdminToken, "invite token": pk} {
+	for name, secret := range secrets {
 		if secret == "" {
 			t.Fatalf("%s unknown", name)
 		}
