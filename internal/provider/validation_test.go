@@ -140,11 +140,22 @@ var tokenArguments = map[string]bool{"invitation_id": true}
 // map of strings), a bad value draws
 // at most one error on that argument, never one from each of two rules
 // that both refuse it (an empty name was a length error and a pattern
-// error). A sensitive argument's value is never shown in a diagnostic.
+// error); each error it draws is on an attribute (the configuration with
+// every argument null draws its own, e.g. "exactly one of", which are
+// left aside), and a sensitive argument's value is never shown in one.
 func TestBadValueIsAtMostOneErrorPerArgument(t *testing.T) {
 	bad := []string{"", " ", "has space", "x@", "-1", "{", "a\nb", "course-v1:", "http://", "2001-01-01T00:00:00Z", "acme+", "0s"}
 	checked := 0
 	for _, c := range configurables(t) {
+		typ := c.schema.ValueType().(tftypes.Object)
+		empty, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, nulls(typ)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		baseline := map[string]bool{}
+		for _, d := range c.validate(&empty) {
+			baseline[d.Summary+d.Detail] = true
+		}
 		for _, a := range c.schema.Block.Attributes {
 			if !a.Optional && !a.Required {
 				continue
@@ -195,6 +206,9 @@ func TestBadValueIsAtMostOneErrorPerArgument(t *testing.T) {
 					for _, d := range diags {
 						if g.sensitive && strings.Contains(d.Summary+d.Detail, "s3cr3t") {
 							t.Errorf("%s %s: the sensitive %v is shown in %q: %s", c.kind, c.name, path, d.Summary, d.Detail)
+						}
+						if d.Severity == tfprotov6.DiagnosticSeverityError && d.Attribute == nil && !baseline[d.Summary+d.Detail] {
+							t.Errorf("%s %s, %v = %q: an error on no attribute: %q %s", c.kind, c.name, path, v, d.Summary, d.Detail)
 						}
 					}
 				}
