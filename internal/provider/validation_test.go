@@ -135,14 +135,16 @@ var secretValues = []string{"s3cr3t with space", "s3cr3t\nline", " s3cr3t\t", "s
 // by the resource it comes from.
 var tokenArguments = map[string]bool{"invitation_id": true}
 
-// One mistake is one error: for every string argument of every type the
-// provider serves (and of the provider's own blocks, and every value of a
-// map of strings), a bad value draws
-// at most one error on that argument, never one from each of two rules
-// that both refuse it (an empty name was a length error and a pattern
-// error); each error it draws is on an attribute (the configuration with
-// every argument null draws its own, e.g. "exactly one of", which are
-// left aside), and a sensitive argument's value is never shown in one.
+// One mistake is one error. For every string argument of every type the
+// provider serves (those in the provider's blocks, and the values of maps
+// of strings, too), a bad value draws:
+//   - at most one error on that argument, never one from each of two rules
+//     that both refuse it (an empty name was a length error and a pattern
+//     error);
+//   - no error on no attribute, so that Terraform points at the line (the
+//     errors a configuration of nulls draws, such as "exactly one of", are
+//     left aside);
+//   - for a sensitive argument, no diagnostic that shows the value.
 func TestBadValueIsAtMostOneErrorPerArgument(t *testing.T) {
 	bad := []string{"", " ", "has space", "x@", "-1", "{", "a\nb", "course-v1:", "http://", "2001-01-01T00:00:00Z", "acme+", "0s"}
 	checked := 0
