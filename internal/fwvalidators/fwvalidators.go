@@ -53,13 +53,31 @@ func (v urlValidator) ValidateString(ctx context.Context, req validator.StringRe
 // diagnostic may show it (without a password).
 func CheckHTTPURL(s string) (shown string, ok bool) {
 	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		if err == nil && u.User != nil {
-			return u.Redacted(), false
-		}
-		return s, false
+	switch {
+	case err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "":
+		return s, true
+	case err == nil && u.User != nil:
+		return u.Redacted(), false
 	}
-	return s, true
+	// No user to redact in a parsed URL: what may be a user and password
+	// is cut out by hand (https://user:secret@host:badport does not
+	// parse; user:secret@host parses with "user" as its scheme).
+	return withoutUserinfo(s), false
+}
+
+// withoutUserinfo is s with everything between its scheme (or its start)
+// and its last "@" masked: more than a URL's user and password, when an
+// "@" stands later, but never less.
+func withoutUserinfo(s string) string {
+	at := strings.LastIndex(s, "@")
+	if at < 0 {
+		return s
+	}
+	start := 0
+	if i := strings.Index(s, "://"); i >= 0 && i < at {
+		start = i + len("://")
+	}
+	return s[:start] + "xxxxx" + s[at:]
 }
 
 // JSONObject requires a JSON document whose top level is an object;

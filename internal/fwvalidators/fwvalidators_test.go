@@ -50,6 +50,15 @@ func TestHTTPURLHidesPassword(t *testing.T) {
 	if _, ok := validate(t, HTTPURL(), "https://example.com/dm"); !ok {
 		t.Error("refused an https URL")
 	}
+	// A URL that does not parse is no URL to redact: its password is
+	// cut out all the same.
+	for _, bad := range []string{"https://admin:hunter22@example.com:badport", "https://admin:hunter22@example.com/%zz", "admin:hunter22@example.com",
+		" https://admin:hunter22@example.com", "https://admin:hunter22@example.com\n", "https://admin:hun@ter22@example.com:x"} {
+		detail, ok := validate(t, HTTPURL(), bad)
+		if ok || strings.Contains(detail, "hunter22") || strings.Contains(detail, "ter22") || !strings.Contains(detail, "xxxxx@") {
+			t.Errorf("%q: valid=%v, diagnostic %q", bad, ok, detail)
+		}
+	}
 }
 
 // A pattern refuses an empty value once, in the length validator's words,

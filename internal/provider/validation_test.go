@@ -130,6 +130,13 @@ func summaries(diags []*tfprotov6.Diagnostic) string {
 // the diagnostics: no diagnostic may show one.
 var secretValues = []string{"s3cr3t with space", "s3cr3t\nline", " s3cr3t\t", "s3cr3t\x00", "https://user:s3cr3t@"}
 
+// userinfoValues are bad URLs with a password in them: a URL's error
+// shows the URL, never the password.
+var userinfoValues = []string{"https://user:s3cr3t@host:badport", "ftp://user:s3cr3t@host", "user:s3cr3t@host", " https://user:s3cr3t@host", "https://user:s3cr3t@"}
+
+// urlArguments may hold a user and password (https://user:secret@host).
+var urlArguments = map[string]bool{"url": true}
+
 // tokenArguments hold an invite token without being marked sensitive: an
 // action's attributes cannot be (the framework), the value stays marked
 // by the resource it comes from.
@@ -144,7 +151,8 @@ var tokenArguments = map[string]bool{"invitation_id": true}
 //   - no error on no attribute, so that Terraform points at the line (the
 //     errors a configuration of nulls draws, such as "exactly one of", are
 //     left aside);
-//   - for a sensitive argument, no diagnostic that shows the value.
+//   - for a sensitive argument, no diagnostic that shows the value; for a
+//     URL, none that shows a password in it.
 func TestBadValueIsAtMostOneErrorPerArgument(t *testing.T) {
 	bad := []string{"", " ", "has space", "x@", "-1", "{", "a\nb", "course-v1:", "http://", "2001-01-01T00:00:00Z", "acme+", "0s"}
 	checked := 0
@@ -195,6 +203,10 @@ func TestBadValueIsAtMostOneErrorPerArgument(t *testing.T) {
 				if g.sensitive {
 					values = append(values, secretValues...)
 				}
+				isURL := urlArguments[g.top] || urlArguments[g.nested]
+				if isURL {
+					values = append(values, userinfoValues...)
+				}
 				for _, v := range values {
 					checked++
 					value := tftypes.NewValue(tftypes.String, v)
@@ -206,8 +218,8 @@ func TestBadValueIsAtMostOneErrorPerArgument(t *testing.T) {
 						t.Errorf("%s %s, %v = %q: %d errors: %s", c.kind, c.name, path, v, len(errs), summaries(errs))
 					}
 					for _, d := range diags {
-						if g.sensitive && strings.Contains(d.Summary+d.Detail, "s3cr3t") {
-							t.Errorf("%s %s: the sensitive %v is shown in %q: %s", c.kind, c.name, path, d.Summary, d.Detail)
+						if (g.sensitive || isURL && strings.Contains(v, "@")) && strings.Contains(d.Summary+d.Detail, "s3cr3t") {
+							t.Errorf("%s %s: the secret in %v = %q is shown in %q: %s", c.kind, c.name, path, v, d.Summary, d.Detail)
 						}
 						if d.Severity == tfprotov6.DiagnosticSeverityError && d.Attribute == nil && !baseline[d.Summary+d.Detail] {
 							t.Errorf("%s %s, %v = %q: an error on no attribute: %q %s", c.kind, c.name, path, v, d.Summary, d.Detail)
