@@ -157,7 +157,8 @@ type Client struct {
 func NormalizeURL(raw string) (instance, api string, err error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", "", fmt.Errorf("%q is not an absolute http(s) URL", raw)
+		// Not shown: a URL that does not parse may hold a password.
+		return "", "", errors.New("the authentik URL is not an absolute http(s) URL")
 	}
 	u.RawQuery, u.Fragment = "", ""
 	p := strings.TrimRight(u.Path, "/")

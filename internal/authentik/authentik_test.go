@@ -28,9 +28,9 @@ func TestNormalizeURL(t *testing.T) {
 			t.Errorf("NormalizeURL(%q) = %q, %q, %v", in, instance, api, err)
 		}
 	}
-	for _, bad := range []string{"auth.example.com", "ftp://x", ""} {
-		if _, _, err := NormalizeURL(bad); err == nil {
-			t.Errorf("NormalizeURL(%q) accepted", bad)
+	for _, bad := range []string{"auth.example.com", "ftp://x", "", "https://admin:s3cr3t@auth.example.com:badport"} {
+		if _, _, err := NormalizeURL(bad); err == nil || strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("NormalizeURL(%q): %v, want an error that shows no password", bad, err)
 		}
 	}
 }

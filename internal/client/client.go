@@ -311,11 +311,16 @@ func collectSecrets(cfg Config, base *url.URL) []string {
 	return out
 }
 
-// redactUserInfo hides a password in a URL that is about to be shown.
+// redactUserInfo hides a password in a URL that is about to be shown, in
+// one that does not parse too (all before its last "@" goes).
 func redactUserInfo(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
+	switch {
+	case err == nil && u.User != nil:
+		return u.Redacted()
+	case !strings.Contains(raw, "@"):
 		return raw
 	}
-	return u.Redacted()
+	// user:secret@host parses with "user" as its scheme.
+	return "xxxxx" + raw[strings.LastIndex(raw, "@"):]
 }

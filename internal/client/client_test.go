@@ -455,3 +455,13 @@ func TestTLSTrustAndInsecure(t *testing.T) {
 		t.Fatalf("server saw %d requests, want 2", n.Load())
 	}
 }
+
+// A base URL that is refused is shown without its password, parsed or not.
+func TestNewHidesPasswordOfABadBaseURL(t *testing.T) {
+	for _, raw := range []string{"ftp://admin:s3cr3t@example.com", "https://admin:s3cr3t@example.com:badport", "admin:s3cr3t@example.com"} {
+		_, err := New(Config{BaseURL: raw})
+		if err == nil || strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("New(%q): %v, want an error that shows no password", raw, err)
+		}
+	}
+}
