@@ -73,7 +73,7 @@ func main() {
 	srv.StartCleanup()
 	defer srv.Close()
 	srv.SeedAuthentik(*seedAuthentik, "seeded")
-	srv.SeedIBL(*seedIBL, "acme+onboarding")
+	srv.IBLOf(mockserver.IBLKindProgram).Seed(*seedIBL, "acme+onboarding")
 	if len(courses) > 0 {
 		srv.IBLOf(mockserver.IBLKindCourse).Seed(*seedIBLCourse, courses[0].ID)
 	}

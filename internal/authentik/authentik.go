@@ -126,9 +126,9 @@ type ListFilter struct {
 	Ordering string
 	// Max stops after this many invitations (0: all).
 	Max int
-	// Worth, when set, decides after page 1 whether the rest is worth
-	// reading (client.ErrNotWorthIt otherwise).
-	Worth func(pages int) bool
+	// MaxPages, when not 0, reads no further than page 1 of a listing of
+	// more pages (client.ErrTooManyPages, with page 1's invitations).
+	MaxPages int
 }
 
 // page is one page of the list envelope; next and previous are page numbers,
@@ -347,9 +347,9 @@ func (c *Client) List(ctx context.Context, f ListFilter) ([]Invitation, int, err
 		}
 		return client.Page[Invitation]{Items: *p.Results, Total: p.Pagination.Count, Next: p.Pagination.Next, Last: p.Pagination.TotalPages}, nil
 	}
-	out, err := client.Collect(ctx, client.PageOptions{MaxItems: f.Max, Worth: f.Worth}, fetch,
+	out, err := client.Collect(ctx, client.PageOptions{MaxItems: f.Max, MaxPages: f.MaxPages}, fetch,
 		func(inv Invitation) string { return inv.PK }, nil)
-	if err != nil && !errors.Is(err, client.ErrNotWorthIt) {
+	if err != nil && !errors.Is(err, client.ErrTooManyPages) {
 		return nil, 0, fmt.Errorf("listing invitations: %w", err)
 	}
 	return out, total, err

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// figures gathers issue 18's figures over the runs of one make bench, each
+// figures gathers the bench's figures over the runs of one make bench, each
 // with its target, so that the summary can say per figure what every run
 // gave (min–max) and whether the target was met in each.
 type figures struct {
@@ -52,8 +52,8 @@ func (fs *figures) ratio(name string, value, ceiling float64) {
 // write prints the summary: one line a figure, its target, the runs'
 // values (min–max when they differ) and the verdict over the runs.
 func (fs *figures) write(b *strings.Builder, runs int) {
-	fmt.Fprintf(b, "\nIssue 18's figures over %d run(s): target, measured (min–max over runs), verdict\n", runs)
-	// By target, as the issue numbers them; in the order measured within one.
+	fmt.Fprintf(b, "\nFigures over %d run(s): target, measured (min–max over runs), verdict\n", runs)
+	// By target, as numbered; in the order measured within one.
 	sort.SliceStable(fs.order, func(i, j int) bool { return fs.order[i][:3] < fs.order[j][:3] })
 	width := 0
 	for _, name := range fs.order {

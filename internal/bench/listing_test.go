@@ -13,6 +13,7 @@ import (
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/acctest"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/provider"
 )
 
@@ -31,7 +32,7 @@ func TestBenchListing(t *testing.T) {
 	fmt.Print(report.String())
 }
 
-// listingTarget is issue 18's: a plan listing 10,000 program invitations
+// listingTarget: a plan listing 10,000 program invitations
 // at 100 ms a request takes at most this much longer than one listing one.
 const listingTarget = 3 * time.Second
 
@@ -62,13 +63,13 @@ provider "invitations" {}
 		}
 		one := newSubject(t, "invitations", "./internal/bench/provider", s.listLatency, config)
 		one.srv.SeedAuthentik(1, "listed")
-		one.srv.SeedIBL(1, "acme+onboarding")
+		one.srv.IBLOf(mockserver.IBLKindProgram).Seed(1, "acme+onboarding")
 		_ = one.measure(t, "warm-up", plan(one)) // Terraform's and the OS's caches, as for the plan measured next
 		m1 := one.measure(t, "listing one", plan(one))
 
 		sub := newSubject(t, "invitations", "./internal/bench/provider", s.listLatency, config)
 		sub.srv.SeedAuthentik(s.list, "listed")
-		sub.srv.SeedIBL(s.list, "acme+onboarding")
+		sub.srv.IBLOf(mockserver.IBLKindProgram).Seed(s.list, "acme+onboarding")
 		m := sub.measure(t, "listing", plan(sub))
 		state := filepath.Join(t.TempDir(), "state.json")
 		listed := saveListing(t, sub, state)
@@ -94,6 +95,17 @@ provider "invitations" {}
 			s.list, kind.name, m.wall.Seconds(), pages, m.cpuMS, float64(m.rssKiB)/1024,
 			m1.wall.Seconds(), m1.cpuMS, extra.Seconds(), target, wire.Seconds(), pages, client.MaxPageConcurrency, s.listLatency,
 			m.cpuMS-m1.cpuMS)
+
+		// The framework's own server: no handover of the listing (fwfix.SetList).
+		asis := newSubject(t, "without handover", "./internal/bench/asis", s.listLatency, config,
+			"TF_LOG_SDK=OFF", "TF_LOG_SDK_PROTO=OFF", "TF_LOG_SDK_FRAMEWORK=OFF", "TF_LOG_PROVIDER_INVITATIONS=OFF")
+		asis.srv.SeedAuthentik(s.list, "listed")
+		asis.srv.IBLOf(mockserver.IBLKindProgram).Seed(s.list, "acme+onboarding")
+		a := asis.measure(t, "listing", plan(asis))
+		fmt.Fprintf(report, "  without handover (the framework's own server): %.2fs, plugin cpu %d ms, peak rss %.0f MiB\n",
+			a.wall.Seconds(), a.cpuMS, float64(a.rssKiB)/1024)
+		figs.ratio(fmt.Sprintf("(w) handover, plan listing %d %s: wall", s.list, kind.name), m.wall.Seconds()/max(a.wall.Seconds(), 0.001), 0.8)
+		figs.ratio(fmt.Sprintf("(w) handover, plan listing %d %s: peak rss", s.list, kind.name), float64(m.rssKiB)/float64(max(a.rssKiB, 1)), 0.8)
 
 		floor := newSubject(t, "framework floor", "./internal/bench/floor", s.listLatency, config, "FLOOR_STATE="+state)
 		f := floor.measure(t, "listing", func() error { _, err := floor.ws.TF.Plan(t.Context()); return err })

@@ -16,7 +16,7 @@ import (
 	"github.com/invitations-dev/terraform-provider-invitations/internal/provider"
 )
 
-// scale is issue 18's target 4: a state of many stage invitations (a large
+// scale is target 4: a state of many stage invitations (a large
 // enrolment), seeded on the mock and read into a state once (the setup,
 // not measured), then in each run a no-op plan next to the framework floor
 // holding the same state, and terraform query -generate-config-out of them

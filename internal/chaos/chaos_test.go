@@ -186,7 +186,7 @@ func (r *run) compare(f *figures) {
 		onServer["s:"+inv.PK] = true
 		byIdentity["s:"+inv.Name]++
 	}
-	for _, inv := range r.srv.IBLInvitations() {
+	for _, inv := range r.srv.IBLOf(mockserver.IBLKindProgram).Invitations() {
 		onServer["p:"+strconv.Itoa(inv.ID)] = true
 		if inv.Active {
 			byIdentity["p:"+strings.ToLower(inv.Email)]++
@@ -209,7 +209,7 @@ func (r *run) compare(f *figures) {
 
 func (r *run) activeLeft() int {
 	n := len(r.srv.AuthentikInvitations())
-	for _, inv := range r.srv.IBLInvitations() {
+	for _, inv := range r.srv.IBLOf(mockserver.IBLKindProgram).Invitations() {
 		if inv.Active {
 			n++
 		}
@@ -328,7 +328,7 @@ func interrupted(t *testing.T) figures {
 	r.compare(&f)
 	stage, program := r.stateIDs()
 	t.Logf("ctrl-c: %d creates held when interrupted; %d invitations on the server, %d in state",
-		inFlight, len(r.srv.AuthentikInvitations())+len(r.srv.IBLInvitations()), len(stage)+len(program))
+		inFlight, len(r.srv.AuthentikInvitations())+len(r.srv.IBLOf(mockserver.IBLKindProgram).Invitations()), len(stage)+len(program))
 	if inFlight == 0 {
 		t.Errorf("no create was in flight when Terraform was interrupted")
 	}

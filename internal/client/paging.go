@@ -46,7 +46,7 @@ type Page[T any] struct {
 	Last int
 }
 
-// A walk reads its pages StartPageConcurrency at a time, one more after
+// A listing reads its pages StartPageConcurrency at a time, one more after
 // each page served without throttling, up to MaxPageConcurrency; a page the
 // server throttled (429, 503, a timeout) halves it, after which it grows by
 // one only once a window's worth of pages came unthrottled (TCP's additive
@@ -58,29 +58,29 @@ const (
 	maxThrottlePause     = 10 * time.Second
 )
 
-// PageOptions shape a walk through a listing.
+// PageOptions shape the paging of a listing.
 type PageOptions struct {
 	// MaxItems, when not 0, is how many items the caller can use.
 	MaxItems int
-	// Sequential reads one page after another: for walks that stop early
+	// Sequential reads one page after another: for listings that stop early
 	// on what they find.
 	Sequential bool
-	// Worth, when set, is asked once page 1 has told how many pages the
-	// listing has: false stops the walk with ErrNotWorthIt.
-	Worth func(pages int) bool
+	// MaxPages, when not 0, stops the paging after page 1 with ErrTooManyPages
+	// when page 1 tells of more pages than this.
+	MaxPages int
 }
 
-// ErrNotWorthIt is a walk its caller declined after page 1.
-var ErrNotWorthIt = errors.New("the listing has more pages than it is worth reading")
+// ErrTooManyPages is a listing stopped after page 1 by PageOptions.MaxPages.
+var ErrTooManyPages = errors.New("the listing has more pages than the caller reads")
 
-// Paginate walks a listing. Page 1 is read first. When it tells how many
+// Paginate reads a listing. Page 1 is read first. When it tells how many
 // pages there are (Last, or Total over the size of the page the server
 // actually served, which may be smaller than asked), the others are read
 // concurrently, as many at once as the server tolerates (see
 // StartPageConcurrency), and handed to each in page order as soon as they
 // and the pages before them have come, while later ones are still on the
 // wire; pages the caller cannot use (MaxItems) are not asked for. If the
-// last of them still has a Next (the listing grew), the walk goes on page
+// last of them still has a Next (the listing grew), the paging goes on page
 // by page, as it does when page 1 tells no count. A Next that does not move
 // forward is an error, not a loop. each returns false to stop.
 func Paginate[T any](ctx context.Context, opts PageOptions, fetch func(ctx context.Context, page int) (Page[T], error), each func(T) bool) error {
@@ -99,8 +99,8 @@ func Paginate[T any](ctx context.Context, opts PageOptions, fetch func(ctx conte
 	if opts.MaxItems > 0 && size > 0 {
 		last = min(last, (opts.MaxItems+size-1)/size)
 	}
-	if opts.Worth != nil && !opts.Worth(max(last, 2)) {
-		return ErrNotWorthIt
+	if opts.MaxPages > 0 && max(last, 2) > opts.MaxPages {
+		return ErrTooManyPages
 	}
 	if last < 2 || opts.Sequential || first.Next != 2 {
 		return sequential(ctx, first.Next, 1, fetch, each)
@@ -162,7 +162,7 @@ func Paginate[T any](ctx context.Context, opts PageOptions, fetch func(ctx conte
 			return nil
 		}
 		if n < last {
-			r.page.Items = nil // delivered: not held for the rest of the walk
+			r.page.Items = nil // delivered: not held for the rest of the listing
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -171,7 +171,7 @@ func Paginate[T any](ctx context.Context, opts PageOptions, fetch func(ctx conte
 	return sequential(ctx, results[last].page.Next, last, fetch, each)
 }
 
-// window is the congestion window of a walk: how many pages it may have
+// window is the congestion window of a listing: how many pages it may have
 // on the wire at once, and until when it must ask for no more.
 type window struct {
 	mu              sync.Mutex
@@ -273,10 +273,10 @@ func later(a, b time.Time) time.Time {
 	return b
 }
 
-// throttleNote is how the retry policy tells a walk that the server
+// throttleNote is how the retry policy tells a listing that the server
 // throttled one of its pages, on any of its attempts.
 type throttleNote struct {
-	w         *window // nil outside a walk's window
+	w         *window // nil outside a listing's window
 	seq       uint64  // the page's number in the window's order
 	throttled atomic.Bool
 }
@@ -284,7 +284,7 @@ type throttleNote struct {
 type throttleKey struct{}
 
 // noteThrottle is called by the retry policy on every attempt's outcome:
-// a 429, a 503 or a timeout marks the page's walk, if it has one, with the
+// a 429, a 503 or a timeout marks the page's listing, if it has one, with the
 // server's Retry-After.
 func noteThrottle(ctx context.Context, resp *http.Response, err error) {
 	note, ok := ctx.Value(throttleKey{}).(*throttleNote)
@@ -343,11 +343,11 @@ func deliver[T any](items []T, each func(T) bool) bool {
 	return true
 }
 
-// Collect walks a listing with Paginate and returns its items, each once
+// Collect reads a listing with Paginate and returns its items, each once
 // (an item deleted meanwhile shifts later ones back a page, so one can be
 // served twice), at most opts.MaxItems, stopping before the first item
-// stop reports (nil: never). When the walk was declined after page 1
-// (ErrNotWorthIt), the items of page 1 come back with the error.
+// stop reports (nil: never). When the paging stopped after page 1
+// (ErrTooManyPages), the items of page 1 come back with the error.
 func Collect[T any, K comparable](ctx context.Context, opts PageOptions, fetch func(ctx context.Context, page int) (Page[T], error),
 	key func(T) K, stop func(T) bool) ([]T, error) {
 	var out []T
@@ -362,7 +362,7 @@ func Collect[T any, K comparable](ctx context.Context, opts PageOptions, fetch f
 		}
 		return opts.MaxItems == 0 || len(out) < opts.MaxItems
 	})
-	if err != nil && !errors.Is(err, ErrNotWorthIt) {
+	if err != nil && !errors.Is(err, ErrTooManyPages) {
 		return nil, err
 	}
 	return out, err

@@ -359,3 +359,25 @@ func TestPaginateBacksOffOnTheServers429(t *testing.T) {
 		t.Errorf("the server refused %d requests for 100 pages: the walk did not back off", n)
 	}
 }
+
+// MaxPages stops a listing of more pages after page 1, with its items;
+// one of that many pages or fewer is read whole.
+func TestCollectMaxPages(t *testing.T) {
+	for _, tc := range []struct {
+		total, maxPages, want int
+		err                   error
+	}{
+		{total: 1000, maxPages: 10, want: 1000},
+		{total: 1001, maxPages: 10, want: 100, err: ErrTooManyPages},
+		{total: 1001, maxPages: 0, want: 1001},
+	} {
+		f := &fakeListing{total: tc.total, size: 100}
+		got, err := Collect(context.Background(), PageOptions{MaxPages: tc.maxPages}, f.fetch, func(i int) int { return i }, nil)
+		if !errors.Is(err, tc.err) || len(got) != tc.want {
+			t.Errorf("%d items, MaxPages %d: got %d (%v), want %d (%v)", tc.total, tc.maxPages, len(got), err, tc.want, tc.err)
+		}
+		if tc.err != nil && len(f.asked) != 1 {
+			t.Errorf("%d items, MaxPages %d: asked for pages %v, want page 1 alone", tc.total, tc.maxPages, f.asked)
+		}
+	}
+}

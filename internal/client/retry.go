@@ -63,7 +63,7 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
-	noteThrottle(ctx, resp, err) // a listing's walk slows down for it (paging.go)
+	noteThrottle(ctx, resp, err) // a listing slows down for it (paging.go)
 	c := callOf(ctx)
 	if err != nil {
 		// Errors no retry can mend: a refused redirect, an unsupported

@@ -3,6 +3,7 @@ package fwfix
 import (
 	"context"
 	"fmt"
+	"math/big"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -11,13 +12,14 @@ import (
 )
 
 // SetList puts a data source's computed list into its state as Terraform
-// values built directly, typed by the schema.
+// values, typed by the schema, and hands it over to ProtocolServer's
+// ReadDataSource, which encodes it into the state past the framework's
+// walk of it (handover.go). elem makes the i-th of n, given the list's
+// element type, with String, StringPointer, Bool and Int64Pointer.
 //
-// Works around terraform-plugin-framework v1.19.0: its struct reflection
-// costs more than all the rest of a read of 10,000 invitations (tags
-// parsed again for each item). The elements are Terraform values
-// (tftypes.Value), made with the provider's tf* helpers (tfvalues.go):
-// elem makes the i-th of n, given the list's element type.
+// Works around terraform-plugin-framework v1.19.0: its conversions and
+// walk of a data source's new state take most of the plugin's time in a
+// read of 10,000 invitations.
 func SetList(ctx context.Context, state *tfsdk.State, name string, n int, elem func(t tftypes.Type, i int) tftypes.Value) diag.Diagnostics {
 	var diags diag.Diagnostics
 	t, d := state.Schema.TypeAtPath(ctx, path.Root(name))
@@ -46,4 +48,28 @@ func SetList(ctx context.Context, state *tfsdk.State, name string, n int, elem f
 	top[name] = list
 	state.Raw = tftypes.NewValue(state.Raw.Type(), top)
 	return diags
+}
+
+// Terraform values for SetList's elements.
+
+// String is a Terraform string.
+func String(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+
+// StringPointer is a Terraform string, null for nil.
+func StringPointer(p *string) tftypes.Value {
+	if p == nil {
+		return tftypes.NewValue(tftypes.String, nil)
+	}
+	return String(*p)
+}
+
+// Bool is a Terraform bool.
+func Bool(b bool) tftypes.Value { return tftypes.NewValue(tftypes.Bool, b) }
+
+// Int64Pointer is a Terraform number, null for nil.
+func Int64Pointer(p *int64) tftypes.Value {
+	if p == nil {
+		return tftypes.NewValue(tftypes.Number, nil)
+	}
+	return tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(*p))
 }

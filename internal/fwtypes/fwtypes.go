@@ -2,8 +2,8 @@
 // the APIs' notion of equality, so that the framework keeps a
 // configuration's spelling of a value a server writes differently (their
 // semantic equality), and a model can be filled from an API object by plain
-// assignment. (ListingType, a framework workaround, lives in
-// internal/fwfix.)
+// assignment; and the small conversions between API values and framework
+// values both platforms' mappings use (values.go).
 package fwtypes
 
 import (

@@ -12,7 +12,7 @@ import (
 // mock at the client's page size, and reports the requests each took.
 func BenchmarkList2500(b *testing.B) {
 	srv, ts := mockserver.Start(b, mockserver.Options{})
-	srv.SeedIBL(2500, "acme+onboarding")
+	srv.IBLOf(mockserver.IBLKindProgram).Seed(2500, "acme+onboarding")
 	c := newClient(b, ts.URL, "Api-Token")
 	srv.ResetCounts()
 	b.ResetTimer()
@@ -31,7 +31,7 @@ func BenchmarkList2500(b *testing.B) {
 // after another would take on the wire alone.
 func BenchmarkList10000At100ms(b *testing.B) {
 	srv, ts := mockserver.Start(b, mockserver.Options{})
-	srv.SeedIBL(10000, "acme+onboarding")
+	srv.IBLOf(mockserver.IBLKindProgram).Seed(10000, "acme+onboarding")
 	srv.SetLatency(100 * time.Millisecond)
 	c := newClient(b, ts.URL, "Api-Token")
 	srv.ResetCounts()

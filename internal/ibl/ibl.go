@@ -10,6 +10,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -84,12 +85,10 @@ func (i Invitation) Org() string {
 // Upsert is the create-or-update POST body. Nil fields are left out: the
 // API's request schema has no nullable field, so a null is never sent.
 // Key names the item (program_key, course_id or platform_key, as the
-// client's kind says); ProgramKey is the older name for a program's key.
-// A field the kind does not have is an error, never sent: the server would
-// store it in metadata.
+// client's kind says). A field the kind does not have is an error, never
+// sent: the server would store it in metadata.
 type Upsert struct {
 	Key              string
-	ProgramKey       string
 	Email            *string
 	Username         *string
 	Active           *bool
@@ -102,35 +101,12 @@ type Upsert struct {
 	CompanyName, FirstName, LastName, UserGroup, UserGroupOwnerEmail *string
 }
 
-// MarshalJSON writes the fields that are set, as a program invitation's.
-func (u Upsert) MarshalJSON() ([]byte, error) {
-	m, err := u.body(Program)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(m)
-}
-
-// key is the item the upsert names for kind k.
-func (u Upsert) key(k Kind) (string, error) {
-	switch {
-	case u.ProgramKey == "" || u.ProgramKey == u.Key:
-		return u.Key, nil
-	case k != Program:
-		return "", fmt.Errorf("ibl: a %s invitation has no program_key (Upsert.ProgramKey); set Upsert.Key to its %s", k, k.KeyField())
-	case u.Key != "":
-		return "", fmt.Errorf("ibl: Upsert.Key %q and Upsert.ProgramKey %q differ", u.Key, u.ProgramKey)
-	}
-	return u.ProgramKey, nil
-}
-
 // body is the POST body for kind k: the fields that are set.
 func (u Upsert) body(k Kind) (map[string]any, error) {
-	key, err := u.key(k)
-	if err != nil {
-		return nil, err
+	if u.Key == "" {
+		return nil, fmt.Errorf("ibl: a %s invitation needs its %s", k, k.KeyField())
 	}
-	m := map[string]any{k.KeyField(): key}
+	m := map[string]any{k.KeyField(): u.Key}
 	set := func(fields map[string]*string) {
 		for f, v := range fields {
 			if v != nil {
@@ -163,16 +139,37 @@ func (u Upsert) body(k Kind) (map[string]any, error) {
 	return m, nil
 }
 
+// StoredAsMetadata lists the fields of u that the server stored in inv's
+// metadata instead of applying them: a server older than a field stores any
+// body key it does not know as metadata ("Any additional parameters will be
+// added as metadata"). Keys of the metadata u itself sent do not count.
+func (u Upsert) StoredAsMetadata(k Kind, inv *Invitation) []string {
+	body, err := u.body(k)
+	var stored, sent map[string]json.RawMessage
+	if err != nil || json.Unmarshal(inv.Metadata, &stored) != nil || len(stored) == 0 {
+		return nil
+	}
+	_ = json.Unmarshal(u.Metadata, &sent) // none sent: nil
+	var out []string
+	for name := range body {
+		_, inMetadata := stored[name]
+		_, sentAsMetadata := sent[name]
+		if name != "metadata" && name != k.KeyField() && inMetadata && !sentAsMetadata {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Filter holds the documented list filters. Only these are ever sent: the
 // server reads any other parameter as a metadata filter. Key filters on the
 // item (program_key, course_id or platform_key, as the client's kind says;
-// sent URL-encoded, course ids hold "+" and ":"); ProgramKey is the older
-// name for a program's key.
+// sent URL-encoded, course ids hold "+" and ":").
 type Filter struct {
-	Key                                      string
-	ProgramKey, Org, Email, Username, Source string
-	Active                                   *bool
-	Sort                                     string
+	Key, Org, Email, Username, Source string
+	Active                            *bool
+	Sort                              string
 	// Metadata filters are sent as <key>=<value>: the server turns every
 	// parameter it does not know into metadata__<key>. Keys that collide
 	// with a known parameter cannot be filtered on (Kind.ReservedParams).
@@ -181,16 +178,10 @@ type Filter struct {
 	Max int
 	// Until stops paging, when sorted by -id, once ids fall below it.
 	Until int64
-	// Worth, when set, decides after page 1 whether the rest is worth
-	// reading (client.ErrNotWorthIt otherwise).
-	Worth func(pages int) bool
+	// MaxPages, when not 0, reads no further than page 1 of a listing of
+	// more pages (client.ErrTooManyPages, with page 1's invitations).
+	MaxPages int
 }
-
-// ReservedParams are the list parameters the program invitation endpoint
-// gives a meaning of its own (Program.ReservedParams, in this order); a
-// metadata key with one of these names cannot be filtered on.
-var ReservedParams = []string{"program_key", "org", "email", "username", "source", "active", "sort",
-	"page", "page_size", "verbose", "program_id", "platform_key", "key", "platform_org", "format"}
 
 // page accepts both envelopes: next/previous (the seed, live servers) and
 // next_page/previous_page (the 4.90 OpenAPI).
@@ -217,21 +208,12 @@ type Client struct {
 	kind Kind
 }
 
-// New wraps an HTTP core configured for the data manager: a client of
-// program invitations.
-func New(c *client.Client) *Client { return &Client{http: c} }
-
-// NewKind is a client of the kind's invitations.
-func NewKind(c *client.Client, k Kind) *Client {
+// New is a client of the kind's invitations on an HTTP core configured for
+// the data manager.
+func New(c *client.Client, k Kind) *Client {
 	_ = k.spec() // a kind that does not exist fails here, not at the first call
 	return &Client{http: c, kind: k}
 }
-
-// For is a client of another kind's invitations on the same HTTP core.
-func (c *Client) For(k Kind) *Client { return NewKind(c.http, k) }
-
-// Kind is the kind of invitation the client manages.
-func (c *Client) Kind() Kind { return c.kind }
 
 // Create posts an invitation. On servers that upsert it is safe to repeat,
 // but older ones insert a row per POST, so it is never repeated once it may
@@ -291,12 +273,8 @@ func (c *Client) Delete(ctx context.Context, org string, id int64) error {
 // List returns the invitations matching f, page by page at the largest page
 // size, and the count the server reported.
 func (c *Client) List(ctx context.Context, f Filter) ([]Invitation, int, error) {
-	key, err := Upsert{Key: f.Key, ProgramKey: f.ProgramKey}.key(c.kind)
-	if err != nil {
-		return nil, 0, err
-	}
 	size := client.PageSize(MaxPageSize, f.Max)
-	q := client.Query(c.kind.KeyField(), key, "org", f.Org, "email", f.Email,
+	q := client.Query(c.kind.KeyField(), f.Key, "org", f.Org, "email", f.Email,
 		"username", f.Username, "source", f.Source, "sort", f.Sort)
 	if f.Active != nil {
 		q.Set("active", strconv.FormatBool(*f.Active))
@@ -343,7 +321,7 @@ func (c *Client) List(ctx context.Context, f Filter) ([]Invitation, int, error) 
 	if f.Until > 0 {
 		stop = func(inv Invitation) bool { return inv.ID < f.Until }
 	}
-	out, err := client.Collect(ctx, client.PageOptions{Sequential: f.Until > 0, MaxItems: f.Max, Worth: f.Worth}, fetch,
+	out, err := client.Collect(ctx, client.PageOptions{Sequential: f.Until > 0, MaxItems: f.Max, MaxPages: f.MaxPages}, fetch,
 		func(inv Invitation) int64 { return inv.ID }, stop)
 	return out, total, err
 }

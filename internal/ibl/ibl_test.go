@@ -21,7 +21,14 @@ func newClient(t testing.TB, base, scheme string) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(hc)
+	return New(hc, Program)
+}
+
+// newKindClient is a client of the kind's invitations.
+func newKindClient(t testing.TB, base string, k Kind) *Client {
+	t.Helper()
+	c := newClient(t, base, "Api-Token")
+	return New(c.http, k)
 }
 
 func TestListEnvelopesAndLinks(t *testing.T) {
@@ -37,8 +44,8 @@ func TestListEnvelopesAndLinks(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, ts := mockserver.Start(t, mockserver.Options{IBL: tc.opts})
-			srv.SeedIBL(230, "acme+onboarding")
-			srv.SeedIBL(5, "globex+leadership")
+			srv.IBLOf(mockserver.IBLKindProgram).Seed(230, "acme+onboarding")
+			srv.IBLOf(mockserver.IBLKindProgram).Seed(5, "globex+leadership")
 			c := newClient(t, ts.URL+tc.prefix, "Api-Token")
 			all, total, err := c.List(context.Background(), Filter{Org: "acme", Sort: "id"})
 			if err != nil || len(all) != 230 || total != 230 {
@@ -58,10 +65,10 @@ func TestListEnvelopesAndLinks(t *testing.T) {
 
 func TestListSendsOnlyKnownParameters(t *testing.T) {
 	srv, ts := mockserver.Start(t, mockserver.Options{})
-	srv.SeedIBL(12, "acme+onboarding")
+	srv.IBLOf(mockserver.IBLKindProgram).Seed(12, "acme+onboarding")
 	active := true
 	got, _, err := newClient(t, ts.URL, "Api-Token").List(context.Background(), Filter{
-		Org: "acme", ProgramKey: "acme+onboarding", Source: "csv", Active: &active, Metadata: map[string]string{"cohort": "c1"}, Sort: "-id",
+		Org: "acme", Key: "acme+onboarding", Source: "csv", Active: &active, Metadata: map[string]string{"cohort": "c1"}, Sort: "-id",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -118,13 +125,13 @@ func TestCreateUpdateDelete(t *testing.T) {
 	srv, ts := mockserver.Start(t, mockserver.Options{IBL: mockserver.IBLOptions{AuthScheme: "Api-Key", RealDelete: true}})
 	c := newClient(t, ts.URL, "Api-Key")
 	email, src := "ada@example.com", "terraform"
-	inv, err := c.Create(context.Background(), Upsert{ProgramKey: "acme+data-science", Email: &email, Source: &src, Metadata: []byte(`{"a":1}`)})
+	inv, err := c.Create(context.Background(), Upsert{Key: "acme+data-science", Email: &email, Source: &src, Metadata: []byte(`{"a":1}`)})
 	if err != nil || inv.UserID == nil || *inv.UserID != 456 || inv.Org() != "acme" {
 		t.Fatalf("create: %+v %v", inv, err)
 	}
 	off := false
 	// Fields left out keep their values: the update never sends a null.
-	again, err := c.Update(context.Background(), Upsert{ProgramKey: "acme+data-science", Email: &email, Active: &off})
+	again, err := c.Update(context.Background(), Upsert{Key: "acme+data-science", Email: &email, Active: &off})
 	if err != nil || again.ID != inv.ID || again.Active || again.Source == nil || *again.Source != "terraform" {
 		t.Fatalf("update: %+v %v", again, err)
 	}
@@ -134,7 +141,7 @@ func TestCreateUpdateDelete(t *testing.T) {
 	if err := c.Delete(context.Background(), "acme", inv.ID); err != nil {
 		t.Fatalf("deleting an absent invitation: %v", err)
 	}
-	if len(srv.IBLInvitations()) != 0 {
+	if len(srv.IBLOf(mockserver.IBLKindProgram).Invitations()) != 0 {
 		t.Fatal("left on the server")
 	}
 	q := srv.Requests()[2].Query
@@ -145,7 +152,7 @@ func TestCreateUpdateDelete(t *testing.T) {
 
 func TestFindInOrgStopsAtTheID(t *testing.T) {
 	srv, ts := mockserver.Start(t, mockserver.Options{})
-	srv.SeedIBL(450, "acme+onboarding")
+	srv.IBLOf(mockserver.IBLKindProgram).Seed(450, "acme+onboarding")
 	c := newClient(t, ts.URL, "Api-Token")
 	inv, err := c.FindInOrg(context.Background(), "acme", 420)
 	if err != nil || inv == nil || inv.ID != 420 || srv.Count("GET", "") != 1 {
@@ -160,7 +167,7 @@ func TestFindInOrgStopsAtTheID(t *testing.T) {
 func TestUnusableAnswersNeverPassAsInvitations(t *testing.T) {
 	create := func(c *Client) error {
 		email := "ada@example.com"
-		_, err := c.Create(context.Background(), Upsert{ProgramKey: "acme+x", Email: &email})
+		_, err := c.Create(context.Background(), Upsert{Key: "acme+x", Email: &email})
 		return err
 	}
 	list := func(c *Client) error { _, _, err := c.List(context.Background(), Filter{}); return err }
@@ -197,10 +204,10 @@ func TestUnusableAnswersNeverPassAsInvitations(t *testing.T) {
 // invitation by id.
 func TestFindMissByCaseIsNotAbsence(t *testing.T) {
 	srv, ts := mockserver.Start(t, mockserver.Options{IBL: mockserver.IBLOptions{EmailCaseSensitive: true}})
-	srv.SeedIBL(3, "acme+onboarding")
+	srv.IBLOf(mockserver.IBLKindProgram).Seed(3, "acme+onboarding")
 	c := newClient(t, ts.URL, "Api-Token")
-	rows := srv.IBLInvitations()
-	srv.SetIBLInvitationEmail(rows[1].ID, "Learner2@Example.com")
+	rows := srv.IBLOf(mockserver.IBLKindProgram).Invitations()
+	srv.IBLOf(mockserver.IBLKindProgram).SetEmail(rows[1].ID, "Learner2@Example.com")
 	inv, err := c.Find(context.Background(), "acme", "acme+onboarding", "learner2@example.com", "", int64(rows[1].ID))
 	if err != nil || inv == nil || inv.ID != int64(rows[1].ID) {
 		t.Fatalf("miss by case taken for absence: %v, %v", inv, err)

@@ -39,7 +39,7 @@ func TestKindsPaging(t *testing.T) {
 			srv, ts := mockserver.Start(t, mockserver.Options{IBL: opts})
 			srv.IBLOf(c.mock).Seed(230, c.item)
 			srv.IBLOf(c.mock).Seed(5, c.other)
-			kc := newClient(t, ts.URL+"/dm", "Api-Token").For(c.kind)
+			kc := newKindClient(t, ts.URL+"/dm", c.kind)
 			all, total, err := kc.List(context.Background(), Filter{Org: "acme", Sort: "id"})
 			if err != nil || len(all) != 230 || total != 230 {
 				t.Fatalf("%+v: got %d of %d: %v", opts, len(all), total, err)
@@ -68,7 +68,7 @@ func TestKindsFilters(t *testing.T) {
 		srv, ts := mockserver.Start(t, mockserver.Options{})
 		srv.IBLOf(c.mock).Seed(12, c.item)
 		srv.IBLOf(c.mock).Seed(4, c.other)
-		kc := newClient(t, ts.URL, "Api-Token").For(c.kind)
+		kc := newKindClient(t, ts.URL, c.kind)
 		active := true
 		got, total, err := kc.List(context.Background(), Filter{Key: c.item, Source: "csv", Active: &active, Metadata: map[string]string{"cohort": "c1"}, Sort: "-id"})
 		if err != nil || len(got) == 0 || total != len(got) {
@@ -90,11 +90,6 @@ func TestKindsFilters(t *testing.T) {
 		if _, _, err := kc.List(context.Background(), Filter{Metadata: map[string]string{c.kind.KeyField(): "x"}}); err == nil {
 			t.Fatal("a metadata filter named as the kind's key filter was sent")
 		}
-		if c.kind != Program {
-			if _, _, err := kc.List(context.Background(), Filter{ProgramKey: "acme+onboarding"}); err == nil {
-				t.Fatal("a program key filter on another kind")
-			}
-		}
 		if n := srv.Count("", ""); n != 1 {
 			t.Fatalf("%d requests, the refused lists sent some", n)
 		}
@@ -102,10 +97,13 @@ func TestKindsFilters(t *testing.T) {
 }
 
 func TestKindsReservedParams(t *testing.T) {
-	if p := Program.ReservedParams(); len(p) != len(ReservedParams) || !slices.ContainsFunc(p, func(s string) bool { return s == "program_id" }) {
+	// The program invitation endpoint's own parameters (its list filters).
+	programParams := []string{"program_key", "org", "email", "username", "source", "active", "sort",
+		"page", "page_size", "verbose", "program_id", "platform_key", "key", "platform_org", "format"}
+	if p := Program.ReservedParams(); len(p) != len(programParams) || !slices.Contains(p, "program_id") {
 		t.Fatalf("program: %v", p)
 	}
-	for _, p := range ReservedParams {
+	for _, p := range programParams {
 		if !Program.reserved(p) {
 			t.Fatalf("%s", p)
 		}
@@ -120,7 +118,7 @@ func TestKindsUpsertFindDelete(t *testing.T) {
 		for _, realDelete := range []bool{false, true} {
 			srv, ts := mockserver.Start(t, mockserver.Options{IBL: mockserver.IBLOptions{RealDelete: realDelete}})
 			srv.IBLOf(c.mock).Seed(3, c.item)
-			kc := NewKind(newClient(t, ts.URL, "Api-Token").http, c.kind)
+			kc := newKindClient(t, ts.URL, c.kind)
 			email, src, name := "ada@example.com", "terraform", "Ada"
 			u := Upsert{Key: c.item, Email: &email, Source: &src, Metadata: json.RawMessage(`{"a":1}`)}
 			switch c.kind {
@@ -178,28 +176,42 @@ func TestKindsUpsertFindDelete(t *testing.T) {
 
 func TestKindsRefuseOtherKindsFields(t *testing.T) {
 	srv, ts := mockserver.Start(t, mockserver.Options{})
-	c := newClient(t, ts.URL, "Api-Token")
 	email, x := "ada@example.com", "x"
 	for _, tc := range []struct {
 		kind Kind
 		u    Upsert
 	}{
-		{Program, Upsert{ProgramKey: "acme+onboarding", Email: &email, UserGroup: &x}},
+		{Program, Upsert{Key: "acme+onboarding", Email: &email, UserGroup: &x}},
 		{Course, Upsert{Key: "course-v1:acme+DS101+2027", Email: &email, CompanyName: &x}},
 		{Platform, Upsert{Key: "acme", Email: &email, EnrollmentConfig: json.RawMessage(`{}`)}},
-		{Course, Upsert{ProgramKey: "acme+onboarding", Email: &email}},
-		{Program, Upsert{Key: "acme+onboarding", ProgramKey: "acme+data-science", Email: &email}},
+		{Course, Upsert{Email: &email}},
 	} {
-		if _, err := c.For(tc.kind).Create(context.Background(), tc.u); err == nil {
+		if _, err := newKindClient(t, ts.URL, tc.kind).Create(context.Background(), tc.u); err == nil {
 			t.Errorf("%s: %+v was sent", tc.kind, tc.u)
 		}
 	}
 	if n := srv.Count("", ""); n != 0 {
 		t.Fatalf("%d requests", n)
 	}
-	// The program API of old: ProgramKey, and Upsert's JSON.
-	b, err := json.Marshal(Upsert{ProgramKey: "acme+x", Email: &email})
-	if err != nil || string(b) != `{"email":"ada@example.com","program_key":"acme+x"}` {
-		t.Fatalf("%s %v", b, err)
+}
+
+// StoredAsMetadata names the fields a server older than them stored in the
+// invitation's metadata, not the metadata keys the client sent itself.
+func TestStoredAsMetadata(t *testing.T) {
+	email, group := "ada@example.com", "staff"
+	u := Upsert{Key: "acme", Email: &email, UserGroup: &group, Metadata: json.RawMessage(`{"email": "kept", "cohort": 1}`)}
+	for _, tc := range []struct {
+		stored string
+		want   []string
+	}{
+		{`{}`, nil},
+		{`{"cohort": 1, "email": "kept"}`, nil},
+		{`{"cohort": 1, "user_group": "staff"}`, []string{"user_group"}},
+		{`{"platform_key": "acme", "user_group": "staff", "metadata": {}}`, []string{"user_group"}},
+	} {
+		got := u.StoredAsMetadata(Platform, &Invitation{Metadata: json.RawMessage(tc.stored)})
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("metadata %s: got %v, want %v", tc.stored, got, tc.want)
+		}
 	}
 }

@@ -14,8 +14,7 @@ import (
 //	POST /_mock/chaos                             random faults (a JSON Chaos; null turns them off)
 //	POST /_mock/authentik/invitations/{pk}/use    a user enrols with the invitation
 //	POST /_mock/authentik/cleanup                 run authentik's cleanup job now
-//	POST /_mock/ibl/invitations/{id}/accept       a program invitee registers (serveIBLControl)
-//	POST /_mock/ibl/{kind}/invitations/{id}/accept  the same for a kind: program, course or platform
+//	POST /_mock/ibl/{kind}/invitations/{id}/accept  an invitee registers (kind: program, course or platform)
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request, rest string) {
 	parts := strings.Split(strings.Trim(rest, "/"), "/")
 	switch {

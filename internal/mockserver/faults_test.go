@@ -13,12 +13,12 @@ func TestNullsRefusedAsTheSchemasSay(t *testing.T) {
 	srv, ts := Start(t, Options{})
 	// No field of ProgramInvitationCreate is nullable.
 	for _, field := range []string{"source", "redirect_to", "expired", "metadata", "enrollment_config", "active", "username"} {
-		status, body := iblCall(t, ts, "POST", iblPath, admin, fmt.Sprintf(`{"program_key":"acme+data-science","email":"ada@example.com",%q:null}`, field))
+		status, body := iblCall(t, ts, "POST", iblProgramPath, admin, fmt.Sprintf(`{"program_key":"acme+data-science","email":"ada@example.com",%q:null}`, field))
 		if status != 400 || fmt.Sprint(body[field]) != "[This field may not be null.]" {
 			t.Errorf("ibl %s null: %d %v", field, status, body)
 		}
 	}
-	if n := len(srv.IBLInvitations()); n != 0 {
+	if n := len(srv.IBLOf(IBLKindProgram).Invitations()); n != 0 {
 		t.Fatalf("a refused POST stored %d rows", n)
 	}
 	// authentik's expires and flow are nullable; name, fixed_data and single_use are not.
@@ -44,7 +44,7 @@ func TestChaosRepeatsWhateverTheOrder(t *testing.T) {
 		srv.SetChaos(&Chaos{Seed: 7, Status5xx: 0.3, TooMany: 0.1, RetryAfter: "0"})
 		got := map[int]int{}
 		for _, i := range order {
-			status, _ := iblCall(t, ts, "GET", fmt.Sprintf("%s?email=user%d@example.com", iblPath, i), admin, "")
+			status, _ := iblCall(t, ts, "GET", fmt.Sprintf("%s?email=user%d@example.com", iblProgramPath, i), admin, "")
 			got[i] = status
 		}
 		return got
@@ -74,7 +74,7 @@ func TestChaosCommitThenFailOnlyOnWrites(t *testing.T) {
 	srv.SetChaos(&Chaos{Seed: 3, CommitThenFail: 1})
 	for i := range 10 {
 		// A dropped connection or a 5xx: never a success.
-		req, _ := http.NewRequest("POST", ts.URL+iblPath, strings.NewReader(fmt.Sprintf(`{"program_key":"acme+data-science","email":"u%d@example.com"}`, i)))
+		req, _ := http.NewRequest("POST", ts.URL+iblProgramPath, strings.NewReader(fmt.Sprintf(`{"program_key":"acme+data-science","email":"u%d@example.com"}`, i)))
 		req.Header.Set("Authorization", admin)
 		if resp, err := ts.Client().Do(req); err == nil {
 			_ = resp.Body.Close()
@@ -83,10 +83,10 @@ func TestChaosCommitThenFailOnlyOnWrites(t *testing.T) {
 			}
 		}
 	}
-	if n := len(srv.IBLInvitations()); n != 10 {
+	if n := len(srv.IBLOf(IBLKindProgram).Invitations()); n != 10 {
 		t.Fatalf("%d of 10 failed POSTs took effect", n)
 	}
-	if status, _ := iblCall(t, ts, "GET", iblPath, admin, ""); status != 200 {
+	if status, _ := iblCall(t, ts, "GET", iblProgramPath, admin, ""); status != 200 {
 		t.Fatalf("a read failed: %d", status)
 	}
 }
@@ -97,7 +97,7 @@ func TestHoldWritesUntilTheClientGoesAway(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		req, _ := http.NewRequestWithContext(ctx, "POST", ts.URL+iblPath, strings.NewReader(`{"program_key":"acme+data-science","email":"ada@example.com"}`))
+		req, _ := http.NewRequestWithContext(ctx, "POST", ts.URL+iblProgramPath, strings.NewReader(`{"program_key":"acme+data-science","email":"ada@example.com"}`))
 		req.Header.Set("Authorization", admin)
 		_, err := ts.Client().Do(req)
 		done <- err
@@ -106,8 +106,8 @@ func TestHoldWritesUntilTheClientGoesAway(t *testing.T) {
 	for srv.Held() != 1 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if srv.Held() != 1 || len(srv.IBLInvitations()) != 1 {
-		t.Fatalf("held %d, stored %d: want the POST committed and its answer held", srv.Held(), len(srv.IBLInvitations()))
+	if srv.Held() != 1 || len(srv.IBLOf(IBLKindProgram).Invitations()) != 1 {
+		t.Fatalf("held %d, stored %d: want the POST committed and its answer held", srv.Held(), len(srv.IBLOf(IBLKindProgram).Invitations()))
 	}
 	cancel()
 	if err := <-done; err == nil {
@@ -120,7 +120,7 @@ func TestHoldWritesUntilTheClientGoesAway(t *testing.T) {
 		t.Fatal("still holding after the client left")
 	}
 	// Reads are never held.
-	if status, _ := iblCall(t, ts, "GET", iblPath, admin, ""); status != 200 {
+	if status, _ := iblCall(t, ts, "GET", iblProgramPath, admin, ""); status != 200 {
 		t.Fatalf("GET while holding writes: %d", status)
 	}
 }
@@ -130,7 +130,7 @@ func TestRedirectFault(t *testing.T) {
 	srv.Script(Fault{Method: "GET", Status: 307, Location: "http://elsewhere.invalid/x"})
 	client := *ts.Client()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	req, _ := http.NewRequest("GET", ts.URL+iblPath, nil)
+	req, _ := http.NewRequest("GET", ts.URL+iblProgramPath, nil)
 	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// iblPath is the program invitation endpoint (the other kinds: iblKinds).
-const iblPath = "/api/catalog/invitations/program/"
+// iblProgramPath is the program invitation endpoint (every kind's: iblKinds).
+const iblProgramPath = "/api/catalog/invitations/program/"
 
 // Default credentials of the ibl.ai part, printed by cmd/mockserver.
 const (
@@ -60,7 +60,7 @@ type iblKindSpec struct {
 var iblPlatformUserFields = []string{"company_name", "first_name", "last_name", "user_group", "user_group_owner_email"}
 
 var iblKinds = map[IBLKind]iblKindSpec{
-	IBLKindProgram:  {path: iblPath, keyField: "program_key", label: "Program", idParam: "program_id", objects: []string{"enrollment_config"}},
+	IBLKindProgram:  {path: iblProgramPath, keyField: "program_key", label: "Program", idParam: "program_id", objects: []string{"enrollment_config"}},
 	IBLKindCourse:   {path: "/api/catalog/invitations/course/", keyField: "course_id", label: "Course", objects: []string{"enrollment_config"}, sparse: true},
 	IBLKindPlatform: {path: "/api/catalog/invitations/platform/", keyField: "platform_key", label: "Platform", strings: iblPlatformUserFields, sparse: true},
 }
@@ -100,11 +100,6 @@ type IBLOptions struct {
 	// do not: their DELETE handler is unimplemented and answers 200 while
 	// the row stays (the default).
 	RealDelete bool
-	// NoopDelete is the default now (DELETE answers 200 and keeps the row);
-	// the field is kept so that older callers still build. It has no effect.
-	//
-	// Deprecated: DELETE keeps rows unless RealDelete is set.
-	NoopDelete bool
 	// EmailCaseSensitive compares emails exactly in filters and in the
 	// create-or-update key (the server's behaviour is not documented; the
 	// default compares them without regard to case).
@@ -840,9 +835,8 @@ func (s *Server) iblDelete(w http.ResponseWriter, r *http.Request, k IBLKind) {
 type IBLInvitation struct {
 	ID   int
 	Kind IBLKind
-	// Key is the item: program_key, course_id or platform_key. ProgramKey
-	// repeats it for program invitations ("" for the other kinds).
-	Key, ProgramKey            string
+	// Key is the item: program_key, course_id or platform_key.
+	Key                        string
 	Org                        string
 	Email, Username, Source    string
 	RedirectTo                 string
@@ -880,9 +874,6 @@ func (t IBLTable) Invitations() []IBLInvitation {
 			Username: deref(inv.Username), Source: deref(inv.Source), RedirectTo: deref(inv.RedirectTo), Active: inv.Active,
 			Expired: inv.Expired, Started: inv.Started, UserID: inv.UserID, Metadata: inv.Metadata,
 			EnrollmentConfig: inv.EnrollmentConfig, UserFields: inv.Extra}
-		if t.kind == IBLKindProgram {
-			v.ProgramKey = inv.Key
-		}
 		out = append(out, v)
 	}
 	return out
@@ -969,29 +960,11 @@ func (t IBLTable) Seed(n int, key string) {
 	}
 }
 
-// IBLInvitations returns every stored program invitation, by id.
-func (s *Server) IBLInvitations() []IBLInvitation { return s.IBLOf(IBLKindProgram).Invitations() }
-
-// AcceptIBLInvitation accepts a program invitation (IBLTable.Accept).
-func (s *Server) AcceptIBLInvitation(id int) error { return s.IBLOf(IBLKindProgram).Accept(id) }
-
-// SetIBLInvitationEmail changes a program invitation's email (IBLTable.SetEmail).
-func (s *Server) SetIBLInvitationEmail(id int, email string) bool {
-	return s.IBLOf(IBLKindProgram).SetEmail(id, email)
-}
-
-// DeleteIBLInvitation deletes a program invitation behind Terraform's back.
-func (s *Server) DeleteIBLInvitation(id int) bool { return s.IBLOf(IBLKindProgram).Delete(id) }
-
-// SeedIBL creates n invitations in the program, for learner<i>@example.com.
-func (s *Server) SeedIBL(n int, programKey string) { s.IBLOf(IBLKindProgram).Seed(n, programKey) }
-
 // serveIBLControl is the ibl.ai part of the control API:
 //
-//	POST /_mock/ibl/invitations/{id}/accept          a program invitee registers (204)
 //	POST /_mock/ibl/{kind}/invitations/{id}/accept   an invitee of the kind (program, course, platform) registers (204)
 func (s *Server) serveIBLControl(w http.ResponseWriter, r *http.Request, parts []string) {
-	kind := IBLKindProgram
+	var kind IBLKind
 	if len(parts) == 4 {
 		kind, parts = IBLKind(parts[0]), parts[1:]
 	}

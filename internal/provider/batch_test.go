@@ -64,9 +64,9 @@ func TestAccBatchedRefresh(t *testing.T) {
 			{
 				PreConfig: func() {
 					env.srv.DeleteAuthentikInvitation(pkOf(t, env, "many-7"))
-					for _, inv := range env.srv.IBLInvitations() {
+					for _, inv := range env.srv.IBLOf(mockserver.IBLKindProgram).Invitations() {
 						if inv.Email == "person-3@example.com" {
-							env.srv.DeleteIBLInvitation(inv.ID)
+							env.srv.IBLOf(mockserver.IBLKindProgram).Delete(inv.ID)
 						}
 					}
 					env.srv.ResetCounts()
@@ -112,96 +112,41 @@ resource "invitations_stage_invitation" "three" {
 	})
 }
 
-func TestReadBatchListsAgainAfterAWrite(t *testing.T) {
-	var b readBatch[string]
-	lists := 0
-	list := func(context.Context, func(int) bool) (map[string]*string, bool) {
-		lists++
-		v := fmt.Sprint("v", lists)
-		return map[string]*string{"k": &v}, true
-	}
-	if _, _, served := b.lookup(t.Context(), "k", list); served {
-		t.Fatal("the first read of a scope was served from a listing")
-	}
-	for range 3 {
-		if v, found, served := b.lookup(t.Context(), "k", list); !served || !found || *v != "v1" {
-			t.Fatalf("%v %v %v", v, found, served)
-		}
-	}
-	// A listing's miss is no proof of absence: the caller reads the item.
-	if _, found, served := b.lookup(t.Context(), "absent", list); served || found {
-		t.Fatal("a key the complete listing lacks was served as gone")
-	}
-	b.wrote()
-	if v, _, _ := b.lookup(t.Context(), "k", list); *v != "v2" || lists != 2 {
-		t.Fatalf("after a write: %s, %d listings", *v, lists)
-	}
+// scopeOf is a listing of n items, pageSize a page, counting requests.
+type scopeOf struct {
+	n, pageSize int
+	requests    atomic.Int64
 }
 
-// A scope found too large for the reads seen at first is listed whole once
-// as many more reads as it has pages (5 here), or relistAfter (100 pages),
-// have come, and not before.
-func TestReadBatchListsWholeOnceEnoughReadsCame(t *testing.T) {
-	for _, c := range []struct{ pages, after int }{{5, 5}, {100, relistAfter}} {
-		t.Run(fmt.Sprint(c.pages, " pages"), func(t *testing.T) { listsWholeAfter(t, c.pages, c.after) })
+func (s *scopeOf) list(_ context.Context, maxPages int) (map[string]*string, bool, error) {
+	pages := (s.n + s.pageSize - 1) / s.pageSize
+	items := map[string]*string{}
+	read := pages
+	if maxPages > 0 && pages > maxPages {
+		read = 1
 	}
-}
-
-func listsWholeAfter(t *testing.T, pages, after int) {
-	var b readBatch[string]
-	lists, whole := 0, 0
-	v := "v"
-	list := func(_ context.Context, worth func(int) bool) (map[string]*string, bool) {
-		lists++
-		if !worth(pages) {
-			return map[string]*string{"page-1": &v}, false // page 1 only
-		}
-		whole++
-		return map[string]*string{"page-1": &v, "k": &v}, true
-	}
-	b.lookup(t.Context(), "first", list)
-	// The second read lists; with two reads seen, the pages are not worth
-	// it (the decision waits 100 ms of quiet).
-	if _, _, served := b.lookup(t.Context(), "k", list); served || lists != 1 || whole != 0 {
-		t.Fatalf("served %v after %d listings (%d whole)", served, lists, whole)
-	}
-	for i := range after - 1 {
-		if _, _, served := b.lookup(t.Context(), "k", list); served || lists != 1 {
-			t.Fatalf("read %d: served %v after %d listings", i, served, lists)
-		}
-	}
-	if _, found, served := b.lookup(t.Context(), "k", list); !served || !found || lists != 2 || whole != 1 {
-		t.Fatalf("after %d more reads: found %v served %v, %d listings (%d whole)", after, found, served, lists, whole)
-	}
-}
-
-// A no-op plan of 10,000 invitations in one scope of 100 pages, with
-// Terraform's default parallelism of 10 reads in flight: the first read on
-// its own, page 1 of a declined listing, relistAfter reads one by one, then
-// the 100 pages: at most 110 requests (issue 18's scale budget).
-func TestReadBatchBulkRefreshBudget(t *testing.T) {
-	const n, perPage, parallelism = 10000, 100, 10
-	var b readBatch[string]
-	var requests atomic.Int64
-	all := make(map[string]*string, n)
-	for i := range n {
+	s.requests.Add(int64(read))
+	for i := range min(s.n, read*s.pageSize) {
 		v := fmt.Sprint(i)
-		all[v] = &v
+		items[v] = &v
 	}
-	list := func(_ context.Context, worth func(int) bool) (map[string]*string, bool) {
-		requests.Add(1) // page 1
-		if !worth(n / perPage) {
-			page1 := map[string]*string{}
-			for i := range perPage {
-				page1[fmt.Sprint(i)] = all[fmt.Sprint(i)]
-			}
-			return page1, false
-		}
-		requests.Add(n/perPage - 1)
-		return all, true
+	return items, read < pages, nil
+}
+
+// narrow is a read's own request.
+func (s *scopeOf) narrow(key string) func(context.Context) (*string, error) {
+	return func(context.Context) (*string, error) {
+		s.requests.Add(1)
+		return &key, nil
 	}
-	keys := make(chan string, n)
-	for i := n - 1; i >= 0; i-- { // not page 1's order
+}
+
+// refresh reads every item of the scope from parallel readers, in an order
+// that is not the listing's, and returns the requests it took.
+func (s *scopeOf) refresh(t *testing.T, parallelism int) int64 {
+	b := &readBatch[string]{list: s.list}
+	keys := make(chan string, s.n)
+	for i := s.n - 1; i >= 0; i-- {
 		keys <- fmt.Sprint(i)
 	}
 	close(keys)
@@ -209,14 +154,80 @@ func TestReadBatchBulkRefreshBudget(t *testing.T) {
 	for range parallelism {
 		wg.Go(func() {
 			for k := range keys {
-				if _, _, served := b.lookup(t.Context(), k, list); !served {
-					requests.Add(1) // the read's own GET
+				if v, err := b.read(t.Context(), k, s.narrow(k)); err != nil || *v != k {
+					t.Errorf("read %s: %v %v", k, v, err)
 				}
 			}
 		})
 	}
 	wg.Wait()
-	if got := requests.Load(); got > 1+1+relistAfter+n/perPage {
-		t.Errorf("refreshing %d invitations of one scope took %d requests, want at most %d", n, got, 1+1+relistAfter+n/perPage)
+	return s.requests.Load()
+}
+
+// The first read of a scope is its own request; the second lists the
+// scope, and the reads after it are answered from the listing; a key the
+// listing lacks is read with its own request.
+func TestReadBatchListsOnTheSecondRead(t *testing.T) {
+	s := &scopeOf{n: 5, pageSize: 100}
+	b := &readBatch[string]{list: s.list}
+	for i, key := range []string{"0", "1", "2", "absent"} {
+		v, err := b.read(t.Context(), key, s.narrow(key))
+		if err != nil || *v != key {
+			t.Fatalf("read %s: %v %v", key, v, err)
+		}
+		if want := []int64{1, 2, 2, 3}[i]; s.requests.Load() != want {
+			t.Fatalf("after reading %s: %d requests, want %d", key, s.requests.Load(), want)
+		}
+	}
+}
+
+// A no-op plan of 1,000 invitations in one scope, Terraform's ten reads in
+// flight: the first read's own request and the ten pages, whatever order
+// the reads come in.
+func TestReadBatchRefreshOfAThousand(t *testing.T) {
+	for range 20 {
+		s := &scopeOf{n: 1000, pageSize: 100}
+		if got := s.refresh(t, 10); got != 11 {
+			t.Fatalf("refreshing 1,000 invitations of one scope took %d requests, want 11", got)
+		}
+	}
+}
+
+// A scope of more than maxWholePages pages is read no further than page 1
+// at first, and whole once relistAfter more reads have come.
+func TestReadBatchListsALargeScopeWholeOnceRefreshedInBulk(t *testing.T) {
+	s := &scopeOf{n: 3000, pageSize: 100}
+	b := &readBatch[string]{list: s.list}
+	key := "2999" // not on page 1
+	b.read(t.Context(), key, s.narrow(key))
+	b.read(t.Context(), key, s.narrow(key)) // page 1, then its own request
+	if got := s.requests.Load(); got != 3 {
+		t.Fatalf("two reads took %d requests, want 3", got)
+	}
+	for range relistAfter - 1 {
+		b.read(t.Context(), key, s.narrow(key))
+	}
+	if got := s.requests.Load(); got != 3+relistAfter-1 {
+		t.Fatalf("after %d more reads: %d requests, want %d (page 1 stays the listing)", relistAfter-1, got, 3+relistAfter-1)
+	}
+	b.read(t.Context(), key, s.narrow(key))
+	if got := s.requests.Load(); got != 3+relistAfter-1+30 {
+		t.Fatalf("the read after them took %d requests in all, want the 30 pages more", got)
+	}
+	b.read(t.Context(), key, s.narrow(key))
+	if got := s.requests.Load(); got != 3+relistAfter-1+30 {
+		t.Fatalf("a read of a listed item sent a request")
+	}
+}
+
+// A no-op plan of 10,000 invitations in one scope of 100 pages, with
+// Terraform's ten reads in flight: the first read on its own, page 1,
+// at most relistAfter reads one by one, then the 100 pages.
+func TestReadBatchRefreshOfTenThousand(t *testing.T) {
+	s := &scopeOf{n: 10000, pageSize: 100}
+	got, most := s.refresh(t, 10), int64(1+1+relistAfter+100)
+	t.Logf("refreshing 10,000 invitations took %d requests", got)
+	if got > most {
+		t.Errorf("refreshing 10,000 invitations of one scope took %d requests, want at most %d", got, most)
 	}
 }

@@ -32,8 +32,8 @@ func TestAccBulkImport(t *testing.T) {
 			env := newTestEnv(t, mockserver.Options{})
 			env.srv.SeedAuthentik(12, "legacy")
 			env.srv.SeedAuthentik(3, "other") // not matched by the filter
-			env.srv.SeedIBL(15, "acme+onboarding")
-			env.srv.SeedIBL(4, "acme+data-science")
+			env.srv.IBLOf(mockserver.IBLKindProgram).Seed(15, "acme+onboarding")
+			env.srv.IBLOf(mockserver.IBLKindProgram).Seed(4, "acme+data-science")
 			env.srv.IBLOf(mockserver.IBLKindCourse).Seed(5, "course-v1:acme+DS101+2027")
 			env.srv.IBLOf(mockserver.IBLKindPlatform).Seed(3, "acme")
 
@@ -121,24 +121,24 @@ func TestAccBulkImport(t *testing.T) {
 			if changes, err := tf.Plan(ctx); err != nil || changes {
 				t.Fatalf("the plan after import is not empty (changes %v): %v", changes, err)
 			}
-			if a, p := len(env.srv.AuthentikInvitations()), len(env.srv.IBLInvitations()); a != 15 || p != 19 {
+			if a, p := len(env.srv.AuthentikInvitations()), len(env.srv.IBLOf(mockserver.IBLKindProgram).Invitations()); a != 15 || p != 19 {
 				t.Fatalf("server holds %d and %d invitations, want 15 and 19", a, p)
 			}
 			// Managed now: destroy removes exactly the imported ones (ibl.ai
 			// keeps its rows: the imported ones are deactivated, the others
 			// untouched).
 			before := map[int]bool{}
-			for _, inv := range env.srv.IBLInvitations() {
+			for _, inv := range env.srv.IBLOf(mockserver.IBLKindProgram).Invitations() {
 				before[inv.ID] = inv.Active
 			}
 			if err := tf.Destroy(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if a, p := len(env.srv.AuthentikInvitations()), len(env.srv.IBLInvitations()); a != 3 || p != 19 {
+			if a, p := len(env.srv.AuthentikInvitations()), len(env.srv.IBLOf(mockserver.IBLKindProgram).Invitations()); a != 3 || p != 19 {
 				t.Fatalf("after destroy the server holds %d and %d invitations, want the 3 not imported and the 19 ibl.ai rows", a, p)
 			}
-			for _, inv := range env.srv.IBLInvitations() {
-				if imported := inv.ProgramKey == "acme+onboarding"; (imported && inv.Active) || (!imported && inv.Active != before[inv.ID]) {
+			for _, inv := range env.srv.IBLOf(mockserver.IBLKindProgram).Invitations() {
+				if imported := inv.Key == "acme+onboarding"; (imported && inv.Active) || (!imported && inv.Active != before[inv.ID]) {
 					t.Fatalf("after destroy: %+v (imported %v, active before %v)", inv, imported, before[inv.ID])
 				}
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
 )
 
 // maxCreateAttempts bounds how often a create is sent when each attempt's
@@ -137,48 +138,34 @@ func (e *unknownOutcomeError) Error() string {
 
 func (e *unknownOutcomeError) Unwrap() []error { return []error{e.cause, e.lookup} }
 
-// ownerKey names an invitation, or a program's user, that one resource
-// of the run holds.
+// ownerKey names an invitation, or an ibl.ai invitee, that one resource of
+// a run holds.
 type ownerKey struct {
-	kind  ownerKind
-	scope string // the ibl.ai org, or org and program; empty for authentik
+	scope string
 	id    string // lower-cased where the server compares without case
 }
 
-type ownerKind uint8
-
-const (
-	ownedStageInvitation ownerKind = iota + 1
-	ownedProgramInvitation
-	// ownedProgramUser is a program's invitee: the server keeps one
-	// invitation per program and user.
-	ownedProgramUser
-)
-
 // stageOwnerKey is an authentik invitation, by its token.
-func stageOwnerKey(pk string) ownerKey {
-	return ownerKey{kind: ownedStageInvitation, id: strings.ToLower(pk)}
+func stageOwnerKey(pk string) ownerKey { return ownerKey{scope: "stage", id: strings.ToLower(pk)} }
+
+// iblOwnerKey is an ibl.ai invitation of a kind, by org and id.
+func iblOwnerKey(k ibl.Kind, org string, id int64) ownerKey {
+	return ownerKey{scope: k.String() + " " + org, id: strconv.FormatInt(id, 10)}
 }
 
-// programOwnerKey is an ibl.ai program invitation, by org and id.
-func programOwnerKey(org string, id int64) ownerKey {
-	return ownerKey{kind: ownedProgramInvitation, scope: org, id: strconv.FormatInt(id, 10)}
+// iblUserKey is an invitee of an ibl.ai item, email compared without case:
+// the server keeps one invitation per item and user.
+func iblUserKey(k ibl.Kind, org, item, user string) ownerKey {
+	return ownerKey{scope: k.String() + " user " + org + " " + item, id: strings.ToLower(user)}
 }
 
-// programUserKey is a program's invitee, email compared without case.
-func programUserKey(org, program, user string) ownerKey {
-	return ownerKey{kind: ownedProgramUser, scope: org + "+" + program, id: strings.ToLower(user)}
-}
-
-// ownership remembers, for one provider process (one Terraform operation),
-// the invitations that resources have created or adopted, so that no two
-// resources of a configuration end up holding the same one.
+// ownership remembers, for one run, the invitations that resources have
+// created or adopted, so that no two resources of a configuration end up
+// holding the same one. The zero value is ready to use.
 type ownership struct {
 	mu    sync.Mutex
 	owned map[ownerKey]bool
 }
-
-func newOwnership() *ownership { return &ownership{owned: map[ownerKey]bool{}} }
 
 // claim records key as owned; it is false when another resource holds it.
 func (o *ownership) claim(key ownerKey) bool {
@@ -187,17 +174,20 @@ func (o *ownership) claim(key ownerKey) bool {
 	if o.owned[key] {
 		return false
 	}
+	if o.owned == nil {
+		o.owned = map[ownerKey]bool{}
+	}
 	o.owned[key] = true
 	return true
 }
 
-// errAmbiguousLookAlikes is a look-up that found several invitations the
-// create could have made.
-var errAmbiguousLookAlikes = errors.New("several invitations match")
-
-// isClaimed tells whether a resource of this process holds key.
+// isClaimed tells whether a resource of this run holds key.
 func (o *ownership) isClaimed(key ownerKey) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.owned[key]
 }
+
+// errAmbiguousLookAlikes is a look-up that found several invitations the
+// create could have made.
+var errAmbiguousLookAlikes = errors.New("several invitations match")

@@ -61,8 +61,8 @@ func TestAccStageInvitationsDataSource(t *testing.T) {
 func TestAccProgramInvitationsDataSource(t *testing.T) {
 	env := newTestEnv(t, mockserver.Options{})
 	env.iblExtra = `org = "acme"`
-	env.srv.SeedIBL(30, "acme+onboarding")
-	env.srv.SeedIBL(10, "globex+leadership")
+	env.srv.IBLOf(mockserver.IBLKindProgram).Seed(30, "acme+onboarding")
+	env.srv.IBLOf(mockserver.IBLKindProgram).Seed(10, "globex+leadership")
 	const addr = "data.invitations_program_invitations.test"
 	step := func(body string, checks ...statecheck.StateCheck) resource.TestStep {
 		return resource.TestStep{Config: dataConfig(env, "invitations_program_invitations", body), ConfigStateChecks: checks}
@@ -157,7 +157,7 @@ func TestAccDataSources_pagingBudget(t *testing.T) {
 		n, _ = strconv.Atoi(v)
 	}
 	env.srv.SeedAuthentik(n, "many")
-	env.srv.SeedIBL(n, "acme+onboarding")
+	env.srv.IBLOf(mockserver.IBLKindProgram).Seed(n, "acme+onboarding")
 	cfg := env.providerConfig() + `
 data "invitations_stage_invitations" "all" {}
 data "invitations_program_invitations" "all" { org = "acme" }

@@ -194,7 +194,7 @@ func TestAccFaults_dataSourcePagesWithoutResults(t *testing.T) {
 		t.Run(tc.kind+"-"+tc.body, func(t *testing.T) {
 			env := newTestEnv(t, mockserver.Options{})
 			env.srv.SeedAuthentik(3, "seeded")
-			env.srv.SeedIBL(3, "acme+onboarding")
+			env.srv.IBLOf(mockserver.IBLKindProgram).Seed(3, "acme+onboarding")
 			env.srv.Script(mockserver.Fault{Method: "GET", PathPrefix: tc.prefix, Status: 200, Body: tc.body})
 			body := ""
 			if tc.kind == "invitations_program_invitations" {

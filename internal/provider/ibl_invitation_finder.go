@@ -1,14 +1,15 @@
 package provider
 
+// What the ibl.ai lifecycle needs beyond one request: the finder that
+// reconciles a create whose outcome is unknown, and the retirement of an
+// invitation on servers whose DELETE keeps the row.
+
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"sync"
-	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
@@ -20,24 +21,24 @@ import (
 // that update in place, that is the one row of the user; on servers that
 // insert on every POST it is a row that did not exist before the create
 // (before), and when repeated attempts made several, one is kept and the
-// others deleted.
+// others are retired.
 type iblFinder struct {
 	r      *iblInvitationResource
-	plan   iblInvitationModel
+	plan   iblModel
 	before map[int64]bool
 }
 
 func (f *iblFinder) rows(ctx context.Context, exclude int64) ([]ibl.Invitation, error) {
-	p, k := f.plan, f.r.kind
-	rows, err := f.r.api().FindUser(ctx, p.Org.ValueString(), p.Key.ValueString(), p.Email.ValueString(), usernameFilter(p))
+	p, k := f.plan.shared(), f.r.kind
+	rows, err := f.r.client.FindUser(ctx, p.Org.ValueString(), f.plan.key().ValueString(), p.Email.ValueString(), usernameFilter(p))
 	if err != nil {
 		return nil, err
 	}
 	var out []ibl.Invitation
 	for _, row := range rows {
 		switch {
-		case row.ID == exclude, !p.matchesPlan(row), f.r.owned().isClaimed(k.ownerKey(p.Org.ValueString(), row.ID)),
-			f.before[row.ID] && !f.r.upsert():
+		case row.ID == exclude, !iblMatches(f.plan, row), f.r.data.run.owned.isClaimed(iblOwnerKey(k.kind, p.Org.ValueString(), row.ID)),
+			f.before[row.ID] && !f.r.data.iblUpsert:
 			continue
 		}
 		out = append(out, row)
@@ -51,20 +52,20 @@ func (f *iblFinder) find(ctx context.Context) (*ibl.Invitation, bool, error) {
 		return nil, false, err
 	}
 	for _, extra := range matches[1:] {
-		if diags := f.r.remove(ctx, f.withID(extra.ID), deref(extra.Email)); diags.HasError() {
+		if diags := f.r.remove(ctx, f.plan, extra.ID, deref(extra.Email)); diags.HasError() {
 			return nil, false, fmt.Errorf("deleting duplicate %s invitation %d that a repeated create made failed: %s", f.r.kind.name, extra.ID, diags[0].Detail())
 		}
 	}
-	if !f.r.owned().claim(f.r.kind.ownerKey(f.plan.Org.ValueString(), matches[0].ID)) {
+	if !f.r.data.run.owned.claim(iblOwnerKey(f.r.kind.kind, f.plan.shared().Org.ValueString(), matches[0].ID)) {
 		return nil, false, nil
 	}
 	return &matches[0], true, nil
 }
 
-// sweep deletes rows an earlier attempt made after the look-up that found
+// sweep retires rows an earlier attempt made after the look-up that found
 // none (servers that insert on every POST only: the others update in place).
 func (f *iblFinder) sweep(ctx context.Context, keep int64) {
-	if f.r.upsert() {
+	if f.r.data.iblUpsert {
 		return
 	}
 	extras, err := f.rows(ctx, keep)
@@ -73,160 +74,152 @@ func (f *iblFinder) sweep(ctx context.Context, keep int64) {
 		return
 	}
 	for _, extra := range extras {
-		f.r.remove(ctx, f.withID(extra.ID), deref(extra.Email))
+		f.r.remove(ctx, f.plan, extra.ID, deref(extra.Email))
 	}
 }
 
-func (f *iblFinder) withID(id int64) iblInvitationModel {
-	m := f.plan
-	m.ID = types.StringValue(strconv.FormatInt(id, 10))
-	return m
-}
-
-// ownerKey is an invitation of the kind, by org and id (programs keep the
-// key they had before the other kinds came).
-func (k *iblKind) ownerKey(org string, id int64) ownerKey {
-	key := programOwnerKey(org, id)
-	if k.kind != ibl.Program {
-		key.scope = k.name + ":" + org
-	}
-	return key
-}
-
-// userKey is an item's invitee, email compared without case.
-func (k *iblKind) userKey(org, item, user string) ownerKey {
-	key := programUserKey(org, item, user)
-	if k.kind != ibl.Program {
-		key.scope = k.name + ":" + key.scope
-	}
-	return key
-}
-
-// How the server answers DELETE, learnt once per provider process (one
-// Terraform operation) from the first invitation it destroys.
-const (
-	deleteUnknown int32 = iota
-	deleteKeepsRows
-	deleteDeletes
-)
-
-// iblRetirement is what one provider process knows about the server's
-// DELETE, and whether it has said so. All kinds share it: they are one view
-// family, whose DELETE behaves alike.
-type iblRetirement struct {
+// iblDeleteBehaviour is what a run learnt of the server's DELETE from the
+// first invitation it removed, and whether it has said so. All kinds share
+// it: they are one view family, whose DELETE behaves alike.
+type iblDeleteBehaviour struct {
+	// probe lets one removal at a time find out what DELETE does, while
+	// the others wait for what it learns.
 	probe  sync.Mutex
-	mode   atomic.Int32
-	warned sync.Map // kind name -> bool: one warning per kind and operation
+	mu     sync.Mutex
+	known  bool
+	keeps  bool            // DELETE answers 200 and keeps the row
+	warned map[string]bool // by kind: one warning per kind and run
 }
 
-func (r *iblInvitationResource) retirement() *iblRetirement { return &r.data.IBLRetirement }
+// learnt tells what the run knows of DELETE: whether it keeps rows, and
+// whether that is known yet.
+func (b *iblDeleteBehaviour) learnt() (keeps, known bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.keeps, b.known
+}
 
-// remove retires an invitation. Real servers answer 200 to DELETE and keep
-// the row (the vendor documents the handler as unimplemented); the only way
-// to retire an invitation there is to deactivate it. The first removal of
-// an operation sends the DELETE and confirms with the narrow read what the
-// server did; the others follow what it learnt: on a server that keeps
-// rows, one deactivating POST (the DELETE it ignores is not sent again); on
-// one that deletes, the DELETE alone. That is at most 3 requests for the
-// first invitation and 1 for each other one, and one warning per operation.
-// email is the server's spelling of the invitation's email.
-func (r *iblInvitationResource) remove(ctx context.Context, m iblInvitationModel, email string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	id, ok := r.parseID(m, &diags)
-	if !ok {
-		return diags
+func (b *iblDeleteBehaviour) learn(keeps bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.known, b.keeps = true, keeps
+}
+
+// firstWarning is true once per kind.
+func (b *iblDeleteBehaviour) firstWarning(kind string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.warned[kind] {
+		return false
 	}
-	org := m.Org.ValueString()
-	defer r.reads(org, m.Key.ValueString()).wrote()
-	r.wroteUser(m)
-	ret := r.retirement()
-	if ret.mode.Load() == deleteUnknown {
-		ret.probe.Lock()
-		if ret.mode.Load() == deleteUnknown {
-			defer ret.probe.Unlock()
-			return r.deleteAndConfirm(ctx, ret, m, id, email)
+	if b.warned == nil {
+		b.warned = map[string]bool{}
+	}
+	b.warned[kind] = true
+	return true
+}
+
+// remove retires invitation id of m's item and user. Real servers answer
+// 200 to DELETE and keep the row (the vendor documents the handler as
+// unimplemented); the only way to retire an invitation there is to
+// deactivate it. Until the run knows what the server's DELETE does, a
+// removal sends it and confirms with the narrow read; once it knows, a
+// server that keeps rows gets one deactivating POST (the DELETE it ignores
+// is not sent again), one that deletes gets the DELETE alone. That is at
+// most 3 requests for the first invitation and 1 for each other one, and
+// one warning per run. email is the server's spelling of the email.
+func (r *iblInvitationResource) remove(ctx context.Context, m iblModel, id int64, email string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	s := m.shared()
+	org := s.Org.ValueString()
+	behaviour := &r.data.run.iblDelete
+	keeps, known := behaviour.learnt()
+	if !known {
+		behaviour.probe.Lock()
+		if keeps, known = behaviour.learnt(); !known {
+			defer behaviour.probe.Unlock()
+			return r.deleteAndConfirm(ctx, m, id, email)
 		}
-		ret.probe.Unlock()
+		behaviour.probe.Unlock()
 	}
 	switch {
-	case ret.mode.Load() == deleteDeletes:
-		if err := r.api().Delete(ctx, org, id); err != nil {
+	case !r.data.iblUpsert:
+		// On a server that inserts on every POST, a deactivating POST would
+		// insert a new row rather than retire this one.
+		return r.deleteAndConfirm(ctx, m, id, email)
+	case !keeps:
+		if err := r.client.Delete(ctx, org, id); err != nil {
 			diags.AddError("Deleting the ibl.ai "+r.kind.name+" invitation failed", describe(err))
 		}
 		return diags
-	case !r.upsert():
-		// A POST would insert a new row rather than deactivate this one.
-		return r.deleteAndConfirm(ctx, ret, m, id, email)
 	}
-	user := ibl.Upsert{Key: m.Key.ValueString()}
+	body := ibl.Upsert{Key: m.key().ValueString()}
 	if email != "" {
-		user.Email = &email
+		body.Email = &email
 	} else {
-		user.Username = m.Username.ValueStringPointer()
+		body.Username = s.Username.ValueStringPointer()
 	}
-	diags.Append(r.deactivate(ctx, ret, m, id, user)...)
-	return diags
+	return r.deactivate(ctx, m, id, body)
 }
 
 // deleteAndConfirm sends the DELETE, confirms with the narrow read and
-// deactivates what the server kept; it records what the server did.
-func (r *iblInvitationResource) deleteAndConfirm(ctx context.Context, ret *iblRetirement, m iblInvitationModel, id int64, email string) diag.Diagnostics {
+// deactivates what the server kept; the run learns what the server did.
+func (r *iblInvitationResource) deleteAndConfirm(ctx context.Context, m iblModel, id int64, email string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	org := m.Org.ValueString()
-	if err := r.api().Delete(ctx, org, id); err != nil {
+	s := m.shared()
+	org := s.Org.ValueString()
+	if err := r.client.Delete(ctx, org, id); err != nil {
 		diags.AddError("Deleting the ibl.ai "+r.kind.name+" invitation failed", describe(err))
 		return diags
 	}
-	left, err := r.api().Find(ctx, org, m.Key.ValueString(), email, usernameFilter(m), id)
+	left, err := r.client.Find(ctx, org, m.key().ValueString(), email, usernameFilter(s), id)
 	if err != nil {
 		diags.AddError("Confirming the deletion of the ibl.ai "+r.kind.name+" invitation failed", describe(err))
 		return diags
 	}
+	r.data.run.iblDelete.learn(left != nil)
 	if left == nil {
-		ret.mode.CompareAndSwap(deleteUnknown, deleteDeletes)
 		return diags
 	}
-	ret.mode.CompareAndSwap(deleteUnknown, deleteKeepsRows)
 	if !left.Active {
-		r.warnRetired(&diags, ret, id)
+		r.warnRetired(&diags, id)
 		return diags
 	}
 	body := ibl.Upsert{Key: left.Key(), Email: left.Email}
 	if left.Email == nil {
 		body.Username = left.Username
 	}
-	diags.Append(r.deactivate(ctx, ret, m, id, body)...)
-	return diags
+	return r.deactivate(ctx, m, id, body)
 }
 
 // deactivate retires invitation id with a POST of active = false for its
 // item and user.
-func (r *iblInvitationResource) deactivate(ctx context.Context, ret *iblRetirement, m iblInvitationModel, id int64, body ibl.Upsert) diag.Diagnostics {
+func (r *iblInvitationResource) deactivate(ctx context.Context, m iblModel, id int64, body ibl.Upsert) diag.Diagnostics {
 	var diags diag.Diagnostics
 	off := false
 	body.Active = &off
-	inv, err := r.api().Update(ctx, body)
-	k := r.kind
+	inv, err := r.client.Update(ctx, body)
+	k, s := r.kind, m.shared()
 	if err != nil {
 		diags.AddError("The server keeps "+k.name+" invitations after DELETE, and deactivating this one failed",
-			fmt.Sprintf("Invitation %d (%s in %s) is still active on the server. %s", id, userLabel(m), m.Key.ValueString(), describe(err)))
+			fmt.Sprintf("Invitation %d (%s in %s) is still active on the server. %s", id, userLabel(s), m.key().ValueString(), describe(err)))
 		return diags
 	}
 	if inv.ID != id {
 		diags.AddError("The server keeps "+k.name+" invitations after DELETE and cannot deactivate this one",
 			fmt.Sprintf("The deactivating POST for invitation %d (%s in %s) changed invitation %d instead. Deactivate %d by hand, and check %d.",
-				id, userLabel(m), m.Key.ValueString(), inv.ID, id, inv.ID))
+				id, userLabel(s), m.key().ValueString(), inv.ID, id, inv.ID))
 		return diags
 	}
-	r.warnRetired(&diags, ret, id)
+	r.warnRetired(&diags, id)
 	return diags
 }
 
-// warnRetired says once per operation (and kind) that invitations are
+// warnRetired says once per run (and kind) that invitations are
 // deactivated, not deleted.
-func (r *iblInvitationResource) warnRetired(diags *diag.Diagnostics, ret *iblRetirement, id int64) {
+func (r *iblInvitationResource) warnRetired(diags *diag.Diagnostics, id int64) {
 	k := r.kind
-	if _, said := ret.warned.LoadOrStore(k.name, true); said {
+	if !r.data.run.iblDelete.firstWarning(k.name) {
 		return
 	}
 	diags.AddWarning("ibl.ai keeps "+k.name+" invitations after DELETE: they are deactivated instead",

@@ -1,41 +1,23 @@
 package provider
 
+// Import and identity of the three kinds of ibl.ai invitation.
+
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
 )
-
-// iblIdentityModel is the resource identity of every kind: the org and the
-// id, what the API's DELETE takes.
-type iblIdentityModel struct {
-	Org types.String `tfsdk:"org"`
-	ID  types.String `tfsdk:"id"`
-}
 
 func (r *iblInvitationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
 		"org": identityschema.StringAttribute{RequiredForImport: true, Description: r.kind.itemOrg},
 		"id":  identityschema.StringAttribute{RequiredForImport: true, Description: "The invitation's numeric id, as a string."},
 	}}
-}
-
-func setIBLIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, m iblInvitationModel) diag.Diagnostics {
-	if identity == nil {
-		return nil
-	}
-	return identity.Set(ctx, iblIdentityModel{Org: m.Org, ID: m.ID})
 }
 
 // ImportState takes <org>/<id>, <id> alone when the provider sets ibl.org,
@@ -64,43 +46,4 @@ func (r *iblInvitationResource) ImportState(ctx context.Context, req resource.Im
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), idStr)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("org"), org)...)
-}
-
-// setAll writes the state, the identity and the server's email spelling.
-func (r *iblInvitationResource) setAll(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity,
-	private privateKeys, diags *diag.Diagnostics, m iblInvitationModel, inv *ibl.Invitation) {
-	r.kind.set(ctx, state, state.Schema.Type(), m, diags)
-	diags.Append(setIBLIdentity(ctx, identity, m)...)
-	diags.Append(setServerEmail(ctx, private, inv)...)
-}
-
-// privateKeys is the private state the resource keeps its keys in.
-type privateKeys interface {
-	SetKey(context.Context, string, []byte) diag.Diagnostics
-}
-
-// setServerEmail keeps the server's spelling of the email in private state:
-// state keeps the configuration's (emails compare without regard to case),
-// but a server that compares them exactly must be sent its own.
-func setServerEmail(ctx context.Context, private privateKeys, inv *ibl.Invitation) diag.Diagnostics {
-	if private == nil || inv.Email == nil {
-		return nil
-	}
-	b, _ := json.Marshal(*inv.Email)
-	return private.SetKey(ctx, "server_email", b)
-}
-
-// serverEmail is the server's spelling of the email, else the state's.
-func serverEmail(ctx context.Context, private interface {
-	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
-}, m iblInvitationModel) string {
-	if private != nil {
-		if b, _ := private.GetKey(ctx, "server_email"); len(b) > 0 {
-			var e string
-			if json.Unmarshal(b, &e) == nil && strings.EqualFold(e, m.Email.ValueString()) {
-				return e
-			}
-		}
-	}
-	return m.Email.ValueString()
 }

@@ -1,16 +1,19 @@
 package provider
 
+// The resource of the three kinds of ibl.ai invitation (program, course,
+// platform): its schema, plan and lifecycle. What sets a kind apart is its
+// iblKind, in the kind's own file.
+
 import (
 	"context"
 	"fmt"
 	"maps"
-	"strconv"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -22,7 +25,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/invitations-dev/terraform-provider-invitations/internal/fwfix"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwtypes"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
@@ -36,46 +38,187 @@ var (
 	_ resource.ResourceWithIdentity         = &iblInvitationResource{}
 )
 
-// iblKind is what sets one kind of ibl.ai invitation apart: its key
-// attribute, its extra arguments, where its org comes from. Everything else
-// (the lifecycle) is the core's, written once for all kinds.
+// iblKind is what sets one kind of ibl.ai invitation apart: its name, its
+// key attribute and own arguments, its model, where its org comes from.
+// Everything else (the lifecycle) is written once for all kinds.
 type iblKind struct {
 	kind ibl.Kind
-	// name is the kind's name in messages ("program"); key its key attribute.
-	name, key string
+	// name is the kind's name in messages ("program"), title with a capital
+	// ("Program"); key is its key attribute ("program_key").
+	name, title, key string
+	// newModel, newListing and newFilters are empty models of the kind's
+	// resource, data source and list resource, for Get.
+	newModel   func() iblModel
+	newListing func() iblListing
+	newFilters func() iblFilters
 	// description opens the resource's description; keyAttribute is the key's schema.
 	description  string
 	keyAttribute schema.StringAttribute
+	// extras are the schemas of the kind's own arguments.
+	extras map[string]schema.Attribute
 	// orgDescription describes org; defaultOrg derives it in ModifyPlan
 	// from the provider's ibl.org and the key (warnings in diags), or says
 	// why it cannot (missing).
 	orgDescription string
+	defaultOrg     func(providerOrg, key string, diags *diag.Diagnostics) (org, missing string)
 	// itemOrg describes a listed invitation's org.
-	itemOrg    string
-	defaultOrg func(providerOrg, key string, diags *diag.Diagnostics) (org, missing string)
-	// enrollment: the kind has enrollment_config; userFields are its
-	// arguments the server never returns (the platform's user fields).
-	enrollment bool
-	userFields []string
-	extras     map[string]schema.Attribute
+	itemOrg string
 	// importHint is an error for an import ID whose org part is wrong, or "".
 	importHint func(id, org, num string) string
 }
 
-// nullUserFields are the kind's user fields, null.
-func (k *iblKind) nullUserFields() map[string]types.String {
-	out := map[string]types.String{}
-	for _, name := range k.userFields {
-		out[name] = types.StringNull()
-	}
-	return out
-}
-
-// title is the kind's name with a capital: "Program".
-func (k *iblKind) title() string { return strings.ToUpper(k.name[:1]) + k.name[1:] }
-
 // typeName is the resource's type name: invitations_<kind>_invitation.
 func (k *iblKind) typeName() string { return "invitations_" + k.name + "_invitation" }
+
+// extraNames are the names of the kind's own arguments, sorted.
+func (k *iblKind) extraNames() []string { return slices.Sorted(maps.Keys(k.extras)) }
+
+// iblInvitationResource is the resource of one kind of ibl.ai invitation.
+type iblInvitationResource struct {
+	kind   *iblKind
+	client *ibl.Client
+	data   *providerData
+}
+
+func (r *iblInvitationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + r.kind.name + "_invitation"
+}
+
+func (r *iblInvitationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if data := configured(req.ProviderData, &resp.Diagnostics); data != nil {
+		r.data, r.client = data, data.iblClient(r.kind.kind, r.kind.typeName(), &resp.Diagnostics)
+	}
+}
+
+func (r *iblInvitationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	k := r.kind
+	attrs := iblInvitationAttributes(k)
+	attrs[k.key] = k.keyAttribute
+	attrs["timeouts"] = timeoutsAttribute(ctx)
+	maps.Copy(attrs, k.extras)
+	resp.Schema = schema.Schema{
+		MarkdownDescription: k.description + " The " + k.name + ", org and user identify the invitation and force a new one when they change; every other " +
+			"argument is updated in place through the API's create-or-update `POST`.",
+		Attributes: attrs,
+	}
+}
+
+func (r *iblInvitationResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.AtLeastOneOf(path.MatchRoot("email"), path.MatchRoot("username")),
+		fwvalidators.PositiveTimeouts{},
+	}
+}
+
+// ModifyPlan settles org before apply, so that it is known in the plan and
+// a change of it shows as a replacement; keeps the server's value of the
+// arguments the API cannot clear; and plans acceptance.
+func (r *iblInvitationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	k := r.kind
+	plan, config := k.newModel(), k.newModel()
+	resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, config)...)
+	p, c := plan.shared(), config.shared()
+	if resp.Diagnostics.HasError() || plan.key().IsUnknown() || c.Org.IsUnknown() {
+		return
+	}
+	if c.Org.IsNull() {
+		org, missing := k.defaultOrg(r.providerOrg(), plan.key().ValueString(), &resp.Diagnostics)
+		switch {
+		case org != "":
+			p.Org = types.StringValue(org)
+		case r.client == nil:
+			return // the provider's settings are not known yet
+		default:
+			resp.Diagnostics.AddAttributeError(path.Root("org"), "org cannot be derived", missing)
+			return
+		}
+	}
+	if req.State.Raw.IsNull() {
+		// A new invitation. enrollment_config is never returned, so an unset
+		// one stays null; the other arguments left unset come from the
+		// server, which may hold values of an earlier invitation of the same
+		// item and user.
+		if e := plan.enrollment(); e != nil && config.enrollment().IsNull() {
+			*e = jsontypes.NewNormalizedNull()
+		}
+		if p.Active.ValueBool() {
+			p.Status = types.StringValue(iblPending)
+		}
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		return
+	}
+	state := k.newModel()
+	resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	s := state.shared()
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !s.Org.IsNull() && !s.Org.Equal(p.Org) {
+		resp.RequiresReplace.Append(path.Root("org"))
+	}
+	// A replacement would not clear the arguments the API keeps either: the
+	// server keeps one invitation per item and user, and the new one would
+	// be the same row. The plan shows what stays.
+	iblKeepUnset(plan, config, state)
+	var kept diag.Diagnostics
+	p.KeptByServer, kept = iblKept(plan, config)
+	resp.Diagnostics.Append(kept...)
+	if !planAcceptance(&resp.Diagnostics, k, c, p, s) {
+		return
+	}
+	if r.client != nil && !r.data.iblUpsert && len(iblChanged(plan, state)) > 0 {
+		// The server cannot update in place (ibl.upsert = false).
+		for _, name := range append([]string{"active", "source", "redirect_to", "expired", "metadata"}, k.extraNames()...) {
+			resp.RequiresReplace.Append(path.Root(name))
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// planAcceptance keeps an accepted invitation inactive unless reissue asks
+// for it to be re-opened, and plans status. It is false after an error.
+func planAcceptance(diags *diag.Diagnostics, k *iblKind, config, plan, state *iblInvitationModel) bool {
+	if config.Active.IsUnknown() || plan.Reissue.IsUnknown() {
+		return true
+	}
+	if state.Status.ValueString() == iblAccepted && plan.Active.ValueBool() {
+		switch {
+		case plan.Reissue.ValueBool():
+			diags.AddAttributeWarning(path.Root("reissue"), "An accepted "+k.name+" invitation will be re-opened",
+				fmt.Sprintf("The invitee accepted %s invitation %s; because reissue is true, the apply re-activates it (active = true), so that it can be used again.", k.name, state.ID.ValueString()))
+		case config.Active.IsNull():
+			// The default (true) does not re-open a consumed invitation.
+			plan.Active = types.BoolValue(false)
+		default:
+			diags.AddAttributeError(path.Root("active"), "The invitee accepted this "+k.name+" invitation",
+				fmt.Sprintf("%s invitation %s was accepted: the server reports it inactive since the invitee registered (started %s). "+
+					"active = true would re-open it for another registration. Set reissue = true to do that on purpose, or remove active (or set it to false) to keep it as it is.",
+					k.title, state.ID.ValueString(), state.Started.ValueString()))
+			return false
+		}
+	}
+	switch {
+	case plan.Active.ValueBool():
+		plan.Status = types.StringValue(iblPending)
+	case state.Status.ValueString() == iblAccepted:
+		plan.Status = types.StringValue(iblAccepted)
+	default:
+		plan.Status = types.StringValue(iblInactive)
+	}
+	return true
+}
+
+// providerOrg is the provider's ibl.org, possibly empty.
+func (r *iblInvitationResource) providerOrg() string {
+	if r.data == nil {
+		return ""
+	}
+	return r.data.iblOrg
+}
 
 // iblKeyAttribute is a kind's key attribute: required, checked by rule
 // (which refuses an empty key too), and a new invitation when it changes.
@@ -99,45 +242,15 @@ var enrollmentExtras = map[string]schema.Attribute{"enrollment_config": schema.S
 	Validators: []validator.String{fwvalidators.JSONObject()},
 }}
 
-// noImportHint is the importHint of kinds whose org cannot be mistaken.
-func noImportHint(string, string, string) string { return "" }
-
 // keptNote ends the description of each argument the API cannot clear.
 const keptNote = "The API cannot clear it once set: when unset, the attribute shows the server's value, and removing it from the configuration keeps " +
 	"that value on the invitation (listed in `kept_by_server`) instead of clearing it. Set another value to change it."
-
-// iblInvitationResource is a resource of one kind of ibl.ai invitation.
-type iblInvitationResource struct {
-	resourceScaffold[ibl.Client]
-	kind *iblKind
-}
-
-// newResource is the kind's resource, for the provider's Resources.
-func (k *iblKind) newResource() resource.Resource {
-	return &iblInvitationResource{resourceScaffold[ibl.Client]{iblPlatform().named("_"+k.name+"_invitation", "")}, k}
-}
-
-// api is the client of the resource's kind.
-func (r *iblInvitationResource) api() *ibl.Client { return r.client.For(r.kind.kind) }
-
-func (r *iblInvitationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	k := r.kind
-	attrs := iblInvitationAttributes(k)
-	attrs[k.key] = k.keyAttribute
-	attrs["timeouts"] = timeoutsAttribute(ctx)
-	maps.Copy(attrs, k.extras)
-	resp.Schema = schema.Schema{
-		MarkdownDescription: k.description + " The " + k.name + ", org and user identify the invitation and force a new one when they change; every other " +
-			"argument is updated in place through the API's create-or-update `POST`.",
-		Attributes: attrs,
-	}
-}
 
 // iblInvitationAttributes are the attributes every kind has.
 func iblInvitationAttributes(k *iblKind) map[string]schema.Attribute {
 	notEmpty := stringvalidator.LengthAtLeast(1)
 	kept := "`source`, `redirect_to`, `expired` and `metadata` (when not `{}`)"
-	if k.enrollment {
+	if _, ok := k.extras["enrollment_config"]; ok {
 		kept = "`source`, `redirect_to`, `expired`, `metadata` (when not `{}`) and `enrollment_config`"
 	}
 	return map[string]schema.Attribute{
@@ -242,156 +355,4 @@ func iblInvitationAttributes(k *iblKind) map[string]schema.Attribute {
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 	}
-}
-
-func (r *iblInvitationResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{
-		resourcevalidator.AtLeastOneOf(path.MatchRoot("email"), path.MatchRoot("username")),
-		fwvalidators.PositiveTimeouts{},
-	}
-}
-
-// providerOrg is the provider's ibl.org, possibly empty.
-func (r *iblInvitationResource) providerOrg() string {
-	if r.data == nil {
-		return ""
-	}
-	return r.data.IBLOrg
-}
-
-// upsert is false for servers whose POST always inserts a new row: then a
-// change cannot be made in place.
-func (r *iblInvitationResource) upsert() bool { return r.data == nil || r.data.IBLUpsert }
-
-// ModifyPlan settles org before apply, so that it is known in the plan
-// and a change of it shows as a replacement, keeps the server's value of
-// the arguments the API cannot clear, and plans acceptance.
-func (r *iblInvitationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return
-	}
-	k := r.kind
-	var plan, state iblInvitationModel
-	resp.Diagnostics.Append(fwfix.GetAttributes(ctx, req.Plan.GetAttribute, k.planned(&plan))...)
-	var configOrg types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("org"), &configOrg)...)
-	if resp.Diagnostics.HasError() || plan.Key.IsUnknown() || configOrg.IsUnknown() {
-		return
-	}
-	if configOrg.IsNull() {
-		org, missing := k.defaultOrg(r.providerOrg(), plan.Key.ValueString(), &resp.Diagnostics)
-		switch {
-		case org != "":
-		case r.client == nil:
-			return // provider settings unknown yet
-		default:
-			resp.Diagnostics.AddAttributeError(path.Root("org"), "org cannot be derived", missing)
-			return
-		}
-		if !types.StringValue(org).Equal(plan.Org) {
-			plan.Org = types.StringValue(org)
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("org"), org)...)
-		}
-	}
-	if req.State.Raw.IsNull() {
-		// A new invitation: enrollment_config is never returned, so an unset
-		// one stays null; the others come from the server, which may hold
-		// values of an earlier invitation of the same item and user.
-		if k.enrollment {
-			var cfg jsontypes.Normalized
-			resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("enrollment_config"), &cfg)...)
-			if cfg.IsNull() {
-				resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("enrollment_config"), cfg)...)
-			}
-		}
-		if plan.Active.ValueBool() {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), programPending)...)
-		}
-		return
-	}
-	resp.Diagnostics.Append(fwfix.GetAttributes(ctx, req.State.GetAttribute, k.planned(&state))...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !state.Org.IsNull() && !state.Org.Equal(plan.Org) {
-		resp.RequiresReplace.Append(path.Root("org"))
-	}
-	unset, allKnown := k.unset(ctx, req.Config, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	// The API cannot clear these (null is refused, and a POST without them
-	// keeps them): an argument the configuration does not set keeps the
-	// server's value, which the plan shows, and is listed in kept_by_server.
-	// (A replacement would not help: the server keeps one invitation per
-	// item and user, and the new one would be the same row.)
-	stateValues := map[string]attr.Value{"source": state.Source, "redirect_to": state.RedirectTo, "expired": state.Expired,
-		"metadata": state.Metadata, "enrollment_config": state.EnrollmentConfig}
-	planValues := map[string]attr.Value{"source": plan.Source, "redirect_to": plan.RedirectTo, "expired": plan.Expired,
-		"metadata": plan.Metadata, "enrollment_config": plan.EnrollmentConfig}
-	for _, name := range k.unclearable() {
-		if unset[name] && !planValues[name].Equal(stateValues[name]) {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), stateValues[name])...)
-		}
-	}
-	if allKnown {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("kept_by_server"), k.keptByServer(unset, state))...)
-	}
-	r.planAcceptance(ctx, req, resp, plan, state)
-	if r.client != nil && !r.upsert() && len(plan.changedArguments(state)) > 0 {
-		// The server cannot update in place (ibl.upsert = false).
-		resp.RequiresReplace.Append(path.Root("active"), path.Root("source"), path.Root("redirect_to"),
-			path.Root("expired"), path.Root("metadata"))
-		if k.enrollment {
-			resp.RequiresReplace.Append(path.Root("enrollment_config"))
-		}
-	}
-}
-
-// planAcceptance keeps an accepted invitation inactive unless reissue asks
-// for it to be re-opened, and plans status.
-func (r *iblInvitationResource) planAcceptance(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, plan, state iblInvitationModel) {
-	var configActive types.Bool
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("active"), &configActive)...)
-	if configActive.IsUnknown() || plan.Reissue.IsUnknown() {
-		return
-	}
-	k := r.kind
-	active := plan.Active.ValueBool()
-	if state.Status.ValueString() == programAccepted && active {
-		switch {
-		case plan.Reissue.ValueBool():
-			resp.Diagnostics.AddAttributeWarning(path.Root("reissue"), "An accepted "+k.name+" invitation will be re-opened",
-				fmt.Sprintf("The invitee accepted %s invitation %s; because reissue is true, the apply re-activates it (active = true), so that it can be used again.", k.name, state.ID.ValueString()))
-		case configActive.IsNull():
-			// The default (true) does not re-open a consumed invitation.
-			active = false
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("active"), false)...)
-		default:
-			resp.Diagnostics.AddAttributeError(path.Root("active"), "The invitee accepted this "+k.name+" invitation",
-				fmt.Sprintf("%s invitation %s was accepted: the server reports it inactive since the invitee registered (started %s). "+
-					"active = true would re-open it for another registration. Set reissue = true to do that on purpose, or remove active (or set it to false) to keep it as it is.",
-					k.title(), state.ID.ValueString(), state.Started.ValueString()))
-			return
-		}
-	}
-	status := programInactive
-	switch {
-	case active:
-		status = programPending
-	case state.Status.ValueString() == programAccepted:
-		status = programAccepted
-	}
-	if !plan.Status.Equal(types.StringValue(status)) {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), status)...)
-	}
-}
-
-// parseID is the numeric id in state.
-func (r *iblInvitationResource) parseID(m iblInvitationModel, diags *diag.Diagnostics) (int64, bool) {
-	id, err := strconv.ParseInt(m.ID.ValueString(), 10, 64)
-	if err != nil {
-		diags.AddError("Invalid id in state", fmt.Sprintf("%q is not a %s invitation id.", m.ID.ValueString(), r.kind.name))
-	}
-	return id, err == nil
 }

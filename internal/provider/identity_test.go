@@ -79,7 +79,7 @@ func TestAccProgramInvitation_identity(t *testing.T) {
 					statecheck.ExpectIdentity(programAddr, map[string]knownvalue.Check{
 						"org": knownvalue.StringExact("acme"),
 						"id": knownvalue.StringFunc(func(v string) error {
-							if rows := env.srv.IBLInvitations(); len(rows) != 1 || strconv.Itoa(rows[0].ID) != v {
+							if rows := env.srv.IBLOf(mockserver.IBLKindProgram).Invitations(); len(rows) != 1 || strconv.Itoa(rows[0].ID) != v {
 								return fmt.Errorf("identity id %s is not the server's invitation", v)
 							}
 							return nil
@@ -135,7 +135,7 @@ resource "invitations_program_invitation" "test" {
 					// Both deleted behind Terraform's back, read from a state with no identity.
 					PreConfig: func() {
 						env.srv.DeleteAuthentikInvitation(pkOf(t, env, "from-before"))
-						env.srv.DeleteIBLInvitation(env.srv.IBLInvitations()[0].ID)
+						env.srv.IBLOf(mockserver.IBLKindProgram).Delete(env.srv.IBLOf(mockserver.IBLKindProgram).Invitations()[0].ID)
 					},
 					ProtoV6ProviderFactories: protoV6ProviderFactories,
 					Config:                   cfg(env),

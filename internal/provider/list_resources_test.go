@@ -32,8 +32,8 @@ func TestAccListResources_query(t *testing.T) {
 	env := newTestEnv(t, mockserver.Options{})
 	env.srv.SeedAuthentik(5, "legacy")
 	env.srv.SeedAuthentik(2, "other")
-	env.srv.SeedIBL(4, "acme+onboarding")
-	env.srv.SeedIBL(3, "acme+data-science")
+	env.srv.IBLOf(mockserver.IBLKindProgram).Seed(4, "acme+onboarding")
+	env.srv.IBLOf(mockserver.IBLKindProgram).Seed(3, "acme+data-science")
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.ListResources)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -102,7 +102,7 @@ func TestAccListResources_validation(t *testing.T) {
 func TestAccListResources_pages(t *testing.T) {
 	env := newTestEnv(t, mockserver.Options{})
 	env.srv.SeedAuthentik(2500, "many")
-	env.srv.SeedIBL(250, "acme+onboarding")
+	env.srv.IBLOf(mockserver.IBLKindProgram).Seed(250, "acme+onboarding")
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.ListResources)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,

@@ -1,83 +1,53 @@
 package provider
 
+// What every operation on a platform shares: its start under a timeout,
+// and the way a platform's errors become diagnostics.
+
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
-	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
-	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
 )
 
-// platform is embedded by every resource and data source. It takes the
-// provider's data in Configure, says which setting is missing when the
-// platform its type needs is not configured, and starts each operation
-// under its timeout.
-type platform[C any] struct {
-	spec   platformSpec[C]
-	client *C
-	data   *providerData
-	// suffix and label name the type (named, scaffold.go).
-	suffix, label string
-}
+// Default operation timeouts, retries included; the timeouts attribute
+// overrides them per resource.
+const (
+	defaultWriteTimeout = 5 * time.Minute
+	defaultReadTimeout  = 2 * time.Minute
+	// defaultListTimeout bounds a whole listing.
+	defaultListTimeout = 5 * time.Minute
+)
 
-// platformSpec picks one platform's client out of the provider's data.
-type platformSpec[C any] struct {
-	name, settings string
-	pick           func(*providerData) (client *C, unknown bool, missing string)
-}
-
-func authentikPlatform() platform[authentik.Client] {
-	return platform[authentik.Client]{spec: platformSpec[authentik.Client]{
-		name: "authentik", settings: "authentik.url and authentik.token (or AUTHENTIK_URL and AUTHENTIK_TOKEN)",
-		pick: func(d *providerData) (*authentik.Client, bool, string) {
-			return d.Authentik, d.AuthentikUnknown, d.AuthentikMissing
-		},
-	}}
-}
-
-func iblPlatform() platform[ibl.Client] {
-	return platform[ibl.Client]{spec: platformSpec[ibl.Client]{
-		name: "ibl.ai", settings: "ibl.url and ibl.api_key (or IBLAI_URL and IBLAI_API_KEY)",
-		pick: func(d *providerData) (*ibl.Client, bool, string) { return d.IBL, d.IBLUnknown, d.IBLMissing },
-	}}
-}
-
-// configure takes the provider's data; typeName names the resource or data
-// source in the diagnostic.
-func (p *platform[C]) configure(typeName string, given any, diags *diag.Diagnostics) {
-	if given == nil {
-		return // validation runs before the provider is configured
-	}
-	data, ok := given.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected Configure Type",
-			fmt.Sprintf("Expected *provider.providerData, got: %T. Please report this issue to the provider developers.", given))
-		return
-	}
-	p.data = data
-	client, unknown, missing := p.spec.pick(data)
-	if client == nil && !unknown {
-		diags.AddError(p.spec.name+" is not configured", typeName+" needs "+p.spec.name+": "+missing+".")
-		return
-	}
-	p.client = client
-}
-
-// timeoutFunc is the timeouts libraries' Create, Read, Update or Delete.
+// timeoutFunc is the timeouts library's Create, Read, Update or Delete.
 type timeoutFunc func(context.Context, time.Duration) (time.Duration, diag.Diagnostics)
 
-// start begins an operation: the platform must be configured by now (a
-// plan whose settings were unknown has none until apply), and the
-// operation runs under its timeout. ok is false when it cannot go ahead.
-func (p *platform[C]) start(ctx context.Context, diags *diag.Diagnostics, timeout timeoutFunc, def time.Duration) (_ context.Context, cancel context.CancelFunc, ok bool) {
+// noTimeoutAttribute is for operations whose configuration has no timeouts
+// attribute (list resources, the link, the action): the default applies.
+func noTimeoutAttribute(_ context.Context, def time.Duration) (time.Duration, diag.Diagnostics) {
+	return def, nil
+}
+
+// start begins an operation on a platform's client under its timeout (def
+// unless the configuration sets one). ok is false, after an error, when it
+// cannot go ahead: an earlier error, a client that does not exist yet (the
+// provider's settings depend on values known only at apply), or a timeout
+// that cannot be read.
+func start[C any](ctx context.Context, diags *diag.Diagnostics, c *C, timeout timeoutFunc, def time.Duration) (_ context.Context, cancel context.CancelFunc, ok bool) {
 	if diags.HasError() {
 		return ctx, func() {}, false
 	}
-	if p.client == nil {
-		diags.AddError(p.spec.name+" is not configured", "The provider has no "+p.spec.name+" connection; set "+p.spec.settings+".")
+	if c == nil {
+		diags.AddError("The platform's settings are not known yet",
+			"The provider's settings for this platform depend on values known only after apply, so nothing can be read or changed there yet. "+
+				"Apply what the settings depend on first (terraform apply -target=...).")
 		return ctx, func() {}, false
 	}
 	d, tdiags := timeout(ctx, def)
@@ -90,10 +60,46 @@ func (p *platform[C]) start(ctx context.Context, diags *diag.Diagnostics, timeou
 	return ctx, cancel, true
 }
 
-// owned is the process's record of invitations held by resources.
-func (p *platform[C]) owned() *ownership {
-	if p.data == nil || p.data.Owned == nil {
-		return newOwnership()
+// describe renders an error for a diagnostic: the HTTP status and the
+// server's message, with a hint for a refusal (403) worded for the platform
+// that answered.
+func describe(err error) string {
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusForbidden {
+		return err.Error()
 	}
-	return p.data.Owned
+	if kind, ok := iblKindOfPath(apiErr.Path); ok {
+		return err.Error() + "\n\nibl.ai answers 403 when the API key may not do this with " + kind + " invitations: a read-only platform admin's key may only list them, " +
+			"and with RBAC on, the key needs the catalog's permission for them (Ibl.Catalog/ProgramInvitations/ for programs). Check the key's role (ibl.api_key, IBLAI_API_KEY) and org."
+	}
+	return err.Error() + "\n\nauthentik answers 403 both to a missing or invalid token and to a token whose user lacks permission on invitations: check the token and its user's permissions."
+}
+
+// iblKindOfPath tells a request to ibl.ai's catalog invitations (behind any
+// gateway prefix) and the kind it was about.
+func iblKindOfPath(p string) (string, bool) {
+	_, rest, ok := strings.Cut(p, "/api/catalog/invitations/")
+	kind, _, _ := strings.Cut(rest, "/")
+	return kind, ok
+}
+
+// addWriteError reports a failed create or update. A validation answer
+// (400) whose fields are the resource's own arguments is reported on those
+// arguments, so Terraform points at the line in the configuration.
+func addWriteError(diags *diag.Diagnostics, summary string, err error, arguments ...string) {
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && len(apiErr.Fields) > 0 {
+		onArgument := false
+		for _, name := range arguments {
+			if msgs, ok := apiErr.Fields[name]; ok {
+				diags.AddAttributeError(path.Root(name), summary,
+					fmt.Sprintf("The server rejected %s: %s\n\n(%s %s: HTTP 400)", name, strings.Join(msgs, " "), apiErr.Method, apiErr.Path))
+				onArgument = true
+			}
+		}
+		if onArgument {
+			return
+		}
+	}
+	diags.AddError(summary, describe(err))
 }

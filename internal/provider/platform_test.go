@@ -10,11 +10,10 @@ import (
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
 )
 
-// start goes ahead only when the platform is configured and the
+// start goes ahead only when the platform's client exists and the
 // operation's timeout is good, and then under that timeout.
 func TestPlatformStart(t *testing.T) {
-	configured := authentikPlatform()
-	configured.client = &authentik.Client{}
+	configured := &authentik.Client{}
 	badTimeout := func(context.Context, time.Duration) (time.Duration, diag.Diagnostics) {
 		var d diag.Diagnostics
 		d.AddError("Timeout Cannot Be Parsed", `timeout for "create" cannot be parsed`)
@@ -22,22 +21,22 @@ func TestPlatformStart(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name    string
-		p       platform[authentik.Client]
+		client  *authentik.Client
 		timeout timeoutFunc
 		prior   bool // an error before start
 		wantOK  bool
 	}{
-		{name: "configured", p: configured, timeout: noTimeoutAttribute, wantOK: true},
-		{name: "not configured", p: authentikPlatform(), timeout: noTimeoutAttribute},
-		{name: "bad timeout", p: configured, timeout: badTimeout},
-		{name: "earlier error", p: configured, timeout: noTimeoutAttribute, prior: true},
+		{name: "configured", client: configured, timeout: noTimeoutAttribute, wantOK: true},
+		{name: "settings not known", timeout: noTimeoutAttribute},
+		{name: "bad timeout", client: configured, timeout: badTimeout},
+		{name: "earlier error", client: configured, timeout: noTimeoutAttribute, prior: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var diags diag.Diagnostics
 			if tc.prior {
 				diags.AddError("Reading the plan failed", "")
 			}
-			ctx, cancel, ok := tc.p.start(t.Context(), &diags, tc.timeout, 3*time.Second)
+			ctx, cancel, ok := start(t.Context(), &diags, tc.client, tc.timeout, 3*time.Second)
 			defer cancel()
 			if ok != tc.wantOK || ok == diags.HasError() {
 				t.Fatalf("ok %v with diagnostics %v, want ok %v and errors exactly when not ok", ok, diags, tc.wantOK)

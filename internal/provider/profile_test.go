@@ -15,17 +15,13 @@ import (
 // TestProfileListing profiles the plugin's side of reading 10,000 program
 // invitations through the data source, three times, in-process: with
 // PROFILE=DIR it writes DIR/cpu.prof and DIR/allocs.prof for go tool pprof.
-// It found that the framework's struct reflection cost more than all the
-// rest of such a read (the data sources now set their lists as Terraform
-// values), and that the framework's ReifyNullCollectionBlocks, a schema
-// lookup for every null value of every response, makes most of what is left.
 func TestProfileListing(t *testing.T) {
 	dir := os.Getenv("PROFILE")
 	if dir == "" {
 		t.Skip("set PROFILE=DIR to profile a listing of 10,000 program invitations")
 	}
 	env := newTestEnv(t, mockserver.Options{})
-	env.srv.SeedIBL(10000, "acme+onboarding")
+	env.srv.IBLOf(mockserver.IBLKindProgram).Seed(10000, "acme+onboarding")
 	srv, err := protoV6ProviderFactories["invitations"]()
 	if err != nil {
 		t.Fatal(err)

@@ -34,7 +34,7 @@ resource "invitations_program_invitation" "test" {
 // state, as described.
 func programOnServer(env *testEnv, check func(mockserver.IBLInvitation) error) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		all := env.srv.IBLInvitations()
+		all := env.srv.IBLOf(mockserver.IBLKindProgram).Invitations()
 		if len(all) != 1 {
 			return fmt.Errorf("want exactly 1 program invitation on the server, got %d: %+v", len(all), all)
 		}
@@ -50,7 +50,7 @@ func programOnServer(env *testEnv, check func(mockserver.IBLInvitation) error) r
 // servers (the mock's default) keep the rows, so each must be deactivated.
 func programDestroyed(env *testEnv) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		for _, inv := range env.srv.IBLInvitations() {
+		for _, inv := range env.srv.IBLOf(mockserver.IBLKindProgram).Invitations() {
 			if inv.Active {
 				return fmt.Errorf("program invitation %d is still active after destroy: %+v", inv.ID, inv)
 			}
@@ -63,7 +63,7 @@ func programDestroyed(env *testEnv) resource.TestCheckFunc {
 // whose DELETE deletes: IBLOptions.RealDelete).
 func programDeleted(env *testEnv) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		if left := env.srv.IBLInvitations(); len(left) != 0 {
+		if left := env.srv.IBLOf(mockserver.IBLKindProgram).Invitations(); len(left) != 0 {
 			return fmt.Errorf("%d program invitation(s) left on the server: %+v", len(left), left)
 		}
 		return nil
@@ -228,7 +228,7 @@ func TestAccProgramInvitation_lifecycle(t *testing.T) {
 				},
 				// The server keeps ada's invitation, deactivated.
 				Check: func(*terraform.State) error {
-					all := env.srv.IBLInvitations()
+					all := env.srv.IBLOf(mockserver.IBLKindProgram).Invitations()
 					if len(all) != 2 || all[0].Email != "ada@example.com" || all[0].Active || all[1].Email != "grace@example.com" || !all[1].Active {
 						return fmt.Errorf("want ada's invitation retired and grace's active: %+v", all)
 					}
@@ -291,8 +291,8 @@ func TestAccProgramInvitation_driftAndErrors(t *testing.T) {
 			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(programAddr, tfjsonpath.New("id"))}},
 			{
 				PreConfig: func() {
-					for _, inv := range env.srv.IBLInvitations() {
-						env.srv.DeleteIBLInvitation(inv.ID)
+					for _, inv := range env.srv.IBLOf(mockserver.IBLKindProgram).Invitations() {
+						env.srv.IBLOf(mockserver.IBLKindProgram).Delete(inv.ID)
 					}
 				},
 				Config: cfg,
@@ -411,7 +411,7 @@ func TestAccProgramInvitation_serverVariants(t *testing.T) {
 			env.iblExtra = tc.extra
 			// Older invitations fill several pages, so importing the new one
 			// walks pages with the variant's envelope and links.
-			env.srv.SeedIBL(250, "acme+onboarding")
+			env.srv.IBLOf(mockserver.IBLKindProgram).Seed(250, "acme+onboarding")
 			cfg := strings.Replace(programConfig(env, `
   program_key = "acme+data-science"
   email       = "ada@example.com"
@@ -419,7 +419,7 @@ func TestAccProgramInvitation_serverVariants(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				CheckDestroy: func(*terraform.State) error {
-					if n := len(env.srv.IBLInvitations()); n != 251 || env.srv.IBLInvitations()[250].Active {
+					if n := len(env.srv.IBLOf(mockserver.IBLKindProgram).Invitations()); n != 251 || env.srv.IBLOf(mockserver.IBLKindProgram).Invitations()[250].Active {
 						return fmt.Errorf("%d invitations left, want the 250 seeded and the one deactivated", n)
 					}
 					for _, r := range env.srv.Requests() {

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -103,7 +104,7 @@ func (p *invitationsProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"platform that is not configured fails with a diagnostic naming the missing setting.",
 		Attributes: map[string]schema.Attribute{
 			"ibl": schema.SingleNestedAttribute{
-				MarkdownDescription: "Connection to the ibl.ai data manager. Needed by `invitations_program_invitation` and `invitations_program_invitations`.",
+				MarkdownDescription: "Connection to the ibl.ai data manager. Needed by the program, course and platform invitations: their resources, data sources and list resources.",
 				Optional:            true,
 				Attributes: connectionAttributes(
 					"Base URL of the data manager, with any gateway prefix, e.g. `https://api.iblai.app/dm` or `https://base.manager.iblai.app`. Defaults to the `"+EnvIBLURL+"` environment variable.",
@@ -126,7 +127,7 @@ func (p *invitationsProvider) Schema(_ context.Context, _ provider.SchemaRequest
 					}),
 			},
 			"authentik": schema.SingleNestedAttribute{
-				MarkdownDescription: "Connection to authentik. Needed by `invitations_stage_invitation` and `invitations_stage_invitations`.",
+				MarkdownDescription: "Connection to authentik. Needed by the stage invitation's resource, data source and list resource, the `invitations_stage_invitation_link` ephemeral resource and the `invitations_stage_invitation_send_email` action.",
 				Optional:            true,
 				Attributes: connectionAttributes(
 					"URL of the authentik instance, e.g. `https://auth.example.com`; `/api/v3` is appended when missing. Defaults to the `"+EnvAuthentikURL+"` environment variable.",
@@ -181,33 +182,72 @@ func (p *invitationsProvider) Schema(_ context.Context, _ provider.SchemaRequest
 	}
 }
 
-// providerData is what resources and data sources receive. A platform whose
-// settings are missing has a nil client and the reason in *Missing.
+// providerData is what Configure hands every resource, data source, list
+// resource, ephemeral resource and action: the platform clients, built once
+// and never changed afterwards, and the run they share. A platform whose
+// settings are missing has no client and the reason in its missing field.
 type providerData struct {
-	Authentik        *authentik.Client
-	AuthentikMissing string
-	IBL              *ibl.Client
-	IBLMissing       string
-	// AuthentikUnknown and IBLUnknown are set while settings depend on
-	// values not known until apply: plans go ahead without a client.
-	AuthentikUnknown, IBLUnknown bool
-	// IBLOrg is the default platform organization, possibly empty.
-	IBLOrg string
-	// IBLUpsert is false for servers whose POST always inserts.
-	IBLUpsert bool
-	Now       func() time.Time
-	// Owned holds the invitations resources created or adopted in this
-	// process, so that no two resources hold the same one.
-	Owned *ownership
-	// StageReads and ProgramReads serve the refreshes of one operation
-	// from shared listings, by scope; CreateLooks the looks before ibl.ai
-	// creates (ibl_invitation_lookup.go).
-	StageReads   scoped[readBatch[authentik.Invitation]]
-	ProgramReads scoped[readBatch[ibl.Invitation]]
-	CreateLooks  scoped[createLooks]
-	// IBLRetirement is what this operation learnt of ibl.ai's DELETE
-	// (ibl_invitation_finder.go).
-	IBLRetirement iblRetirement
+	authentik        *authentik.Client
+	authentikMissing string
+	// ibl holds a client for each kind of invitation.
+	ibl        map[ibl.Kind]*ibl.Client
+	iblMissing string
+	// authentikUnknown and iblUnknown are set while settings depend on
+	// values known only at apply: plans go ahead without a client.
+	authentikUnknown, iblUnknown bool
+	// iblOrg is the default platform organization, possibly empty.
+	iblOrg string
+	// iblUpsert is false for servers whose POST always inserts.
+	iblUpsert bool
+	// now is the clock for expiry decisions.
+	now func() time.Time
+	run *run
+}
+
+// run is what the types of one configured provider share while Terraform
+// plans or applies: Terraform configures the provider afresh for each, so a
+// run lasts one plan or one apply. Its parts are the only state a resource
+// holds beyond its own call.
+type run struct {
+	// owned: the invitations resources of this run created or adopted, so
+	// that no two hold the same one (create.go).
+	owned ownership
+	// stageReads and iblReads serve refreshes from shared listings (batch.go).
+	stageReads readBatches[authentik.Invitation]
+	iblReads   readBatches[ibl.Invitation]
+	// iblDelete is what ibl.ai's DELETE turned out to do (ibl_invitation_finder.go).
+	iblDelete iblDeleteBehaviour
+}
+
+// configured is the provider data a type's Configure receives; nil before
+// the provider is configured (validation), or after an error.
+func configured(given any, diags *diag.Diagnostics) *providerData {
+	if given == nil {
+		return nil
+	}
+	data, ok := given.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected Configure Type",
+			fmt.Sprintf("Expected *provider.providerData, got: %T. Please report this issue to the provider developers.", given))
+	}
+	return data
+}
+
+// authentikClient is the authentik client, with an error naming typeName
+// when authentik is not configured; nil also while its settings are unknown.
+func (d *providerData) authentikClient(typeName string, diags *diag.Diagnostics) *authentik.Client {
+	if d.authentik == nil && !d.authentikUnknown {
+		diags.AddError("authentik is not configured", typeName+" needs authentik: "+d.authentikMissing+".")
+	}
+	return d.authentik
+}
+
+// iblClient is the ibl.ai client of a kind, as authentikClient.
+func (d *providerData) iblClient(k ibl.Kind, typeName string, diags *diag.Diagnostics) *ibl.Client {
+	if d.ibl == nil && !d.iblUnknown {
+		diags.AddError("ibl.ai is not configured", typeName+" needs ibl.ai: "+d.iblMissing+".")
+	}
+	return d.ibl[k]
 }
 
 func (p *invitationsProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -221,7 +261,7 @@ func (p *invitationsProvider) Configure(ctx context.Context, req provider.Config
 	if !ok {
 		return
 	}
-	data := &providerData{Now: p.now, Owned: newOwnership()}
+	data := &providerData{now: p.now, run: &run{}}
 	if !p.configureAuthentik(ctx, cfg.Authentik, shared, data, resp) || !p.configureIBL(ctx, cfg.IBL, shared, data, resp) {
 		return
 	}
@@ -231,7 +271,7 @@ func (p *invitationsProvider) Configure(ctx context.Context, req provider.Config
 	resp.ListResourceData = data
 	resp.EphemeralResourceData = data
 	resp.ActionData = data
-	tflog.Debug(ctx, "configured provider", map[string]any{"authentik": data.Authentik != nil, "ibl": data.IBL != nil})
+	tflog.Debug(ctx, "configured provider", map[string]any{"authentik": data.authentik != nil, "ibl": data.ibl != nil})
 }
 
 func stringOrEnv(v types.String, env string) string {
@@ -259,14 +299,14 @@ func boolOrEnv(v types.Bool, env string) (bool, error) {
 func (p *invitationsProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewStageInvitationResource,
-		NewProgramInvitationResource, courseKind.newResource, platformKind.newResource,
+		NewProgramInvitationResource, NewCourseInvitationResource, NewPlatformInvitationResource,
 	}
 }
 
 func (p *invitationsProvider) ListResources(_ context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
 		NewStageInvitationListResource,
-		NewProgramInvitationListResource, courseKind.newListResource, platformKind.newListResource,
+		NewProgramInvitationListResource, NewCourseInvitationListResource, NewPlatformInvitationListResource,
 	}
 }
 
@@ -281,7 +321,7 @@ func (p *invitationsProvider) EphemeralResources(_ context.Context) []func() eph
 func (p *invitationsProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewStageInvitationsDataSource,
-		NewProgramInvitationsDataSource, courseKind.newDataSource, platformKind.newDataSource,
+		NewProgramInvitationsDataSource, NewCourseInvitationsDataSource, NewPlatformInvitationsDataSource,
 	}
 }
 

@@ -38,7 +38,7 @@ func (p *invitationsProvider) configureAuthentik(ctx context.Context, block type
 	unknown := block.IsUnknown() || ak.URL.IsUnknown() || ak.Token.IsUnknown()
 	baseURL, token, missing, ok := connection{block: "authentik", url: ak.URL, urlEnv: EnvAuthentikURL, secret: ak.Token,
 		secretAttr: "token", secretEnv: EnvAuthentikToken, secretNoun: "token", title: "authentik token", kind: "an API token"}.resolve(unknown, resp)
-	data.AuthentikUnknown, data.AuthentikMissing = unknown, missing
+	data.authentikUnknown, data.authentikMissing = unknown, missing
 	if !ok || missing != "" {
 		return ok // no client: the platform's resources say why
 	}
@@ -62,7 +62,7 @@ func (p *invitationsProvider) configureAuthentik(ctx context.Context, block type
 		resp.Diagnostics.AddAttributeError(path.Root("authentik"), "Invalid authentik settings", err.Error())
 		return false
 	}
-	data.Authentik = authentik.New(instance, hc, redactor)
+	data.authentik = authentik.New(instance, hc, redactor)
 	return true
 }
 
@@ -72,8 +72,8 @@ func (p *invitationsProvider) configureIBL(ctx context.Context, block types.Obje
 	if !ok {
 		return false
 	}
-	data.IBLOrg = stringOrEnv(ic.Org, EnvIBLOrg)
-	data.IBLUpsert = ic.Upsert.IsNull() || ic.Upsert.IsUnknown() || ic.Upsert.ValueBool()
+	data.iblOrg = stringOrEnv(ic.Org, EnvIBLOrg)
+	data.iblUpsert = ic.Upsert.IsNull() || ic.Upsert.IsUnknown() || ic.Upsert.ValueBool()
 	scheme := ic.AuthScheme.ValueString()
 	if scheme == "" {
 		scheme = "Api-Token"
@@ -81,7 +81,7 @@ func (p *invitationsProvider) configureIBL(ctx context.Context, block types.Obje
 	unknown := block.IsUnknown() || ic.URL.IsUnknown() || ic.APIKey.IsUnknown() || ic.Org.IsUnknown()
 	baseURL, key, missing, ok := connection{block: "ibl", url: ic.URL, urlEnv: EnvIBLURL, secret: ic.APIKey,
 		secretAttr: "api_key", secretEnv: EnvIBLAPIKey, secretNoun: "API key", title: "ibl.ai API key", kind: "an API key"}.resolve(unknown, resp)
-	data.IBLUnknown, data.IBLMissing = unknown, missing
+	data.iblUnknown, data.iblMissing = unknown, missing
 	if !ok || missing != "" {
 		return ok // no client: the platform's resources say why
 	}
@@ -96,7 +96,10 @@ func (p *invitationsProvider) configureIBL(ctx context.Context, block types.Obje
 		resp.Diagnostics.AddAttributeError(path.Root("ibl").AtName("url"), "Invalid ibl settings", err.Error())
 		return false
 	}
-	data.IBL = ibl.New(hc)
+	data.ibl = map[ibl.Kind]*ibl.Client{}
+	for _, k := range ibl.Kinds() {
+		data.ibl[k] = ibl.New(hc, k)
+	}
 	return true
 }
 

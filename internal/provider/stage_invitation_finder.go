@@ -53,7 +53,7 @@ func (f *stageFinder) matches(ctx context.Context, exclude string) ([]authentik.
 	candidates, err := f.r.client.FindByName(ctx, f.plan.Name.ValueString())
 	var out []authentik.Invitation
 	for _, c := range candidates {
-		if c.PK != exclude && f.plan.matchesPlan(c) && !f.r.owned().isClaimed(stageOwnerKey(c.PK)) {
+		if c.PK != exclude && f.plan.matchesPlan(c) && !f.r.data.run.owned.isClaimed(stageOwnerKey(c.PK)) {
 			out = append(out, c)
 		}
 	}
@@ -79,7 +79,7 @@ func (f *stageFinder) find(ctx context.Context) (*authentik.Invitation, bool, er
 		}
 		tflog.Warn(ctx, "deleted a duplicate invitation made by a repeated create", map[string]any{"name": extra.Name})
 	}
-	if !f.r.owned().claim(stageOwnerKey(matches[0].PK)) {
+	if !f.r.data.run.owned.claim(stageOwnerKey(matches[0].PK)) {
 		return nil, false, nil // taken by another resource meanwhile
 	}
 	return &matches[0], true, nil

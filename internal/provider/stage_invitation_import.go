@@ -66,7 +66,7 @@ func (r *stageInvitationResource) ImportState(ctx context.Context, req resource.
 // names and hands its UUID to the Read after the import (importedID). The
 // state gets its name, not its id (see ImportState).
 func (r *stageInvitationResource) importResolved(ctx context.Context, resp *resource.ImportStateResponse, find func(context.Context) (*authentik.Invitation, error)) {
-	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, noTimeoutAttribute, defaultReadTimeout)
+	ctx, cancel, ok := start(ctx, &resp.Diagnostics, r.client, noTimeoutAttribute, defaultReadTimeout)
 	if !ok {
 		return
 	}

@@ -10,10 +10,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 )
 
 var (
@@ -24,11 +24,21 @@ var (
 // NewStageInvitationLinkEphemeralResource returns the
 // invitations_stage_invitation_link ephemeral resource (Terraform 1.10+).
 func NewStageInvitationLinkEphemeralResource() ephemeral.EphemeralResource {
-	return &stageInvitationLinkEphemeralResource{ephemeralScaffold[authentik.Client]{authentikPlatform().named("_stage_invitation_link", "")}}
+	return &stageInvitationLinkEphemeralResource{}
 }
 
 type stageInvitationLinkEphemeralResource struct {
-	ephemeralScaffold[authentik.Client]
+	client *authentik.Client
+}
+
+func (e *stageInvitationLinkEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_stage_invitation_link"
+}
+
+func (e *stageInvitationLinkEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	if data := configured(req.ProviderData, &resp.Diagnostics); data != nil {
+		e.client = data.authentikClient("invitations_stage_invitation_link", &resp.Diagnostics)
+	}
 }
 
 type stageInvitationLinkModel struct {
@@ -76,7 +86,7 @@ func (e *stageInvitationLinkEphemeralResource) ConfigValidators(context.Context)
 func (e *stageInvitationLinkEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
 	var m stageInvitationLinkModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	ctx, cancel, ok := e.start(ctx, &resp.Diagnostics, noTimeoutAttribute, defaultReadTimeout)
+	ctx, cancel, ok := start(ctx, &resp.Diagnostics, e.client, noTimeoutAttribute, defaultReadTimeout)
 	defer cancel()
 	if !ok {
 		return

@@ -1,18 +1,14 @@
 package provider
 
 // The invitations_stage_invitation model and its mapping to and from
-// authentik: toRequest, setState (fromAPI), what changed (changedArguments)
-// and whether a server object is the plan's (matchesPlan). They are methods
-// of the model, so the other platform's model can have the same names in
-// this package; docs/DESIGN.md names the conventions both follow.
+// authentik: toRequest, fromAPI, what changed (changedArguments) and
+// whether a server object is the plan's (matchesPlan).
 
 import (
-	"context"
 	"encoding/json"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -35,20 +31,6 @@ type stageInvitationModel struct {
 	Timeouts  timeouts.Value          `tfsdk:"timeouts"`
 }
 
-// getStage reads a plan or a state (get is its Get), as iblKind.get does
-// for the ibl.ai kinds.
-func getStage(ctx context.Context, get func(context.Context, any) diag.Diagnostics, diags *diag.Diagnostics) stageInvitationModel {
-	var m stageInvitationModel
-	diags.Append(get(ctx, &m)...)
-	return m
-}
-
-// planned are the attributes ModifyPlan reads (fwfix.GetAttributes).
-func (m *stageInvitationModel) planned() map[string]any {
-	return map[string]any{"name": &m.Name, "expires": &m.Expires, "fixed_data": &m.FixedData, "single_use": &m.SingleUse,
-		"flow": &m.Flow, "flow_slug": &m.FlowSlug, "invite_url": &m.InviteURL, "reissue": &m.Reissue, "status": &m.Status}
-}
-
 // changedArguments lists the API-backed arguments whose planned value
 // differs from state.
 func (plan stageInvitationModel) changedArguments(state stageInvitationModel) []path.Path {
@@ -59,7 +41,7 @@ func (plan stageInvitationModel) changedArguments(state stageInvitationModel) []
 	if !plan.Expires.SameAs(state.Expires) {
 		out = append(out, path.Root("expires"))
 	}
-	if eq, _ := plan.FixedData.StringSemanticEquals(context.Background(), state.FixedData); !eq && !plan.FixedData.Equal(state.FixedData) {
+	if !fwtypes.SameJSON(plan.FixedData, state.FixedData) {
 		out = append(out, path.Root("fixed_data"))
 	}
 	if !plan.SingleUse.Equal(state.SingleUse) {
@@ -108,22 +90,22 @@ func (plan stageInvitationModel) toRequest(state *stageInvitationModel) authenti
 	return req
 }
 
-// setState fills the model's API-backed attributes from what authentik
-// returned. Values the server spells differently (the instant, the JSON,
-// the UUID's case) are plain assignments: the attribute types' semantic
-// equality keeps the configuration's spelling.
-func (r *stageInvitationResource) setState(m *stageInvitationModel, inv *authentik.Invitation) {
+// fromAPI fills the model's API-backed attributes from what authentik
+// returned; links builds invite_url. Values the server spells differently
+// (the instant, the JSON, the UUID's case) are plain assignments: the
+// attribute types' semantic equality keeps the configuration's spelling.
+func (m *stageInvitationModel) fromAPI(inv *authentik.Invitation, links *authentik.Client) {
 	m.ID = types.StringValue(inv.PK)
 	m.Name = types.StringValue(inv.Name)
 	m.Expires = fwtypes.InstantPointer(inv.Expires)
-	m.FixedData = jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData)))
+	m.FixedData = fwtypes.JSONObject(inv.FixedData)
 	m.SingleUse = types.BoolValue(inv.SingleUse)
 	m.Flow = fwtypes.CaseInsensitivePointer(inv.Flow)
 	m.FlowSlug = types.StringNull()
 	m.InviteURL = types.StringNull()
 	if inv.FlowObj != nil && inv.FlowObj.Slug != "" {
 		m.FlowSlug = types.StringValue(inv.FlowObj.Slug)
-		m.InviteURL = types.StringValue(r.client.InviteURL(inv.FlowObj.Slug, inv.PK))
+		m.InviteURL = types.StringValue(links.InviteURL(inv.FlowObj.Slug, inv.PK))
 	}
 	m.CreatedBy = types.StringNull()
 	if inv.CreatedBy != nil {
@@ -144,7 +126,5 @@ func (plan stageInvitationModel) matchesPlan(inv authentik.Invitation) bool {
 	if !fwtypes.CaseInsensitivePointer(inv.Flow).SameAs(plan.Flow) || !fwtypes.InstantPointer(inv.Expires).SameAs(plan.Expires) {
 		return false
 	}
-	got := jsontypes.NewNormalizedValue(string(orEmptyObject(inv.FixedData)))
-	eq, _ := plan.FixedData.StringSemanticEquals(context.Background(), got)
-	return eq
+	return fwtypes.SameJSON(plan.FixedData, fwtypes.JSONObject(inv.FixedData))
 }

@@ -2,22 +2,24 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
-	"github.com/invitations-dev/terraform-provider-invitations/internal/fwfix"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwtypes"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 )
@@ -41,12 +43,21 @@ const (
 var stageArguments = []string{"name", "expires", "fixed_data", "single_use", "flow"}
 
 // NewStageInvitationResource returns the invitations_stage_invitation resource.
-func NewStageInvitationResource() resource.Resource {
-	return &stageInvitationResource{resourceScaffold[authentik.Client]{authentikPlatform().named("_stage_invitation", "")}}
-}
+func NewStageInvitationResource() resource.Resource { return &stageInvitationResource{} }
 
 type stageInvitationResource struct {
-	resourceScaffold[authentik.Client]
+	client *authentik.Client
+	data   *providerData
+}
+
+func (r *stageInvitationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_stage_invitation"
+}
+
+func (r *stageInvitationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if data := configured(req.ProviderData, &resp.Diagnostics); data != nil {
+		r.data, r.client = data, data.authentikClient("invitations_stage_invitation", &resp.Diagnostics)
+	}
 }
 
 func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -74,7 +85,14 @@ func (r *stageInvitationResource) Schema(ctx context.Context, _ resource.SchemaR
 				Required:   true,
 				CustomType: fwtypes.InstantType{},
 			},
-			"fixed_data": jsonObjectAttribute("Data the invitation fixes in the enrollment flow's context, as a JSON object (`jsonencode({...})`); compared as JSON, so key order and spacing do not matter. Defaults to `{}`."),
+			"fixed_data": schema.StringAttribute{
+				MarkdownDescription: "Data the invitation fixes in the enrollment flow's context, as a JSON object (`jsonencode({...})`); compared as JSON, so key order and spacing do not matter. Defaults to `{}`.",
+				Optional:            true,
+				Computed:            true,
+				CustomType:          jsontypes.NormalizedType{},
+				Default:             stringdefault.StaticString("{}"),
+				Validators:          []validator.String{fwvalidators.JSONObject()},
+			},
 			"single_use": schema.BoolAttribute{
 				MarkdownDescription: "Whether authentik deletes the invitation once it has been used. Defaults to `false`.",
 				Optional:            true,
@@ -124,7 +142,7 @@ func (r *stageInvitationResource) ModifyPlan(ctx context.Context, req resource.M
 		return // destroy
 	}
 	var plan, state stageInvitationModel
-	resp.Diagnostics.Append(fwfix.GetAttributes(ctx, req.Plan.GetAttribute, plan.planned())...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -136,7 +154,7 @@ func (r *stageInvitationResource) ModifyPlan(ctx context.Context, req resource.M
 		}
 		return
 	}
-	resp.Diagnostics.Append(fwfix.GetAttributes(ctx, req.State.GetAttribute, state.planned())...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -196,10 +214,10 @@ func (r *stageInvitationResource) checkExpiresInFuture(plan stageInvitationModel
 
 // clock is the time for expiry decisions (tests share theirs with the mock).
 func (r *stageInvitationResource) clock() time.Time {
-	if r.data == nil || r.data.Now == nil {
+	if r.data == nil {
 		return time.Now()
 	}
-	return r.data.Now()
+	return r.data.now()
 }
 
 func (r *stageInvitationResource) ConfigValidators(context.Context) []resource.ConfigValidator {
@@ -207,14 +225,14 @@ func (r *stageInvitationResource) ConfigValidators(context.Context) []resource.C
 }
 
 func (r *stageInvitationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan := getStage(ctx, req.Plan.Get, &resp.Diagnostics)
-	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Create, defaultWriteTimeout)
+	var plan stageInvitationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	ctx, cancel, ok := start(ctx, &resp.Diagnostics, r.client, plan.Timeouts.Create, defaultWriteTimeout)
 	if !ok {
 		return
 	}
 	defer cancel()
 
-	defer r.reads().wrote()
 	body := plan.toRequest(nil)
 	f := &stageFinder{r: r, plan: plan}
 	res, err := createOnce(ctx,
@@ -230,9 +248,9 @@ func (r *stageInvitationResource) Create(ctx context.Context, req resource.Creat
 	case createdAgain:
 		// An earlier attempt may have committed after the look-up.
 		f.sweep(ctx, inv.PK)
-		r.owned().claim(stageOwnerKey(inv.PK))
+		r.data.run.owned.claim(stageOwnerKey(inv.PK))
 	case createdFirstTime:
-		r.owned().claim(stageOwnerKey(inv.PK))
+		r.data.run.owned.claim(stageOwnerKey(inv.PK))
 	case createInterrupted:
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Invitation %q was created as Terraform stopped", name),
 			fmt.Sprintf("Terraform stopped while creating the authentik invitation %q, after the server had created it. "+
@@ -243,31 +261,29 @@ func (r *stageInvitationResource) Create(ctx context.Context, req resource.Creat
 				"and found an invitation named %q, created by %s, with every argument as configured; it is now managed by this resource. "+
 				"If an identical invitation existed before this apply, that is the one now managed.", name, res.Cause, name, createdBy(inv)))
 	}
-	r.setState(&plan, inv)
+	plan.fromAPI(inv, r.client)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(setStageIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
 }
 
 func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state := getStage(ctx, req.State.Get, &resp.Diagnostics)
+	var state stageInvitationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	id, diags := importedID(ctx, state.ID, req.Private, resp.Private)
 	resp.Diagnostics.Append(diags...)
 	state.ID = id
-	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
+	ctx, cancel, ok := start(ctx, &resp.Diagnostics, r.client, state.Timeouts.Read, defaultReadTimeout)
 	if !ok {
 		return
 	}
 	defer cancel()
 
-	// A listing answers only what it holds; a miss is confirmed by GET by
-	// id, and only its 404 tells that the invitation is gone.
-	inv, found, served := r.reads().lookup(ctx, strings.ToLower(state.ID.ValueString()), r.listAll)
-	var err error
-	if !served {
-		inv, err = r.client.Get(ctx, state.ID.ValueString())
-		found = !client.IsNotFound(err)
-	}
-	if !found {
+	// Only a GET by id answering 404 tells that the invitation is gone.
+	inv, err := r.data.run.stageReads.scope("", r.listAll).read(ctx, strings.ToLower(state.ID.ValueString()),
+		func(ctx context.Context) (*authentik.Invitation, error) {
+			return r.client.Get(ctx, state.ID.ValueString())
+		})
+	if client.IsNotFound(err) {
 		r.gone(ctx, &state, resp)
 		return
 	}
@@ -278,28 +294,27 @@ func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadReq
 	if r.expired(inv) {
 		// Expired but not yet deleted by the cleanup job: it can no longer
 		// be used, so it reads as expired, as it will once gone.
-		r.setState(&state, inv)
+		state.fromAPI(inv, r.client)
 		r.gone(ctx, &state, resp)
 		return
 	}
-	r.setState(&state, inv)
+	state.fromAPI(inv, r.client)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	resp.Diagnostics.Append(setStageIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 }
 
-// reads is the instance's read batch: a plan's refreshes share listings.
-func (r *stageInvitationResource) reads() *readBatch[authentik.Invitation] {
-	return r.data.StageReads.scope("")
-}
-
 // listAll lists the instance's invitations for the read batch, by token.
-func (r *stageInvitationResource) listAll(ctx context.Context, worth func(int) bool) (map[string]*authentik.Invitation, bool) {
-	all, _, err := r.client.List(ctx, authentik.ListFilter{Worth: worth})
+func (r *stageInvitationResource) listAll(ctx context.Context, maxPages int) (map[string]*authentik.Invitation, bool, error) {
+	all, _, err := r.client.List(ctx, authentik.ListFilter{MaxPages: maxPages})
+	partial := errors.Is(err, client.ErrTooManyPages)
+	if err != nil && !partial {
+		return nil, false, err
+	}
 	byPK := make(map[string]*authentik.Invitation, len(all))
 	for i := range all {
 		byPK[strings.ToLower(all[i].PK)] = &all[i]
 	}
-	return byPK, err == nil
+	return byPK, partial, nil
 }
 
 // expired tells whether the invitation's expires has passed.
@@ -352,9 +367,10 @@ func (r *stageInvitationResource) gone(ctx context.Context, state *stageInvitati
 }
 
 func (r *stageInvitationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan := getStage(ctx, req.Plan.Get, &resp.Diagnostics)
-	state := getStage(ctx, req.State.Get, &resp.Diagnostics)
-	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, plan.Timeouts.Update, defaultWriteTimeout)
+	var plan, state stageInvitationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel, ok := start(ctx, &resp.Diagnostics, r.client, plan.Timeouts.Update, defaultWriteTimeout)
 	if !ok {
 		return
 	}
@@ -368,26 +384,25 @@ func (r *stageInvitationResource) Update(ctx context.Context, req resource.Updat
 		resp.Diagnostics.Append(setStageIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
 		return
 	}
-	defer r.reads().wrote()
 	inv, err := r.client.Patch(ctx, state.ID.ValueString(), plan.toRequest(&state))
 	if err != nil {
 		addWriteError(&resp.Diagnostics, "Updating the authentik invitation failed", err, stageArguments...)
 		return
 	}
-	r.setState(&plan, inv)
+	plan.fromAPI(inv, r.client)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(setStageIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
 }
 
 func (r *stageInvitationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state := getStage(ctx, req.State.Get, &resp.Diagnostics)
-	ctx, cancel, ok := r.start(ctx, &resp.Diagnostics, state.Timeouts.Delete, defaultWriteTimeout)
+	var state stageInvitationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel, ok := start(ctx, &resp.Diagnostics, r.client, state.Timeouts.Delete, defaultWriteTimeout)
 	if !ok {
 		return
 	}
 	defer cancel()
 
-	defer r.reads().wrote()
 	if err := r.client.Delete(ctx, state.ID.ValueString()); err != nil {
 		resp.Diagnostics.AddError("Deleting the authentik invitation failed", describe(err))
 	}

@@ -32,12 +32,20 @@ const defaultEmailTemplate = "email/invitation.html"
 
 // NewStageInvitationSendEmailAction returns the
 // invitations_stage_invitation_send_email action (Terraform 1.14+).
-func NewStageInvitationSendEmailAction() action.Action {
-	return &stageInvitationSendEmailAction{actionScaffold[authentik.Client]{authentikPlatform().named("_stage_invitation_send_email", "")}}
-}
+func NewStageInvitationSendEmailAction() action.Action { return &stageInvitationSendEmailAction{} }
 
 type stageInvitationSendEmailAction struct {
-	actionScaffold[authentik.Client]
+	client *authentik.Client
+}
+
+func (a *stageInvitationSendEmailAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_stage_invitation_send_email"
+}
+
+func (a *stageInvitationSendEmailAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
+	if data := configured(req.ProviderData, &resp.Diagnostics); data != nil {
+		a.client = data.authentikClient("invitations_stage_invitation_send_email", &resp.Diagnostics)
+	}
 }
 
 type sendEmailModel struct {
@@ -120,7 +128,7 @@ func checkEmailFlow(inv types.Object) diag.Diagnostics {
 func (a *stageInvitationSendEmailAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var m sendEmailModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	ctx, cancel, ok := a.start(ctx, &resp.Diagnostics, noTimeoutAttribute, defaultWriteTimeout)
+	ctx, cancel, ok := start(ctx, &resp.Diagnostics, a.client, noTimeoutAttribute, defaultWriteTimeout)
 	defer cancel()
 	if !ok {
 		return

@@ -2,24 +2,13 @@ package provider
 
 import (
 	"context"
-	"time"
 
 	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-)
-
-// Default operation timeouts, retries included; the timeouts attribute
-// overrides them per resource.
-const (
-	defaultWriteTimeout = 5 * time.Minute
-	defaultReadTimeout  = 2 * time.Minute
-	// defaultListTimeout bounds a data source's whole listing.
-	defaultListTimeout = 5 * time.Minute
 )
 
 // timeoutsAttribute is the timeouts library's attribute with a description,
@@ -48,12 +37,6 @@ func nullTimeouts() timeouts.Value {
 	return timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
 		"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
 	})}
-}
-
-// noTimeoutAttribute is for operations whose configuration has no timeouts
-// attribute (list resources): the default applies.
-func noTimeoutAttribute(_ context.Context, def time.Duration) (time.Duration, diag.Diagnostics) {
-	return def, nil
 }
 
 // dataSourceTimeouts is the timeouts library's data source attribute with a

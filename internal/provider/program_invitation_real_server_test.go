@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -31,6 +32,8 @@ import (
 // inconsistent result; the next plan is empty, and the server holds the one
 // invitation with the value still set.
 func TestAccProgramInvitation_removedArgumentsKeepServerValues(t *testing.T) {
+	// The arguments the API cannot clear, in kept_by_server's order.
+	unclearable := []string{"source", "redirect_to", "expired", "metadata", "enrollment_config"}
 	full := map[string]string{
 		"source":            `"hr-sync"`,
 		"redirect_to":       `"https://learn.example.com/"`,
@@ -40,14 +43,14 @@ func TestAccProgramInvitation_removedArgumentsKeepServerValues(t *testing.T) {
 	}
 	body := func(without string) string {
 		b := "program_key = \"acme+data-science\"\nemail = \"ada@example.com\"\n"
-		for _, name := range programUnclearable {
+		for _, name := range unclearable {
 			if name != without {
 				b += name + " = " + full[name] + "\n"
 			}
 		}
 		return b
 	}
-	for _, removed := range programUnclearable {
+	for _, removed := range unclearable {
 		t.Run(removed, func(t *testing.T) {
 			env := newTestEnv(t, mockserver.Options{})
 			sameID := statecheck.CompareValue(compare.ValuesSame())
@@ -151,7 +154,7 @@ func TestAccProgramInvitation_destroyRetiresOnce(t *testing.T) {
 			if total > 2*n || warnings != 1 {
 				t.Fatalf("destroy of %d: %d requests (%v), %d warnings; want at most %d requests and 1 warning\n%s", n, total, counts, warnings, 2*n, out)
 			}
-			rows := env.srv.IBLInvitations()
+			rows := env.srv.IBLOf(mockserver.IBLKindProgram).Invitations()
 			if len(rows) != n {
 				t.Fatalf("%d rows on the server, want the %d kept", len(rows), n)
 			}
@@ -169,8 +172,8 @@ func TestAccProgramInvitation_destroyRetiresOnce(t *testing.T) {
 		counts, out := destroyWorkspace(t, env, 20)
 		total := counts["GET"] + counts["POST"] + counts["DELETE"]
 		t.Logf("destroy of 20 program invitations on -ibl-real-delete: %d requests (%v)", total, counts)
-		if total > 40 || counts["POST"] != 0 || strings.Contains(out, "Warning: ibl.ai keeps") || len(env.srv.IBLInvitations()) != 0 {
-			t.Fatalf("real delete: %d requests (%v), %d rows left\n%s", total, counts, len(env.srv.IBLInvitations()), out)
+		if total > 40 || counts["POST"] != 0 || strings.Contains(out, "Warning: ibl.ai keeps") || len(env.srv.IBLOf(mockserver.IBLKindProgram).Invitations()) != 0 {
+			t.Fatalf("real delete: %d requests (%v), %d rows left\n%s", total, counts, len(env.srv.IBLOf(mockserver.IBLKindProgram).Invitations()), out)
 		}
 	})
 }
@@ -183,8 +186,8 @@ func TestAccProgramInvitation_accepted(t *testing.T) {
 	env := newTestEnv(t, mockserver.Options{})
 	base := "program_key = \"acme+data-science\"\nemail = \"newcomer@example.com\"\n"
 	accept := func() {
-		for _, inv := range env.srv.IBLInvitations() {
-			if err := env.srv.AcceptIBLInvitation(inv.ID); err != nil {
+		for _, inv := range env.srv.IBLOf(mockserver.IBLKindProgram).Invitations() {
+			if err := env.srv.IBLOf(mockserver.IBLKindProgram).Accept(inv.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -237,7 +240,7 @@ func TestAccProgramInvitation_accepted(t *testing.T) {
 					statecheck.ExpectKnownValue(otherAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
 				},
 				Check: func(*terraform.State) error {
-					if all := env.srv.IBLInvitations(); len(all) != 1 || !all[0].Active {
+					if all := env.srv.IBLOf(mockserver.IBLKindProgram).Invitations(); len(all) != 1 || !all[0].Active {
 						return fmt.Errorf("want the one invitation re-opened: %+v", all)
 					}
 					return nil
@@ -285,7 +288,7 @@ func TestAccProgramInvitation_emailCaseSensitiveServer(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
-			if all := env.srv.IBLInvitations(); len(all) != 1 || all[0].Active {
+			if all := env.srv.IBLOf(mockserver.IBLKindProgram).Invitations(); len(all) != 1 || all[0].Active {
 				return fmt.Errorf("want the one invitation, deactivated: %+v", all)
 			}
 			return nil
@@ -295,7 +298,9 @@ func TestAccProgramInvitation_emailCaseSensitiveServer(t *testing.T) {
 			{
 				// The server now spells the email otherwise: the refresh's
 				// narrow GET misses by case, and the invitation is still found.
-				PreConfig:        func() { env.srv.SetIBLInvitationEmail(env.srv.IBLInvitations()[0].ID, "Ada@Example.com") },
+				PreConfig: func() {
+					env.srv.IBLOf(mockserver.IBLKindProgram).SetEmail(env.srv.IBLOf(mockserver.IBLKindProgram).Invitations()[0].ID, "Ada@Example.com")
+				},
 				Config:           cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
@@ -334,5 +339,71 @@ func TestDescribeForbiddenPerPlatform(t *testing.T) {
 		if !strings.Contains(got, want) || (want == "ibl.ai answers 403") == strings.Contains(got, "authentik") {
 			t.Errorf("%s: %q, want it to speak of %q only", path, got, want)
 		}
+	}
+}
+
+// TestAccProgramInvitation_existingRow: a create first looks for the
+// user's invitation to the program (emails compared without case). An
+// active one is refused and nothing is sent: the create-or-update POST
+// would take it over. An inactive one, as a row-keeping DELETE leaves it,
+// is reused: the same row, re-activated and now managed.
+func TestAccProgramInvitation_existingRow(t *testing.T) {
+	for _, active := range []bool{true, false} {
+		t.Run(map[bool]string{true: "active: refused", false: "inactive: reactivated"}[active], func(t *testing.T) {
+			env := newTestEnv(t, mockserver.Options{})
+			table := env.srv.IBLOf(mockserver.IBLKindProgram)
+			table.Seed(1, "acme+data-science")
+			id := table.Invitations()[0].ID
+			table.SetEmail(id, "Ada@example.com")
+			if !active {
+				postIBL(t, env, `{"program_key": "acme+data-science", "email": "Ada@example.com", "active": false}`)
+			}
+			step := resource.TestStep{PreConfig: env.srv.ResetCounts, Config: programConfig(env, `
+  program_key = "acme+data-science"
+  email       = "ada@example.com"
+`)}
+			if active {
+				step.ExpectError = regexp.MustCompile(`(?s)The program invitation already exists.*does not\s+take\s+over\s+an\s+invitation`)
+				step.Check = nil
+			} else {
+				step.Check = resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(programAddr, "id", strconv.Itoa(id)),
+					programOnServer(env, func(inv mockserver.IBLInvitation) error {
+						if !inv.Active {
+							return fmt.Errorf("invitation %d was not reactivated", id)
+						}
+						return nil
+					}),
+				)
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{step, {
+					PreConfig: func() {
+						if got := countIBL(env, mockserver.IBLKindProgram); active && got.posts != 0 {
+							t.Errorf("the refused create sent %s", got)
+						}
+					},
+					Config:  env.providerConfig(),
+					Destroy: true,
+				}},
+			})
+		})
+	}
+}
+
+// postIBL posts a program invitation as another client would.
+func postIBL(t *testing.T, env *testEnv, body string) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, env.url+mockserver.IBLPathOf(mockserver.IBLKindProgram), strings.NewReader(body))
+	req.Header.Set("Authorization", "Api-Token "+mockserver.IBLAdminKey)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("posting %s: %s", body, res.Status)
 	}
 }
