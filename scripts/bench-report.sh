@@ -22,8 +22,9 @@ mock with a latency a request. Each operation is measured for the provider next 
 - the provider on an ibl.ai server whose DELETE deletes (first run only);
 - the provider **without each framework workaround it keeps** (first run only): `without quiet logs`
   (the libraries' loggers as they make them) and `without ctx release` (the framework's own protocol
-  server). The `(w)` figures are the provider's wall time and peak memory over theirs: a workaround
-  stays where it buys at least 20 % (0.80x or less) of one of them.
+  server), and for the listings `without handover` (the same). The `(w)` figures are the provider's
+  wall time or peak memory over theirs, one line an operation: a workaround stays where it buys at
+  least 20 % (0.80x or less) of one user-visible figure, so one line met of its several keeps it.
 
 Plugin CPU time and peak memory (Linux `VmHWM`) come from the provider process itself, built as a
 release is. The machine is noisy: read the ratios, and their spread over the runs.
