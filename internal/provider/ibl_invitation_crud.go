@@ -213,7 +213,7 @@ func (r *iblInvitationResource) Update(ctx context.Context, req resource.UpdateR
 	defer cancel()
 
 	p.ID = s.ID
-	if len(iblChanged(plan, state)) == 0 {
+	if len(iblChanged(k, plan, state)) == 0 {
 		// Only timeouts or reissue changed: nothing to send.
 		p.UserID, p.Created, p.Started = s.UserID, s.Created, s.Started
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
@@ -235,9 +235,10 @@ func (r *iblInvitationResource) Update(ctx context.Context, req resource.UpdateR
 	}
 	if oldID := s.ID.ValueString(); strconv.FormatInt(inv.ID, 10) != oldID {
 		// The server inserted a new row instead of updating: it predates
-		// create-or-update. Undo the insert, so that the server holds what
-		// state says, and ask for the setting that makes changes replacements.
-		resp.Diagnostics.Append(r.remove(ctx, state, inv.ID, deref(inv.Email))...)
+		// create-or-update. Undo the insert without a POST, which would
+		// insert again, so that the server holds what state says, and ask
+		// for the setting that makes changes replacements.
+		resp.Diagnostics.Append(r.deleteAndConfirm(ctx, state, inv.ID, deref(inv.Email), false)...)
 		resp.Diagnostics.AddError("The ibl.ai server does not update invitations in place",
 			fmt.Sprintf("The update of %s invitation %s made the server create a new invitation (%d) instead: servers that predate create-or-update do this. "+
 				"The new invitation was removed again and nothing changed. Set upsert = false in the provider's ibl block; changes are then planned as replacements.",
@@ -284,12 +285,6 @@ func parseIBLID(m *iblInvitationModel, k *iblKind, diags *diag.Diagnostics) (int
 		diags.AddError("Invalid id in state", fmt.Sprintf("%q is not a %s invitation id.", m.ID.ValueString(), k.name))
 	}
 	return id, err == nil
-}
-
-// privateKeys is a resource's private state.
-type privateKeys interface {
-	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
-	SetKey(context.Context, string, []byte) diag.Diagnostics
 }
 
 // setServerEmail keeps the server's spelling of the email in private state:

@@ -89,6 +89,9 @@ type iblDeleteBehaviour struct {
 	known  bool
 	keeps  bool            // DELETE answers 200 and keeps the row
 	warned map[string]bool // by kind: one warning per kind and run
+	// inserts: a deactivating POST inserted a row instead, although the
+	// provider was told the server updates in place (ibl.upsert).
+	inserts bool
 }
 
 // learnt tells what the run knows of DELETE: whether it keeps rows, and
@@ -103,6 +106,16 @@ func (b *iblDeleteBehaviour) learn(keeps bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.known, b.keeps = true, keeps
+}
+
+// mayPost tells whether a deactivating POST may be sent: not to a server
+// that inserts on every POST, which would add a row and leave the
+// invitation active.
+func (r *iblInvitationResource) mayPost() bool {
+	b := &r.data.run.iblDelete
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return r.data.iblUpsert && !b.inserts
 }
 
 // firstWarning is true once per kind.
@@ -127,7 +140,9 @@ func (b *iblDeleteBehaviour) firstWarning(kind string) bool {
 // server that keeps rows gets one deactivating POST (the DELETE it ignores
 // is not sent again), one that deletes gets the DELETE alone. That is at
 // most 3 requests for the first invitation and 1 for each other one, and
-// one warning per run. email is the server's spelling of the email.
+// one warning per run. A server that inserts on every POST (ibl.upsert =
+// false) gets no deactivating POST: it would add a row and leave this one
+// active. email is the server's spelling of the email.
 func (r *iblInvitationResource) remove(ctx context.Context, m iblModel, id int64, email string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	s := m.shared()
@@ -138,15 +153,13 @@ func (r *iblInvitationResource) remove(ctx context.Context, m iblModel, id int64
 		behaviour.probe.Lock()
 		if keeps, known = behaviour.learnt(); !known {
 			defer behaviour.probe.Unlock()
-			return r.deleteAndConfirm(ctx, m, id, email)
+			return r.deleteAndConfirm(ctx, m, id, email, r.mayPost())
 		}
 		behaviour.probe.Unlock()
 	}
 	switch {
-	case !r.data.iblUpsert:
-		// On a server that inserts on every POST, a deactivating POST would
-		// insert a new row rather than retire this one.
-		return r.deleteAndConfirm(ctx, m, id, email)
+	case !r.mayPost():
+		return r.deleteAndConfirm(ctx, m, id, email, false)
 	case !keeps:
 		if err := r.client.Delete(ctx, org, id); err != nil {
 			diags.AddError("Deleting the ibl.ai "+r.kind.name+" invitation failed", describe(err))
@@ -162,9 +175,11 @@ func (r *iblInvitationResource) remove(ctx context.Context, m iblModel, id int64
 	return r.deactivate(ctx, m, id, body)
 }
 
-// deleteAndConfirm sends the DELETE, confirms with the narrow read and
-// deactivates what the server kept; the run learns what the server did.
-func (r *iblInvitationResource) deleteAndConfirm(ctx context.Context, m iblModel, id int64, email string) diag.Diagnostics {
+// deleteAndConfirm sends the DELETE, confirms with the narrow read and,
+// when post allows it, deactivates what the server kept; the run learns
+// what the server did. Without post, an invitation left active is an
+// error: nothing can retire it through the API.
+func (r *iblInvitationResource) deleteAndConfirm(ctx context.Context, m iblModel, id int64, email string, post bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	s := m.shared()
 	org := s.Org.ValueString()
@@ -183,6 +198,16 @@ func (r *iblInvitationResource) deleteAndConfirm(ctx context.Context, m iblModel
 	}
 	if !left.Active {
 		r.warnRetired(&diags, id)
+		return diags
+	}
+	if !post {
+		k := r.kind
+		diags.AddError("The ibl.ai server can neither delete nor deactivate this "+k.name+" invitation",
+			fmt.Sprintf("%s invitation %d (%s in %s) is still active. The server answered its DELETE without deleting it, and it inserts a new invitation "+
+				"on every POST, so a POST of active = false would add a row and leave this one active: nothing was sent besides the DELETE and a read. "+
+				"Deactivate it by hand (or upgrade the server), and let go of it in Terraform without destroying it: a removed block with "+
+				"lifecycle { destroy = false } (Terraform 1.7 and later, OpenTofu), or lifecycle { destroy = false } on the resource (Terraform 1.16 and later).",
+				k.title, id, userLabel(s), m.key().ValueString()))
 		return diags
 	}
 	body := ibl.Upsert{Key: left.Key(), Email: left.Email}
@@ -206,8 +231,14 @@ func (r *iblInvitationResource) deactivate(ctx context.Context, m iblModel, id i
 		return diags
 	}
 	if inv.ID != id {
+		// The server inserts on every POST: no more deactivating POSTs.
+		b := &r.data.run.iblDelete
+		b.mu.Lock()
+		b.inserts = true
+		b.mu.Unlock()
 		diags.AddError("The server keeps "+k.name+" invitations after DELETE and cannot deactivate this one",
-			fmt.Sprintf("The deactivating POST for invitation %d (%s in %s) changed invitation %d instead. Deactivate %d by hand, and check %d.",
+			fmt.Sprintf("The deactivating POST for invitation %d (%s in %s) made the server insert invitation %d instead: it inserts on every POST. "+
+				"Set upsert = false in the provider's ibl block. Deactivate %d by hand; %d is inactive.",
 				id, userLabel(s), m.key().ValueString(), inv.ID, id, inv.ID))
 		return diags
 	}

@@ -329,15 +329,25 @@ resource "invitations_program_invitation" "test" {
 	})
 }
 
+// A 403 is worded for the platform that answered: on authentik, by what
+// it means there (an unknown or expired token, no token, or the permission
+// the request needs).
 func TestDescribeForbiddenPerPlatform(t *testing.T) {
-	for path, want := range map[string]string{
-		"/api/catalog/invitations/program/":      "ibl.ai answers 403",
-		"/dm/api/catalog/invitations/program/":   "ibl.ai answers 403",
-		"/api/v3/stages/invitation/invitations/": "authentik answers 403",
+	const ak = "/api/v3/stages/invitation/invitations/"
+	for _, tc := range []struct{ method, path, message, want string }{
+		{"POST", "/api/catalog/invitations/program/", "denied", "ibl.ai answers 403 when the API key may not do this with program invitations"},
+		{"GET", "/dm/api/catalog/invitations/course/", "denied", "ibl.ai answers 403 when the API key may not do this with course invitations"},
+		{"POST", ak, "You do not have permission to perform this action.", "lacks the permission authentik_stages_invitation.add_invitation"},
+		{"GET", ak, "You do not have permission to perform this action.", "lacks the permission authentik_stages_invitation.view_invitation"},
+		{"PATCH", ak + "x/", "You do not have permission to perform this action.", "lacks the permission authentik_stages_invitation.change_invitation"},
+		{"DELETE", ak + "x/", "You do not have permission to perform this action.", "lacks the permission authentik_stages_invitation.delete_invitation"},
+		{"POST", ak + "x/send_email/", "You do not have permission to perform this action.", "add_invitation (and authentik_stages_invitation.view_invitation)"},
+		{"GET", ak, "Token invalid/expired", "Use a non-expiring API token (intent API)"},
+		{"GET", ak, "Authentication credentials were not provided.", "The request carried no token"},
 	} {
-		got := describe(&client.APIError{Method: "POST", Path: path, StatusCode: 403, Message: "denied"})
-		if !strings.Contains(got, want) || (want == "ibl.ai answers 403") == strings.Contains(got, "authentik") {
-			t.Errorf("%s: %q, want it to speak of %q only", path, got, want)
+		got := describe(&client.APIError{Method: tc.method, Path: tc.path, StatusCode: 403, Message: tc.message})
+		if !strings.Contains(got, tc.want) || strings.Contains(tc.path, "catalog") == strings.Contains(got, "authentik") {
+			t.Errorf("%s %s (%s): %q, want it to say %q, of that platform only", tc.method, tc.path, tc.message, got, tc.want)
 		}
 	}
 }
@@ -406,4 +416,72 @@ func postIBL(t *testing.T, env *testEnv, body string) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("posting %s: %s", body, res.Status)
 	}
+}
+
+// TestAccProgramInvitation_neitherDeleteNorDeactivate: a server that
+// inserts on every POST (ibl.upsert = false) and whose DELETE keeps rows
+// cannot retire an invitation through the API. A destroy sends no POST (it
+// would add a row and leave the invitation active) and fails for each
+// invitation, saying how to let go of it; no destroy adds a row, however
+// often it is tried; a removed block then lets go of them all.
+func TestAccProgramInvitation_neitherDeleteNorDeactivate(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{AlwaysCreate: true}})
+	env.iblExtra = "upsert = false"
+	many := env.providerConfig() + `
+resource "invitations_program_invitation" "many" {
+  count       = 3
+  program_key = "acme+data-science"
+  email       = "person-${count.index}@example.com"
+}
+`
+	unchanged := func(*terraform.State) error {
+		rows := env.srv.IBLOf(mockserver.IBLKindProgram).Invitations()
+		active := 0
+		for _, inv := range rows {
+			if inv.Active {
+				active++
+			}
+		}
+		if len(rows) != 3 || active != 3 || env.srv.Count("POST", "/api/catalog/") != 0 {
+			return fmt.Errorf("after a destroy the server holds %d rows, %d active, and was sent %d POSTs; want the 3 active rows and no POST",
+				len(rows), active, env.srv.Count("POST", "/api/catalog/"))
+		}
+		return nil
+	}
+	refused := regexp.MustCompile(`(?s)can neither delete nor deactivate.*removed block with\s+lifecycle \{ destroy = false \}`)
+	destroy := resource.TestStep{PreConfig: env.srv.ResetCounts, Config: many, Destroy: true, ExpectError: refused}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: many},
+			destroy,
+			{PreConfig: func() {
+				if err := unchanged(nil); err != nil {
+					t.Error(err)
+				}
+			}, Config: many, PlanOnly: true},
+			destroy,
+			{
+				PreConfig: func() {
+					if err := unchanged(nil); err != nil {
+						t.Error(err)
+					}
+				},
+				Config: env.providerConfig() + `
+removed {
+  from = invitations_program_invitation.many
+  lifecycle {
+    destroy = false
+  }
+}
+`,
+				Check: func(s *terraform.State) error {
+					if n := len(s.RootModule().Resources); n != 0 {
+						return fmt.Errorf("%d resources left in state", n)
+					}
+					return unchanged(nil)
+				},
+			},
+		},
+	})
 }
