@@ -38,6 +38,7 @@ func main() {
 	iblRealDelete := flag.Bool("ibl-real-delete", false, "play a server whose DELETE deletes the row (real servers keep it)")
 	iblEmailCase := flag.Bool("ibl-email-case-sensitive", false, "compare emails exactly in filters and in the create-or-update key")
 	iblNoEnrollment := flag.Bool("ibl-no-enrollment-config", false, "play a server older than enrollment_config (programs, courses): it is stored in metadata, like any unknown body key")
+	iblNoAccessDates := flag.Bool("ibl-no-access-dates", false, "play a server older than SDK 4.202, without the programs' and courses' access start and expiration dates: they are stored in metadata")
 	iblNoUserFields := flag.Bool("ibl-no-platform-user-fields", false, "play a 4.90 server, older than the platform invitation's company_name, first_name, last_name, user_group and user_group_owner_email: they are stored in metadata")
 	iblSparse := flag.Bool("ibl-sparse-answers", false, "leave user_id (when null) and created out of course and platform invitations, as their response schemas allow")
 	iblAlwaysCreate := flag.Bool("ibl-always-create", false, "make every POST insert a new invitation (servers before create-or-update)")
@@ -67,7 +68,7 @@ func main() {
 			Programs: strings.Split(*iblPrograms, ","), Courses: courses, Platforms: platforms,
 			AuthScheme: *iblScheme, NextPageEnvelope: *iblNextPage, RelativeLinks: *iblRelative,
 			RealDelete: *iblRealDelete, AlwaysCreate: *iblAlwaysCreate,
-			EmailCaseSensitive: *iblEmailCase, NoEnrollmentConfig: *iblNoEnrollment,
+			EmailCaseSensitive: *iblEmailCase, NoEnrollmentConfig: *iblNoEnrollment, NoAccessDates: *iblNoAccessDates,
 			NoPlatformUserFields: *iblNoUserFields, SparseAnswers: *iblSparse,
 		}})
 	srv.StartCleanup()
@@ -110,8 +111,10 @@ func main() {
 			log.Fatalf("mockserver: %v", err)
 		}
 	}
-	log.Printf("mockserver: listening on %s (read-only credentials: authentik token %s, ibl.ai key %s); programs: %s; courses: %s; platforms: %s; Ctrl-C stops it",
-		base, mockserver.AuthentikReadOnlyToken, mockserver.IBLReadOnlyKey, *iblPrograms, mockserver.FormatIBLCourses(courses), strings.Join(platforms, ","))
+	log.Printf("mockserver: listening on %s (read-only credentials: authentik token %s, ibl.ai key %s; authentik tokens that may not view every invitation: %s views none, %s its own); "+
+		"programs: %s; courses: %s; platforms: %s; Ctrl-C stops it",
+		base, mockserver.AuthentikReadOnlyToken, mockserver.IBLReadOnlyKey, mockserver.AuthentikBlindToken, mockserver.AuthentikOwnToken,
+		*iblPrograms, mockserver.FormatIBLCourses(courses), strings.Join(platforms, ","))
 
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

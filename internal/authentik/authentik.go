@@ -148,8 +148,9 @@ type page struct {
 type Client struct {
 	http     *client.Client
 	redactor *Redactor
-	// InstanceURL is the authentik URL without the API path, for links.
-	InstanceURL string
+	// LinkURL is the address enrollment links are built on: the instance's
+	// public one, without the API path.
+	LinkURL string
 }
 
 // NormalizeURL splits a configured URL into the instance URL and the API
@@ -208,16 +209,16 @@ func (r *Redactor) Redact(s string) string {
 // invite token (flows included: a log needs no flow to be readable).
 var LogMasks = []*regexp.Regexp{anyUUIDRE}
 
-// New returns a client for the instance at instanceURL over c, whose
-// configuration redacts with redactor.
-func New(instanceURL string, c *client.Client, redactor *Redactor) *Client {
-	return &Client{http: c, redactor: redactor, InstanceURL: strings.TrimRight(instanceURL, "/")}
+// New returns a client over c, whose configuration redacts with redactor;
+// its enrollment links are built on linkURL, the instance's public address.
+func New(linkURL string, c *client.Client, redactor *Redactor) *Client {
+	return &Client{http: c, redactor: redactor, LinkURL: strings.TrimRight(linkURL, "/")}
 }
 
 // InviteURL is the enrollment link of an invitation bound to a flow; it
 // carries the invite token.
 func (c *Client) InviteURL(flowSlug, pk string) string {
-	return fmt.Sprintf("%s/if/flow/%s/?itoken=%s", c.InstanceURL, url.PathEscape(flowSlug), url.QueryEscape(pk))
+	return fmt.Sprintf("%s/if/flow/%s/?itoken=%s", c.LinkURL, url.PathEscape(flowSlug), url.QueryEscape(pk))
 }
 
 // Get retrieves one invitation. An answer about another invitation, or
@@ -305,12 +306,11 @@ func (c *Client) SendEmail(ctx context.Context, pk string, req SendEmailRequest)
 	return err
 }
 
-// Delete removes an invitation; one that is already gone is not an error.
+// Delete removes an invitation. A 404 comes back as the error it is:
+// authentik answers it both for an invitation that is gone and for one the
+// token may not view.
 func (c *Client) Delete(ctx context.Context, pk string) error {
 	_, err := c.http.Do(ctx, client.Request{Kind: client.Idempotent, Method: http.MethodDelete, Path: invitationsPath + url.PathEscape(pk) + "/"}, nil)
-	if client.IsNotFound(err) {
-		return nil
-	}
 	return err
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,6 +25,33 @@ type User struct {
 	Email    string
 	// ReadOnly users may list and retrieve, nothing else.
 	ReadOnly bool
+	// Permissions, when not nil, are the user's global permissions on
+	// invitations, as authentik's RBAC checks each action: add_invitation,
+	// view_invitation, change_invitation, delete_invitation. nil is every
+	// permission (a superuser). A user who may view no invitation gets 403
+	// on the list and 404 for each invitation.
+	Permissions []string
+	// ViewCreatedBy are the users (PKs) whose invitations the user may view
+	// without view_invitation (object permissions, such as an instance may
+	// grant a creator on its own): the list shows only those, and the others
+	// are 404.
+	ViewCreatedBy []int
+}
+
+// may tells whether the user holds a global permission on invitations.
+func (u User) may(perm string) bool {
+	switch {
+	case u.ReadOnly:
+		return perm == "view_invitation"
+	case u.Permissions == nil:
+		return true
+	}
+	return slices.Contains(u.Permissions, perm)
+}
+
+// sees tells whether the user may view the invitation.
+func (u User) sees(inv *akInvitation) bool {
+	return u.may("view_invitation") || slices.Contains(u.ViewCreatedBy, inv.CreatedBy.PK)
 }
 
 // Flow is an authentik flow invitations may be bound to.
@@ -35,13 +63,24 @@ type Flow struct {
 const (
 	AuthentikAdminToken    = "mock-authentik-admin-token"
 	AuthentikReadOnlyToken = "mock-authentik-readonly-token"
+	// AuthentikBlindToken's user may add, change and delete invitations,
+	// and view none.
+	AuthentikBlindToken = "mock-authentik-blind-token"
+	// AuthentikOwnToken's user may add, change and delete invitations, and
+	// view those it created.
+	AuthentikOwnToken = "mock-authentik-own-token"
 )
 
-// DefaultAuthentikTokens: an admin and a read-only user.
+// DefaultAuthentikTokens: an admin, a read-only user, and two users of the
+// least privileges a token may have (AuthentikBlindToken, AuthentikOwnToken).
 func DefaultAuthentikTokens() map[string]User {
+	writer := []string{"add_invitation", "change_invitation", "delete_invitation"}
 	return map[string]User{
 		AuthentikAdminToken:    {PK: 1, Username: "akadmin", Name: "authentik Default Admin", Email: "root@localhost"},
 		AuthentikReadOnlyToken: {PK: 7, Username: "auditor", Name: "Read-only Auditor", Email: "auditor@localhost", ReadOnly: true},
+		AuthentikBlindToken:    {PK: 8, Username: "blind-writer", Name: "Writer who may view nothing", Email: "blind@localhost", Permissions: writer},
+		AuthentikOwnToken: {PK: 9, Username: "own-writer", Name: "Writer who may view its own", Email: "own@localhost",
+			Permissions: writer, ViewCreatedBy: []int{9}},
 	}
 }
 
@@ -187,11 +226,12 @@ func (s *Server) authentikUser(w http.ResponseWriter, r *http.Request) (User, bo
 		writeJSON(w, http.StatusForbidden, map[string]any{"detail": "Token invalid/expired"})
 		return User{}, false
 	}
-	if u.ReadOnly && r.Method != http.MethodGet && r.Method != http.MethodHead {
-		writeJSON(w, http.StatusForbidden, map[string]any{"detail": "You do not have permission to perform this action."})
-		return User{}, false
-	}
 	return u, true
+}
+
+// denied answers 403 as DRF does for a permission the user lacks.
+func denied(w http.ResponseWriter) {
+	writeJSON(w, http.StatusForbidden, map[string]any{"detail": "You do not have permission to perform this action."})
 }
 
 func (s *Server) serveAuthentik(w http.ResponseWriter, r *http.Request, rest string) {
@@ -204,10 +244,14 @@ func (s *Server) serveAuthentik(w http.ResponseWriter, r *http.Request, rest str
 
 	parts := strings.Split(strings.Trim(rest, "/"), "/")
 	if rest == "" {
-		switch r.Method {
-		case http.MethodGet:
-			s.akList(w, r)
-		case http.MethodPost:
+		switch {
+		case r.Method == http.MethodGet && !user.may("view_invitation") && len(user.ViewCreatedBy) == 0:
+			denied(w) // a user who may view no invitation may not list them
+		case r.Method == http.MethodGet:
+			s.akList(w, r, user)
+		case r.Method == http.MethodPost && !user.may("add_invitation"):
+			denied(w)
+		case r.Method == http.MethodPost:
 			s.akCreate(w, r, user)
 		default:
 			methodNotAllowed(w, r)
@@ -225,13 +269,19 @@ func (s *Server) serveAuthentik(w http.ResponseWriter, r *http.Request, rest str
 		return
 	}
 	inv := s.ak.byPK[strings.ToLower(parts[0])]
-	if !uuidRE.MatchString(parts[0]) || inv == nil {
+	if !uuidRE.MatchString(parts[0]) || inv == nil || !user.sees(inv) {
+		// An invitation the user may not view is filtered out of the
+		// viewset's queryset: 404, as for one that does not exist.
 		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "No Invitation matches the given query."})
 		return
 	}
 	switch {
 	case len(parts) == 1 && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, s.akRender(inv))
+	case len(parts) == 1 && (r.Method == http.MethodPut || r.Method == http.MethodPatch) && !user.may("change_invitation"),
+		len(parts) == 1 && r.Method == http.MethodDelete && !user.may("delete_invitation"),
+		len(parts) == 2 && parts[1] == "send_email" && !user.may("add_invitation"):
+		denied(w)
 	case len(parts) == 1 && (r.Method == http.MethodPut || r.Method == http.MethodPatch):
 		s.akUpdate(w, r, inv, r.Method == http.MethodPatch)
 	case len(parts) == 1 && r.Method == http.MethodDelete:
@@ -534,10 +584,13 @@ func compareTimePtr(a, b *time.Time) int {
 	return a.Compare(*b)
 }
 
-func (s *Server) akList(w http.ResponseWriter, r *http.Request) {
+func (s *Server) akList(w http.ResponseWriter, r *http.Request, user User) {
 	q := r.URL.Query()
 	var items []*akInvitation
 	for _, inv := range s.ak.byPK {
+		if !user.sees(inv) {
+			continue
+		}
 		if v := q.Get("name"); v != "" && inv.Name != v {
 			continue
 		}
@@ -715,14 +768,22 @@ func (s *Server) AuthentikInvitation(pk string) (AuthentikInvitation, bool) {
 	return AuthentikInvitation{}, false
 }
 
-// UseAuthentikInvitation plays a user enrolling with the invitation: a
-// single-use one is deleted, as authentik does.
+// UseAuthentikInvitation plays a user opening the invitation's link and
+// enrolling: a single-use one is deleted, as authentik does. An expired one
+// cannot be used: from 2026.5 it stays until the cleanup job deletes it (an
+// error here); on 2026.2 and older, opening it deletes it at once.
 func (s *Server) UseAuthentikInvitation(pk string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	inv, ok := s.ak.byPK[pk]
 	if !ok {
 		return fmt.Errorf("no invitation %s", pk)
+	}
+	if inv.Expires != nil && !inv.Expires.After(s.now()) {
+		if !s.authentikAtLeast("2026.5") {
+			delete(s.ak.byPK, pk)
+		}
+		return fmt.Errorf("invitation %s has expired", pk)
 	}
 	if inv.SingleUse {
 		delete(s.ak.byPK, pk)
@@ -758,7 +819,7 @@ func (s *Server) SeedAuthentik(n int, prefix string) {
 	admin := s.opts.AuthentikTokens[AuthentikAdminToken]
 	if admin.Username == "" {
 		for _, u := range s.opts.AuthentikTokens {
-			if !u.ReadOnly {
+			if u.may("add_invitation") {
 				admin = u
 				break
 			}

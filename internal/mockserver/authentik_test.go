@@ -395,3 +395,21 @@ func TestAuthentikSendEmail(t *testing.T) {
 		t.Error("an email was counted for a refused request")
 	}
 }
+
+// An expired invitation cannot be used: from 2026.5 it waits for the
+// cleanup job; on 2026.2 and older, opening its link deletes it at once.
+func TestAuthentikExpiredLinkByVersion(t *testing.T) {
+	for version, kept := range map[string]bool{"2026.2": false, "2026.5": true, DefaultAuthentikVersion: true} {
+		now := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+		srv, _ := Start(t, Options{AuthentikVersion: version, Now: func() time.Time { return now }})
+		expires := now.Add(time.Hour)
+		pk := srv.AddAuthentikInvitation("soon", &expires)
+		now = now.Add(2 * time.Hour)
+		if err := srv.UseAuthentikInvitation(pk); err == nil {
+			t.Errorf("%s: an expired invitation was used", version)
+		}
+		if _, found := srv.AuthentikInvitation(pk); found != kept {
+			t.Errorf("%s: after opening the expired link the invitation is there: %v, want %v", version, found, kept)
+		}
+	}
+}

@@ -60,6 +60,12 @@ func start[C any](ctx context.Context, diags *diag.Diagnostics, c *C, timeout ti
 	return ctx, cancel, true
 }
 
+// privateKeys is a resource's private state (a request's or a response's).
+type privateKeys interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}
+
 // describe renders an error for a diagnostic: the HTTP status and the
 // server's message, with a hint for a refusal (403) worded for the platform
 // that answered.
@@ -72,7 +78,32 @@ func describe(err error) string {
 		return err.Error() + "\n\nibl.ai answers 403 when the API key may not do this with " + kind + " invitations: a read-only platform admin's key may only list them, " +
 			"and with RBAC on, the key needs the catalog's permission for them (Ibl.Catalog/ProgramInvitations/ for programs). Check the key's role (ibl.api_key, IBLAI_API_KEY) and org."
 	}
-	return err.Error() + "\n\nauthentik answers 403 both to a missing or invalid token and to a token whose user lacks permission on invitations: check the token and its user's permissions."
+	switch apiErr.Message {
+	case "Token invalid/expired":
+		return err.Error() + "\n\nauthentik does not know the token, or it has expired: tokens made through authentik's API expire after a day by default. " +
+			"Use a non-expiring API token (intent API) of a dedicated service account (authentik.token, AUTHENTIK_TOKEN)."
+	case "Authentication credentials were not provided.":
+		return err.Error() + "\n\nThe request carried no token: set authentik.token (or AUTHENTIK_TOKEN)."
+	}
+	return err.Error() + "\n\nThe token's user lacks the permission " + authentikPermission(apiErr.Method, apiErr.Path) +
+		": authentik checks each action on invitations separately. Grant it to the token's user (or its role), or use a token whose user has it."
+}
+
+// authentikPermission names the permission authentik checks for a request
+// on invitations.
+func authentikPermission(method, path string) string {
+	const app = "authentik_stages_invitation."
+	switch {
+	case strings.HasSuffix(path, "/send_email/"):
+		return app + "add_invitation (and " + app + "view_invitation)"
+	case method == http.MethodPost:
+		return app + "add_invitation"
+	case method == http.MethodPatch || method == http.MethodPut:
+		return app + "change_invitation"
+	case method == http.MethodDelete:
+		return app + "delete_invitation"
+	}
+	return app + "view_invitation"
 }
 
 // iblKindOfPath tells a request to ibl.ai's catalog invitations (behind any

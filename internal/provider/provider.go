@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -32,12 +33,13 @@ import (
 // Environment variables the provider reads when a setting is not in the
 // configuration.
 const (
-	EnvIBLURL            = "IBLAI_URL"
-	EnvIBLAPIKey         = "IBLAI_API_KEY"
-	EnvIBLOrg            = "IBLAI_ORG"
-	EnvAuthentikURL      = "AUTHENTIK_URL"
-	EnvAuthentikToken    = "AUTHENTIK_TOKEN"
-	EnvAuthentikInsecure = "AUTHENTIK_INSECURE"
+	EnvIBLURL             = "IBLAI_URL"
+	EnvIBLAPIKey          = "IBLAI_API_KEY"
+	EnvIBLOrg             = "IBLAI_ORG"
+	EnvAuthentikURL       = "AUTHENTIK_URL"
+	EnvAuthentikPublicURL = "AUTHENTIK_PUBLIC_URL"
+	EnvAuthentikToken     = "AUTHENTIK_TOKEN"
+	EnvAuthentikInsecure  = "AUTHENTIK_INSECURE"
 )
 
 const (
@@ -86,9 +88,10 @@ type iblConfigModel struct {
 }
 
 type authentikConfigModel struct {
-	URL      types.String `tfsdk:"url"`
-	Token    types.String `tfsdk:"token"`
-	Insecure types.Bool   `tfsdk:"insecure"`
+	URL       types.String `tfsdk:"url"`
+	PublicURL types.String `tfsdk:"public_url"`
+	Token     types.String `tfsdk:"token"`
+	Insecure  types.Bool   `tfsdk:"insecure"`
 }
 
 func (p *invitationsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -131,7 +134,16 @@ func (p *invitationsProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Optional:            true,
 				Attributes: connectionAttributes(
 					"URL of the authentik instance, e.g. `https://auth.example.com`; `/api/v3` is appended when missing. Defaults to the `"+EnvAuthentikURL+"` environment variable.",
-					"token", "API token of a user allowed to manage invitations. Defaults to the `"+EnvAuthentikToken+"` environment variable.", map[string]schema.Attribute{
+					"token", "API token of a user allowed to manage invitations: a non-expiring API token (intent API) of a dedicated service account, "+
+						"whose user holds the permissions the types it is used with need (see the provider's documentation). "+
+						"Defaults to the `"+EnvAuthentikToken+"` environment variable.", map[string]schema.Attribute{
+						"public_url": schema.StringAttribute{
+							MarkdownDescription: "The address people open authentik at, for the enrollment links the provider builds (`invite_url`), " +
+								"when `url` is an internal one. Defaults to the `" + EnvAuthentikPublicURL + "` environment variable, else `url`. " +
+								"authentik's own emails (`invitations_stage_invitation_send_email`) do not use it: authentik builds their link from the API request.",
+							Optional:   true,
+							Validators: []validator.String{fwvalidators.HTTPURL()},
+						},
 						"insecure": schema.BoolAttribute{
 							MarkdownDescription: "Skip TLS certificate verification for authentik only (a self-signed test instance). Defaults to the `" + EnvAuthentikInsecure + "` environment variable, else `false`.",
 							Optional:            true,
@@ -189,6 +201,9 @@ func (p *invitationsProvider) Schema(_ context.Context, _ provider.SchemaRequest
 type providerData struct {
 	authentik        *authentik.Client
 	authentikMissing string
+	// authentikURL and authentikPublicURL are the instance's API address
+	// and the one its links are built on, both without the API path.
+	authentikURL, authentikPublicURL string
 	// ibl holds a client for each kind of invitation.
 	ibl        map[ibl.Kind]*ibl.Client
 	iblMissing string
@@ -217,6 +232,12 @@ type run struct {
 	iblReads   readBatches[ibl.Invitation]
 	// iblDelete is what ibl.ai's DELETE turned out to do (ibl_invitation_finder.go).
 	iblDelete iblDeleteBehaviour
+	// stageOwnViews is whether the authentik token may view the invitations
+	// it creates, learnt from the run's first create (ownViews).
+	stageOwnViews struct {
+		once   sync.Once
+		denied bool
+	}
 }
 
 // configured is the provider data a type's Configure receives; nil before

@@ -35,7 +35,7 @@ func (p *invitationsProvider) configureAuthentik(ctx context.Context, block type
 		resp.Diagnostics.AddAttributeError(path.Root("authentik").AtName("insecure"), "Invalid "+EnvAuthentikInsecure, err.Error())
 		return false
 	}
-	unknown := block.IsUnknown() || ak.URL.IsUnknown() || ak.Token.IsUnknown()
+	unknown := block.IsUnknown() || ak.URL.IsUnknown() || ak.PublicURL.IsUnknown() || ak.Token.IsUnknown()
 	baseURL, token, missing, ok := connection{block: "authentik", url: ak.URL, urlEnv: EnvAuthentikURL, secret: ak.Token,
 		secretAttr: "token", secretEnv: EnvAuthentikToken, secretNoun: "token", title: "authentik token", kind: "an API token"}.resolve(unknown, resp)
 	data.authentikUnknown, data.authentikMissing = unknown, missing
@@ -47,6 +47,17 @@ func (p *invitationsProvider) configureAuthentik(ctx context.Context, block type
 		resp.Diagnostics.AddAttributeError(path.Root("authentik").AtName("url"), "Invalid authentik URL", err.Error())
 		return false
 	}
+	public := instance
+	if raw := strings.TrimSpace(stringOrEnv(ak.PublicURL, EnvAuthentikPublicURL)); raw != "" {
+		if !urlSettingValid(ak.PublicURL, raw, "authentik.public_url", EnvAuthentikPublicURL, path.Root("authentik").AtName("public_url"), resp) {
+			return false
+		}
+		if public, _, err = authentik.NormalizeURL(raw); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("authentik").AtName("public_url"), "Invalid authentik public URL", err.Error())
+			return false
+		}
+	}
+	data.authentikURL, data.authentikPublicURL = instance, public
 	redactor := authentik.NewRedactor()
 	c := shared
 	c.BaseURL = api
@@ -62,7 +73,7 @@ func (p *invitationsProvider) configureAuthentik(ctx context.Context, block type
 		resp.Diagnostics.AddAttributeError(path.Root("authentik"), "Invalid authentik settings", err.Error())
 		return false
 	}
-	data.authentik = authentik.New(instance, hc, redactor)
+	data.authentik = authentik.New(public, hc, redactor)
 	return true
 }
 

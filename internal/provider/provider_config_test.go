@@ -3,8 +3,12 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
@@ -140,7 +144,7 @@ resource "invitations_stage_invitation" "test" {
 }
 `,
 			// The status and the server's message, and no token.
-			ExpectError: regexp.MustCompile(`(?s)POST /api/v3/stages/invitation/invitations/: HTTP 403: You do not have.*permission.*authentik answers 403`),
+			ExpectError: regexp.MustCompile(`(?s)POST /api/v3/stages/invitation/invitations/: HTTP 403: You do not have.*permission.*lacks the permission\s+authentik_stages_invitation.add_invitation`),
 		}},
 	})
 }
@@ -184,4 +188,88 @@ resource "invitations_stage_invitation" "test" {
 			})
 		})
 	}
+}
+
+// TestAccProvider_publicURL: the links the provider builds use
+// authentik.public_url (else AUTHENTIK_PUBLIC_URL, else authentik.url),
+// while requests go to authentik.url.
+func TestAccProvider_publicURL(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	public := "https://enrol.example.com"
+	config := func(setting string) string {
+		return fmt.Sprintf(`
+provider "invitations" {
+  authentik = { url = %q, token = %q %s }
+}
+resource "invitations_stage_invitation" "test" {
+  name    = "public"
+  expires = "2099-01-01T00:00:00Z"
+  flow    = %q
+}
+data "invitations_stage_invitations" "all" {
+  name       = "public"
+  depends_on = [invitations_stage_invitation.test]
+}
+`, env.url, mockserver.AuthentikAdminToken, setting, flowDefault)
+	}
+	link := regexp.MustCompile(`^` + regexp.QuoteMeta(public) + `/if/flow/default-enrollment-flow/\?itoken=`)
+	checks := resource.ComposeTestCheckFunc(
+		resource.TestMatchResourceAttr(stageAddr, "invite_url", link),
+		resource.TestMatchResourceAttr("data.invitations_stage_invitations.all", "invite_urls.0", link),
+		stageOnServer(env, func(mockserver.AuthentikInvitation) error { return nil }),
+	)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             stageDestroyed(env),
+		Steps: []resource.TestStep{
+			{Config: config(`, public_url = "not a url"`), ExpectError: regexp.MustCompile(`(?s)public_url.*absolute http or https URL`)},
+			{Config: config(`, public_url = "` + public + `/api/v3/"`), Check: checks},
+			{
+				PreConfig: func() { t.Setenv(EnvAuthentikPublicURL, public) },
+				Config:    config(""),
+				Check:     checks,
+			},
+		},
+	})
+}
+
+// The send-email action warns at plan time when the links the provider
+// builds and the one authentik emails differ: authentik builds it from the
+// API request's address.
+func TestStageSendEmail_warnsWhenURLsDiffer(t *testing.T) {
+	a := &stageInvitationSendEmailAction{}
+	var sch action.SchemaResponse
+	a.Schema(t.Context(), action.SchemaRequest{}, &sch)
+	config := tfsdk.Config{Schema: sch.Schema, Raw: tftypes.NewValue(sch.Schema.Type().TerraformType(t.Context()), nil)}
+	for _, tc := range []struct {
+		internal, public string
+		warns            bool
+	}{
+		{"http://authentik.internal:9000", "https://auth.example.com", true},
+		{"https://auth.example.com", "https://auth.example.com", false},
+	} {
+		a.data = &providerData{authentikURL: tc.internal, authentikPublicURL: tc.public}
+		var resp action.ModifyPlanResponse
+		a.ModifyPlan(t.Context(), action.ModifyPlanRequest{Config: config}, &resp)
+		warned := resp.Diagnostics.WarningsCount() == 1 && strings.Contains(resp.Diagnostics.Warnings()[0].Detail(), tc.internal)
+		if warned != tc.warns || resp.Diagnostics.HasError() {
+			t.Errorf("url %s, public_url %s: diagnostics %v, want a warning: %v", tc.internal, tc.public, resp.Diagnostics, tc.warns)
+		}
+	}
+}
+
+// TestAccProvider_unknownToken: authentik answers 403 "Token invalid/expired"
+// to a token it does not know, such as one made through its API a day
+// before; the error says what to use instead.
+func TestAccProvider_unknownToken(t *testing.T) {
+	env := newTestEnv(t, mockserver.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: strings.Replace(env.providerConfig(), mockserver.AuthentikAdminToken, "yesterdays-token", 1) + `
+data "invitations_stage_invitations" "all" {}
+`,
+			ExpectError: regexp.MustCompile(`(?s)HTTP 403:\s+Token invalid/expired.*expire\s+after\s+a\s+day\s+by\s+default.*non-expiring\s+API\s+token`),
+		}},
+	})
 }

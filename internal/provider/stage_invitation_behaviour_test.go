@@ -283,7 +283,9 @@ func TestAccStageInvitation_retries(t *testing.T) {
 				},
 				Config: cfg,
 				Check: resource.ComposeTestCheckFunc(
-					env.requests(map[string]int{"POST": 2}),
+					// The 429 is refused, the POST sent again; then the run's
+					// first create reads its invitation back (ownViews).
+					env.requests(map[string]int{"POST": 2, "GET": 1}),
 					stageOnServer(env, func(mockserver.AuthentikInvitation) error { return nil }),
 				),
 			},
@@ -326,12 +328,13 @@ func TestAccStageInvitation_ambiguousCreate(t *testing.T) {
 		want  map[string]int // requests during the create
 	}{
 		// The POST took effect but the client saw a 502: found and adopted.
-		{"committed-502", mockserver.Fault{Method: "POST", Status: 502, CommitThenFail: true}, map[string]int{"POST": 1, "GET": 1}},
+		// (Each create ends with the run's read-back: one GET more.)
+		{"committed-502", mockserver.Fault{Method: "POST", Status: 502, CommitThenFail: true}, map[string]int{"POST": 1, "GET": 2}},
 		// The POST took effect and the connection dropped: found and adopted.
-		{"committed-dropped", mockserver.Fault{Method: "POST", Drop: true, CommitThenFail: true}, map[string]int{"POST": 1, "GET": 1}},
+		{"committed-dropped", mockserver.Fault{Method: "POST", Drop: true, CommitThenFail: true}, map[string]int{"POST": 1, "GET": 2}},
 		// A gateway timed out before the backend saw it: nothing found, sent
 		// again, and one more look for a late commit of the first attempt.
-		{"lost-504", mockserver.Fault{Method: "POST", Status: 504}, map[string]int{"POST": 2, "GET": 2}},
+		{"lost-504", mockserver.Fault{Method: "POST", Status: 504}, map[string]int{"POST": 2, "GET": 3}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := newTestEnv(t, mockserver.Options{})
@@ -500,4 +503,29 @@ func TestAccStageInvitation_importedOffset(t *testing.T) {
 			{Config: offset, PlanOnly: true},
 		},
 	})
+}
+
+// TestAccStageInvitation_deletedOutsideNamesTheCreator: the warning for an
+// invitation deleted outside Terraform names the other way authentik
+// deletes one, with the user who created it.
+func TestAccStageInvitation_deletedOutsideNamesTheCreator(t *testing.T) {
+	acctest.RequireAcc(t)
+	env := newTestEnv(t, mockserver.Options{})
+	ws := acctest.NewWorkspace(t, "../..", RegistryAddress)
+	ws.Write("main.tf", stageConfig(env, `name = "gone"`)+`
+terraform {
+  required_providers {
+    invitations = { source = "`+RegistryAddress+`" }
+  }
+}
+`)
+	if err := ws.TF.Apply(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	env.srv.DeleteAuthentikInvitation(pkOf(t, env, "gone"))
+	out, err := ws.Run(t.Context(), "plan", "-no-color")
+	if err != nil || !strings.Contains(out, "Invitation deleted outside Terraform") ||
+		!strings.Contains(strings.Join(strings.Fields(strings.ReplaceAll(out, "│", " ")), " "), "or the user who created it was deleted") {
+		t.Fatalf("plan: %v\n%s", err, out)
+	}
 }

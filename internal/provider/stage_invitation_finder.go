@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
+	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
 )
 
 func createdBy(inv *authentik.Invitation) string {
@@ -41,7 +42,7 @@ func (f *stageFinder) sweep(ctx context.Context, keep string) {
 		tflog.Warn(ctx, "checking for late duplicates failed", map[string]any{"error": err.Error()})
 	}
 	for _, c := range extras {
-		if err := f.r.client.Delete(ctx, c.PK); err != nil {
+		if err := f.r.client.Delete(ctx, c.PK); err != nil && !client.IsNotFound(err) {
 			tflog.Warn(ctx, "deleting a late duplicate failed", map[string]any{"error": err.Error()})
 		}
 	}
@@ -74,7 +75,7 @@ func (f *stageFinder) find(ctx context.Context) (*authentik.Invitation, bool, er
 			"Import the right one (by UUID) and delete the others", errAmbiguousLookAlikes, len(matches), f.plan.Name.ValueString())
 	}
 	for _, extra := range matches[1:] {
-		if err := f.r.client.Delete(ctx, extra.PK); err != nil {
+		if err := f.r.client.Delete(ctx, extra.PK); err != nil && !client.IsNotFound(err) {
 			return nil, false, fmt.Errorf("deleting a duplicate that a repeated create made: %w", err)
 		}
 		tflog.Warn(ctx, "deleted a duplicate invitation made by a repeated create", map[string]any{"name": extra.Name})

@@ -86,16 +86,10 @@ func (r *stageInvitationResource) importResolved(ctx context.Context, resp *reso
 // identity resolved, until the Read after the import puts it in id.
 const importedKey = "imported_uuid"
 
-// privateState is the private state of a read (req.Private, resp.Private).
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
 // importedID is the id a Read works on: the state's, or, on the Read after
 // an import by name or identity (id null), the UUID ImportState resolved,
 // which it then drops from private state.
-func importedID(ctx context.Context, id types.String, req, resp privateState) (types.String, diag.Diagnostics) {
+func importedID(ctx context.Context, id types.String, req, resp privateKeys) (types.String, diag.Diagnostics) {
 	if !id.IsNull() {
 		return id, nil
 	}

@@ -98,7 +98,8 @@ func (e *stageInvitationLinkEphemeralResource) Open(ctx context.Context, req eph
 	} else {
 		inv, err = e.client.Get(ctx, m.InvitationID.ValueString())
 		if client.IsNotFound(err) {
-			err = fmt.Errorf("the invitation no longer exists: it was used (single-use invitations are deleted), expired or deleted: %w", err)
+			err = fmt.Errorf("the invitation no longer exists: it was used (single-use invitations are deleted), expired or deleted; "+
+				"or the token may not view it (authentik_stages_invitation.view_invitation): %w", err)
 		}
 	}
 	if err != nil {

@@ -344,3 +344,125 @@ func TestStageSendEmail_flowlessAtPlanTime(t *testing.T) {
 		}
 	}
 }
+
+// TestAccStageInvitation_leastPrivilege: authentik checks each action on
+// invitations with its own permission, and a token may create invitations
+// it may not view afterwards. The provider never takes "not allowed to
+// look" for "gone": an invitation it cannot read is an error that names
+// view_invitation, and nothing is created twice.
+func TestAccStageInvitation_leastPrivilege(t *testing.T) {
+	writer := []string{"add_invitation", "change_invitation", "delete_invitation"}
+	tokens := mockserver.DefaultAuthentikTokens()
+	// A user who may view the admin's invitations, not its own.
+	tokens["mock-authentik-others-token"] = mockserver.User{PK: 10, Username: "others-viewer", Permissions: writer, ViewCreatedBy: []int{1}}
+	config := func(env *testEnv, token, body string) string {
+		return strings.Replace(stageConfig(env, body), mockserver.AuthentikAdminToken, token, 1)
+	}
+	for _, tc := range []struct {
+		name, token string
+		want        *regexp.Regexp
+	}{
+		// 403 on the listing: it may view no invitation.
+		{"views none", mockserver.AuthentikBlindToken, regexp.MustCompile(`(?s)403\s+to\s+listing\s+invitations.*nothing\s+is\s+re-created.*view_invitation`)},
+		// The listing shows others' invitations, never this one.
+		{"views others'", "mock-authentik-others-token", regexp.MustCompile(`(?s)created\s+with\s+a\s+token\s+that\s+may\s+not\s+view\s+the\s+invitations\s+it\s+creates.*view_invitation`)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newTestEnv(t, mockserver.Options{AuthentikTokens: tokens})
+			env.srv.SeedAuthentik(3, "admins")
+			body := `name = "least"`
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					// Created, then read back: the refresh cannot read it, an
+					// error, and no second invitation.
+					{Config: config(env, tc.token, body), ExpectError: tc.want},
+					{Config: config(env, tc.token, body), ExpectError: tc.want},
+					// Neither can a destroy tell it gone.
+					{Config: config(env, tc.token, body), Destroy: true, ExpectError: tc.want},
+					{
+						// An admin's token sees it: still one, and it is destroyed at the end.
+						Config: config(env, mockserver.AuthentikAdminToken, body),
+						Check: func(*terraform.State) error {
+							if n := len(env.srv.AuthentikInvitations()); n != 4 || env.srv.Count("POST", "/api/v3/") != 1 {
+								return fmt.Errorf("authentik holds %d invitations after %d POSTs; want the 3 seeded and the one created once", n, env.srv.Count("POST", "/api/v3/"))
+							}
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+	t.Run("views its own", func(t *testing.T) {
+		env := newTestEnv(t, mockserver.Options{})
+		env.srv.SeedAuthentik(3, "admins")
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			CheckDestroy: func(*terraform.State) error {
+				if n := len(env.srv.AuthentikInvitations()); n != 3 {
+					return fmt.Errorf("authentik holds %d invitations after destroy, want the 3 seeded", n)
+				}
+				return nil
+			},
+			Steps: []resource.TestStep{
+				{Config: config(env, mockserver.AuthentikOwnToken, `name = "own"`)},
+				{Config: config(env, mockserver.AuthentikOwnToken, `name = "own-renamed"`)},
+				{Config: config(env, mockserver.AuthentikOwnToken, `name = "own-renamed"`), PlanOnly: true},
+			},
+		})
+	})
+	t.Run("data source of a token that views none", func(t *testing.T) {
+		env := newTestEnv(t, mockserver.Options{})
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      strings.Replace(env.providerConfig(), mockserver.AuthentikAdminToken, mockserver.AuthentikBlindToken, 1) + `data "invitations_stage_invitations" "all" {}`,
+				ExpectError: regexp.MustCompile(`(?s)HTTP 403.*lacks the permission\s+authentik_stages_invitation.view_invitation`),
+			}},
+		})
+	})
+}
+
+// TestAccStageInvitation_expiredLinkByVersion: someone opens the link of
+// an expired invitation. authentik 2026.2 and older delete it at once; from
+// 2026.5 it stays, unusable, until the cleanup job. Either way it reads as
+// expired, never as deleted outside Terraform, and nothing is re-issued.
+func TestAccStageInvitation_expiredLinkByVersion(t *testing.T) {
+	for _, version := range []string{"2026.2", "2026.5"} {
+		t.Run(version, func(t *testing.T) {
+			clock := &fakeClock{}
+			env := newTestEnv(t, mockserver.Options{Now: clock.Now, AuthentikVersion: version})
+			exp := time.Now().Add(time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
+			body := "name = \"opened\"\nexpires = \"" + exp + "\""
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: clock.factories(),
+				CheckDestroy:             stageDestroyed(env),
+				Steps: []resource.TestStep{
+					{Config: stageConfig(env, body)},
+					{
+						PreConfig: func() {
+							clock.Advance(2 * time.Hour)
+							if err := env.srv.UseAuthentikInvitation(pkOf(t, env, "opened")); err == nil {
+								t.Error("an expired invitation was used")
+							}
+						},
+						Config: stageConfig(env, body),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionNoop),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("status"), knownvalue.StringExact(statusExpired)),
+						},
+						Check: func(*terraform.State) error {
+							if n, want := len(env.srv.AuthentikInvitations()), map[string]int{"2026.2": 0, "2026.5": 1}[version]; n != want {
+								return fmt.Errorf("authentik %s holds %d invitations after the expired link was opened, want %d", version, n, want)
+							}
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -264,6 +265,14 @@ func (r *stageInvitationResource) Create(ctx context.Context, req resource.Creat
 	plan.fromAPI(inv, r.client)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(setStageIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
+	if !r.ownViews(ctx, inv.PK) {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, unviewableKey, []byte("true"))...)
+		resp.Diagnostics.AddWarning("The token may not view the invitations it creates",
+			fmt.Sprintf("authentik created the invitation %q, and answers 404 when the provider reads it back: the token's user lacks "+
+				"authentik_stages_invitation.view_invitation on the invitations it creates. Refreshes and destroys of this invitation will fail until it "+
+				"is granted: the provider cannot tell an invitation it may not view from one that is gone, and never re-creates one because it was not "+
+				"allowed to look.", name))
+	}
 }
 
 func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -278,14 +287,17 @@ func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	defer cancel()
 
-	// Only a GET by id answering 404 tells that the invitation is gone.
 	inv, err := r.data.run.stageReads.scope("", r.listAll).read(ctx, strings.ToLower(state.ID.ValueString()),
 		func(ctx context.Context) (*authentik.Invitation, error) {
 			return r.client.Get(ctx, state.ID.ValueString())
 		})
 	if client.IsNotFound(err) {
-		r.gone(ctx, &state, resp)
-		return
+		// Only a GET by id answering 404 tells that the invitation is gone,
+		// and only to a token that may view it.
+		if inv, err = r.confirmGone(ctx, state, req.Private); err == nil && inv == nil {
+			r.gone(ctx, &state, resp)
+			return
+		}
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Reading the authentik invitation failed", describe(err))
@@ -301,6 +313,53 @@ func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadReq
 	state.fromAPI(inv, r.client)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	resp.Diagnostics.Append(setStageIdentity(ctx, resp.Identity, state.ID.ValueString())...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, unviewableKey, nil)...)
+}
+
+// unviewableKey marks, in private state, an invitation created with a
+// token that may not view the invitations it creates (ownViews).
+const unviewableKey = "unviewable"
+
+// confirmGone tells whether a 404 for the invitation in state proves it
+// gone: authentik answers 404 too for an invitation the token may not view.
+// A listing by its name tells: a 403 is a token that may view no
+// invitation, and the invitation among the results is one after all. One
+// created with a token that may not view what it creates cannot be told
+// gone. nil, nil is gone.
+func (r *stageInvitationResource) confirmGone(ctx context.Context, m stageInvitationModel, private privateKeys) (*authentik.Invitation, error) {
+	found, err := r.client.FindByName(ctx, m.Name.ValueString())
+	if client.StatusOf(err) == http.StatusForbidden {
+		return nil, fmt.Errorf("authentik answered 404 for the invitation and 403 to listing invitations: the token may not view invitations, "+
+			"so whether this one still exists cannot be told, and nothing is re-created. %w", err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := range found {
+		if strings.EqualFold(found[i].PK, m.ID.ValueString()) {
+			return &found[i], nil
+		}
+	}
+	if unviewable, _ := private.GetKey(ctx, unviewableKey); len(unviewable) > 0 {
+		return nil, fmt.Errorf("authentik answers 404 for the invitation %q, created with a token that may not view the invitations it creates: "+
+			"whether it still exists cannot be told, and nothing is re-created. Grant the token's user authentik_stages_invitation.view_invitation "+
+			"(or remove the invitation from the state, terraform state rm, if it is gone)", m.Name.ValueString())
+	}
+	return nil, nil
+}
+
+// ownViews tells, once a run, whether the token may view the invitations
+// it creates: the creator gets no view permission unless the instance
+// grants it, and then a refresh could not tell such an invitation from one
+// that is gone. The first create of a run reads its invitation back (one
+// GET a run); a failure to read other than a 404 is taken for yes.
+func (r *stageInvitationResource) ownViews(ctx context.Context, pk string) bool {
+	c := &r.data.run.stageOwnViews
+	c.once.Do(func() {
+		_, err := r.client.Get(ctx, pk)
+		c.denied = client.IsNotFound(err)
+	})
+	return !c.denied
 }
 
 // listAll lists the instance's invitations for the read batch, by token.
@@ -350,7 +409,9 @@ func (r *stageInvitationResource) gone(ctx context.Context, state *stageInvitati
 	switch {
 	case reason == "":
 		resp.Diagnostics.AddWarning("Invitation deleted outside Terraform",
-			fmt.Sprintf("The authentik invitation %q no longer exists; it was deleted outside Terraform. It is removed from state and will be planned for creation again.", name))
+			fmt.Sprintf("The authentik invitation %q no longer exists: it was deleted outside Terraform, or the user who created it was deleted "+
+				"(authentik deletes a user's invitations with the user; a dedicated service account for the provider's token avoids that). "+
+				"It is removed from state and will be planned for creation again.", name))
 		resp.State.RemoveResource(ctx)
 	case state.Reissue.ValueBool():
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Invitation %q %s", name, reason),
@@ -403,7 +464,16 @@ func (r *stageInvitationResource) Delete(ctx context.Context, req resource.Delet
 	}
 	defer cancel()
 
-	if err := r.client.Delete(ctx, state.ID.ValueString()); err != nil {
+	err := r.client.Delete(ctx, state.ID.ValueString())
+	if client.IsNotFound(err) {
+		// Gone already, or not visible to the token: only the latter is an
+		// error.
+		var left *authentik.Invitation
+		if left, err = r.confirmGone(ctx, state, req.Private); left != nil {
+			err = fmt.Errorf("authentik answered 404 to deleting the invitation %q, which it still lists", state.Name.ValueString())
+		}
+	}
+	if err != nil {
 		resp.Diagnostics.AddError("Deleting the authentik invitation failed", describe(err))
 	}
 }

@@ -36,6 +36,7 @@ func NewStageInvitationSendEmailAction() action.Action { return &stageInvitation
 
 type stageInvitationSendEmailAction struct {
 	client *authentik.Client
+	data   *providerData
 }
 
 func (a *stageInvitationSendEmailAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
@@ -44,7 +45,7 @@ func (a *stageInvitationSendEmailAction) Metadata(_ context.Context, req action.
 
 func (a *stageInvitationSendEmailAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
 	if data := configured(req.ProviderData, &resp.Diagnostics); data != nil {
-		a.client = data.authentikClient("invitations_stage_invitation_send_email", &resp.Diagnostics)
+		a.data, a.client = data, data.authentikClient("invitations_stage_invitation_send_email", &resp.Diagnostics)
 	}
 }
 
@@ -63,7 +64,11 @@ func (a *stageInvitationSendEmailAction) Schema(_ context.Context, _ action.Sche
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Has authentik email an invitation's enrollment link (its `send_email` endpoint). Run it from a resource's " +
 			"`lifecycle { action_trigger { ... } }`, e.g. after create, or with `terraform apply -invoke`. Each invocation sends one " +
-			"email; one whose outcome is unknown (a timeout, a `5xx`) is not repeated, so that nobody is mailed twice.",
+			"email to each address; one whose outcome is unknown (a timeout, a `5xx`) is not repeated, so that nobody is mailed twice.\n\n" +
+			"authentik answers once the email is **queued**, not delivered: it does not report mail errors back, so check its event log or " +
+			"the recipients. It builds the emailed link from the scheme and host of the API request, that is `authentik.url`, not " +
+			"`authentik.public_url`; from 2026.8 it trusts `X-Forwarded-Proto` and `X-Forwarded-Host` only from its configured proxy " +
+			"ranges. The plan warns when the two URLs differ: recipients would get a link to the API's address.",
 		Attributes: map[string]schema.Attribute{
 			"invitation_id": schema.StringAttribute{
 				MarkdownDescription: "The invitation's `id` (its invite token), e.g. `invitations_stage_invitation.x.id`, which stays sensitive. Exactly one of `invitation_id`, `invitation` and `name`.",
@@ -109,6 +114,13 @@ func (a *stageInvitationSendEmailAction) ModifyPlan(ctx context.Context, req act
 	var inv types.Object
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("invitation"), &inv)...)
 	resp.Diagnostics.Append(checkEmailFlow(inv)...)
+	if a.data != nil && a.data.authentikPublicURL != a.data.authentikURL {
+		resp.Diagnostics.AddWarning("The emailed link will point at authentik's API address",
+			fmt.Sprintf("authentik builds the link it emails from the scheme and host of the API request (%s), not from authentik.public_url (%s): "+
+				"recipients get a link to the first. Let the provider reach authentik at its public address, or have the proxy in front of authentik "+
+				"send X-Forwarded-Proto and X-Forwarded-Host from a range authentik trusts (from 2026.8 it trusts them only from its configured proxies).",
+				a.data.authentikURL, a.data.authentikPublicURL))
+	}
 }
 
 // checkEmailFlow is the plan-time check of the invitation attribute.
@@ -159,6 +171,10 @@ func (a *stageInvitationSendEmailAction) Invoke(ctx context.Context, req action.
 		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Sending %s to %d address(es)", label, len(body.EmailAddresses))})
 	}
 	resp.Diagnostics.Append(sendInvitationEmail(ctx, a.client, pk, label, body)...)
+	if !resp.Diagnostics.HasError() && resp.SendProgress != nil {
+		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("authentik queued %s for %d address(es); it does not report whether mail is delivered",
+			label, len(body.EmailAddresses))})
+	}
 }
 
 // sendInvitationEmail sends one invitation email and explains a failure.
@@ -178,7 +194,8 @@ func sendInvitationEmail(ctx context.Context, c *authentik.Client, pk, label str
 					"(the endpoint is in releases after 2026.2). Nothing was sent. (%s)", label, describe(err)))
 		case client.IsNotFound(getErr):
 			diags.AddError("The invitation to email does not exist",
-				fmt.Sprintf("authentik has no %s: it was used (single-use invitations are deleted), expired or deleted. Nothing was sent. (%s)", label, describe(err)))
+				fmt.Sprintf("authentik has no %s: it was used (single-use invitations are deleted), expired or deleted, or the token may not view it "+
+					"(authentik_stages_invitation.view_invitation). Nothing was sent. (%s)", label, describe(err)))
 		default:
 			diags.AddError("Sending the invitation email failed",
 				fmt.Sprintf("authentik answered 404 for the send_email endpoint of %s, and reading the invitation to tell why failed: %s. Nothing was sent. (%s)", label, describe(getErr), describe(err)))

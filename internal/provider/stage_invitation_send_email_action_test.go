@@ -145,8 +145,13 @@ terraform {
 		t.Fatal(err)
 	}
 	for want := 1; want <= 2; want++ {
-		if out, err := ws.Run(t.Context(), "apply", "-auto-approve", "-invoke=action.invitations_stage_invitation_send_email.welcome"); err != nil {
+		out, err := ws.Run(t.Context(), "apply", "-auto-approve", "-invoke=action.invitations_stage_invitation_send_email.welcome")
+		if err != nil {
 			t.Fatalf("invoke %d: %v\n%s", want, err, out)
+		}
+		// authentik's 204 means queued: the action says so, not "sent".
+		if !strings.Contains(out, "authentik queued") || !strings.Contains(out, "does not report whether mail is delivered") {
+			t.Errorf("invoke %d does not say the email was queued:\n%s", want, out)
 		}
 		if got := len(env.srv.SentEmails()); got != want {
 			t.Fatalf("after %d invocations, %d emails sent", want, got)
