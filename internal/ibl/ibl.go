@@ -97,6 +97,9 @@ type Upsert struct {
 	Expired          *string
 	Metadata         json.RawMessage
 	EnrollmentConfig json.RawMessage // programs and courses
+	// AccessStartDate and AccessExpirationDate are a program's or course's
+	// program_access_* or course_access_* dates (SDK 4.202).
+	AccessStartDate, AccessExpirationDate *string
 	// The platform invitation's user fields.
 	CompanyName, FirstName, LastName, UserGroup, UserGroupOwnerEmail *string
 }
@@ -127,6 +130,15 @@ func (u Upsert) body(k Kind) (map[string]any, error) {
 			return nil, fmt.Errorf("ibl: %s invitations have no enrollment_config", k)
 		}
 		m["enrollment_config"] = u.EnrollmentConfig
+	}
+	for i, v := range []*string{u.AccessStartDate, u.AccessExpirationDate} {
+		switch {
+		case v == nil:
+		case spec.accessDates[i] == "":
+			return nil, fmt.Errorf("ibl: %s invitations have no access dates", k)
+		default:
+			m[spec.accessDates[i]] = *v
+		}
 	}
 	user := map[string]*string{"company_name": u.CompanyName, "first_name": u.FirstName, "last_name": u.LastName,
 		"user_group": u.UserGroup, "user_group_owner_email": u.UserGroupOwnerEmail}

@@ -34,13 +34,18 @@ type kindSpec struct {
 	own []string
 	// enrollmentConfig: the POST body takes enrollment_config.
 	enrollmentConfig bool
+	// accessDates are the fields of the access start and expiration dates
+	// (SDK 4.202), when the kind has them.
+	accessDates [2]string
 	// userFields: the POST body takes the platform invitation's user fields.
 	userFields bool
 }
 
 var kindSpecs = [...]kindSpec{
-	Program:  {name: "program", path: "/api/catalog/invitations/program/", keyField: "program_key", own: []string{"program_key", "program_id"}, enrollmentConfig: true},
-	Course:   {name: "course", path: "/api/catalog/invitations/course/", keyField: "course_id", own: []string{"course_id"}, enrollmentConfig: true},
+	Program: {name: "program", path: "/api/catalog/invitations/program/", keyField: "program_key", own: []string{"program_key", "program_id"}, enrollmentConfig: true,
+		accessDates: [2]string{"program_access_start_date", "program_access_expiration_date"}},
+	Course: {name: "course", path: "/api/catalog/invitations/course/", keyField: "course_id", own: []string{"course_id"}, enrollmentConfig: true,
+		accessDates: [2]string{"course_access_start_date", "course_access_expiration_date"}},
 	Platform: {name: "platform", path: "/api/catalog/invitations/platform/", keyField: "platform_key", own: []string{"platform_key"}, userFields: true},
 }
 

@@ -185,6 +185,7 @@ func TestKindsRefuseOtherKindsFields(t *testing.T) {
 		{Course, Upsert{Key: "course-v1:acme+DS101+2027", Email: &email, CompanyName: &x}},
 		{Platform, Upsert{Key: "acme", Email: &email, EnrollmentConfig: json.RawMessage(`{}`)}},
 		{Course, Upsert{Email: &email}},
+		{Platform, Upsert{Key: "acme", Email: &email, AccessStartDate: &x}},
 	} {
 		if _, err := newKindClient(t, ts.URL, tc.kind).Create(context.Background(), tc.u); err == nil {
 			t.Errorf("%s: %+v was sent", tc.kind, tc.u)
@@ -212,6 +213,26 @@ func TestStoredAsMetadata(t *testing.T) {
 		got := u.StoredAsMetadata(Platform, &Invitation{Metadata: json.RawMessage(tc.stored)})
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("metadata %s: got %v, want %v", tc.stored, got, tc.want)
+		}
+	}
+}
+
+// Programs and courses send their access dates under their own names; the
+// server keeps them as enrollment_config's started and expired.
+func TestAccessDates(t *testing.T) {
+	srv, ts := mockserver.Start(t, mockserver.Options{})
+	email, start, end := "ada@example.com", "2027-01-10T00:00:00Z", "2027-06-30T00:00:00Z"
+	for _, c := range []struct {
+		kind Kind
+		mock mockserver.IBLKind
+		item string
+	}{{Program, mockserver.IBLKindProgram, "acme+data-science"}, {Course, mockserver.IBLKindCourse, "course-v1:acme+DS101+2027"}} {
+		if _, err := newKindClient(t, ts.URL, c.kind).Create(context.Background(), Upsert{Key: c.item, Email: &email, AccessStartDate: &start, AccessExpirationDate: &end}); err != nil {
+			t.Fatal(err)
+		}
+		got := srv.IBLOf(c.mock).Invitations()[0].EnrollmentConfig
+		if got["started"] != "2027-01-10T00:00:00Z" || got["expired"] != "2027-06-30T00:00:00Z" {
+			t.Errorf("%s: the server holds enrollment_config %v", c.kind, got)
 		}
 	}
 }

@@ -47,6 +47,10 @@ type iblKindSpec struct {
 	idParam string
 	// objects are the JSON-object fields of the POST body besides metadata.
 	objects []string
+	// accessDates are the access start and expiration date fields (SDK
+	// 4.202), which the server keeps as enrollment_config's started and
+	// expired.
+	accessDates []string
 	// strings are the extra string fields of the POST body (stored, not
 	// returned: the response schema has none of them).
 	strings []string
@@ -60,8 +64,10 @@ type iblKindSpec struct {
 var iblPlatformUserFields = []string{"company_name", "first_name", "last_name", "user_group", "user_group_owner_email"}
 
 var iblKinds = map[IBLKind]iblKindSpec{
-	IBLKindProgram:  {path: iblProgramPath, keyField: "program_key", label: "Program", idParam: "program_id", objects: []string{"enrollment_config"}},
-	IBLKindCourse:   {path: "/api/catalog/invitations/course/", keyField: "course_id", label: "Course", objects: []string{"enrollment_config"}, sparse: true},
+	IBLKindProgram: {path: iblProgramPath, keyField: "program_key", label: "Program", idParam: "program_id", objects: []string{"enrollment_config"},
+		accessDates: []string{"program_access_start_date", "program_access_expiration_date"}},
+	IBLKindCourse: {path: "/api/catalog/invitations/course/", keyField: "course_id", label: "Course", objects: []string{"enrollment_config"}, sparse: true,
+		accessDates: []string{"course_access_start_date", "course_access_expiration_date"}},
 	IBLKindPlatform: {path: "/api/catalog/invitations/platform/", keyField: "platform_key", label: "Platform", strings: iblPlatformUserFields, sparse: true},
 }
 
@@ -108,6 +114,11 @@ type IBLOptions struct {
 	// field (programs and courses): like any body key it does not know, it
 	// is stored in metadata.
 	NoEnrollmentConfig bool
+	// NoAccessDates plays a server older than the access start and
+	// expiration dates of programs and courses (SDK 4.202): like any body
+	// key it does not know, they are stored in metadata. NoEnrollmentConfig
+	// implies it.
+	NoAccessDates bool
 	// NoPlatformUserFields plays a server older than the platform
 	// invitation's company_name, first_name, last_name, user_group and
 	// user_group_owner_email (the 4.90 schema): they are stored in metadata.
@@ -587,6 +598,9 @@ func (s *Server) iblPostFields(k IBLKind) map[string]bool {
 		for _, o := range spec.objects {
 			f[o] = true
 		}
+		for _, d := range spec.accessDates {
+			f[d] = !s.opts.IBL.NoAccessDates
+		}
 	}
 	if !s.opts.IBL.NoPlatformUserFields {
 		for _, o := range spec.strings {
@@ -668,7 +682,7 @@ func (s *Server) iblUpsert(w http.ResponseWriter, r *http.Request, kind IBLKind)
 		}
 	}
 	times := map[string]*time.Time{}
-	for _, k := range []string{"created", "expired"} {
+	for _, k := range append([]string{"created", "expired"}, spec.accessDates...) {
 		v, _ := str(k)
 		if v == nil {
 			continue
@@ -767,6 +781,14 @@ func (s *Server) iblUpsert(w http.ResponseWriter, r *http.Request, kind IBLKind)
 	}
 	if m, ok := objects["enrollment_config"]; ok {
 		inv.EnrollmentConfig = m
+	}
+	for i, d := range spec.accessDates {
+		if t := times[d]; t != nil && fields[d] {
+			if inv.EnrollmentConfig == nil {
+				inv.EnrollmentConfig = map[string]any{}
+			}
+			inv.EnrollmentConfig[[]string{"started", "expired"}[i]] = drfTime(*t)
+		}
 	}
 	for f, v := range userFields {
 		if inv.Extra == nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwtypes"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
 )
@@ -34,14 +35,19 @@ func NewCourseInvitationListResource() list.ListResource {
 // courseInvitationModel is an invitations_course_invitation.
 type courseInvitationModel struct {
 	iblInvitationModel
-	CourseID         types.String         `tfsdk:"course_id"`
-	EnrollmentConfig jsontypes.Normalized `tfsdk:"enrollment_config"`
+	CourseID                   types.String         `tfsdk:"course_id"`
+	EnrollmentConfig           jsontypes.Normalized `tfsdk:"enrollment_config"`
+	CourseAccessStartDate      fwtypes.Instant      `tfsdk:"course_access_start_date"`
+	CourseAccessExpirationDate fwtypes.Instant      `tfsdk:"course_access_expiration_date"`
 }
 
 func (m *courseInvitationModel) shared() *iblInvitationModel       { return &m.iblInvitationModel }
 func (m *courseInvitationModel) key() *types.String                { return &m.CourseID }
 func (m *courseInvitationModel) enrollment() *jsontypes.Normalized { return &m.EnrollmentConfig }
 func (m *courseInvitationModel) user() *platformUserModel          { return nil }
+func (m *courseInvitationModel) accessDates() (start, expiration *fwtypes.Instant) {
+	return &m.CourseAccessStartDate, &m.CourseAccessExpirationDate
+}
 
 // courseInvitationsModel is the invitations_course_invitations data source.
 type courseInvitationsModel struct {
@@ -72,7 +78,8 @@ var courseKind = &iblKind{
 	description: "An invitation of a user, by email or username, to a single course in the ibl.ai data manager.",
 	keyAttribute: iblKeyAttribute("edX key of the course, such as `course-v1:acme+DS101+2027` (sent URL-encoded). The org in the key is the course's edX org, "+
 		"not necessarily the platform's: the invitation's org is `org`.", fwvalidators.CourseKey()),
-	extras: enrollmentExtras,
+	extras:      enrollmentExtras("course"),
+	accessDates: [2]string{"course_access_start_date", "course_access_expiration_date"},
 	orgDescription: "Platform organization the invitation belongs to, used to find and delete it. Defaults to the provider's `ibl.org` " +
 		"(a course key does not name it: its edX org may differ).",
 	defaultOrg: courseOrg,

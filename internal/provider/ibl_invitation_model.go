@@ -55,6 +55,9 @@ type iblModel interface {
 	enrollment() *jsontypes.Normalized
 	// user are the platform invitation's user fields, else nil.
 	user() *platformUserModel
+	// accessDates are a program's or course's access start and expiration
+	// dates (iblKind.accessDates names them), else nil.
+	accessDates() (start, expiration *fwtypes.Instant)
 }
 
 // Invitation states reported in the status attribute, as the vendor's
@@ -86,6 +89,9 @@ func iblRequest(m iblModel) ibl.Upsert {
 	}
 	if user := m.user(); user != nil {
 		user.addTo(&u)
+	}
+	if start, expiration := m.accessDates(); start != nil {
+		u.AccessStartDate, u.AccessExpirationDate = fwtypes.StringPointer(start.StringValue), fwtypes.StringPointer(expiration.StringValue)
 	}
 	return u
 }
@@ -129,12 +135,19 @@ func iblFromAPI(m iblModel, inv *ibl.Invitation) diag.Diagnostics {
 	if user := m.user(); user != nil {
 		user.nullUnknown()
 	}
+	if start, expiration := m.accessDates(); start != nil {
+		for _, d := range []*fwtypes.Instant{start, expiration} {
+			if d.IsUnknown() {
+				*d = fwtypes.InstantPointer(nil)
+			}
+		}
+	}
 	return diags
 }
 
 // iblChanged lists the arguments sent to the API that differ between plan
 // and state (timeouts and reissue are not sent).
-func iblChanged(plan, state iblModel) []path.Path {
+func iblChanged(k *iblKind, plan, state iblModel) []path.Path {
 	p, s := plan.shared(), state.shared()
 	var out []path.Path
 	for _, c := range []struct {
@@ -156,6 +169,15 @@ func iblChanged(plan, state iblModel) []path.Path {
 	}
 	if user := plan.user(); user != nil {
 		out = append(out, user.changed(*state.user())...)
+	}
+	if start, expiration := plan.accessDates(); start != nil {
+		stateStart, stateExpiration := state.accessDates()
+		if !start.SameAs(*stateStart) {
+			out = append(out, path.Root(k.accessDates[0]))
+		}
+		if !expiration.SameAs(*stateExpiration) {
+			out = append(out, path.Root(k.accessDates[1]))
+		}
 	}
 	return out
 }

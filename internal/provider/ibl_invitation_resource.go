@@ -54,8 +54,10 @@ type iblKind struct {
 	// description opens the resource's description; keyAttribute is the key's schema.
 	description  string
 	keyAttribute schema.StringAttribute
-	// extras are the schemas of the kind's own arguments.
-	extras map[string]schema.Attribute
+	// extras are the schemas of the kind's own arguments; accessDates names
+	// its access start and expiration dates among them (programs, courses).
+	extras      map[string]schema.Attribute
+	accessDates [2]string
 	// orgDescription describes org; defaultOrg derives it in ModifyPlan
 	// from the provider's ibl.org and the key (warnings in diags), or says
 	// why it cannot (missing).
@@ -170,7 +172,7 @@ func (r *iblInvitationResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if !planAcceptance(&resp.Diagnostics, k, c, p, s) {
 		return
 	}
-	if r.client != nil && !r.data.iblUpsert && len(iblChanged(plan, state)) > 0 {
+	if r.client != nil && !r.data.iblUpsert && len(iblChanged(k, plan, state)) > 0 {
 		// The server cannot update in place (ibl.upsert = false).
 		for _, name := range append([]string{"active", "source", "redirect_to", "expired", "metadata"}, k.extraNames()...) {
 			resp.RequiresReplace.Append(path.Root(name))
@@ -231,16 +233,34 @@ func iblKeyAttribute(description string, rule validator.String) schema.StringAtt
 	}
 }
 
-// enrollmentExtras is enrollment_config, the extra argument of programs
-// and courses.
-var enrollmentExtras = map[string]schema.Attribute{"enrollment_config": schema.StringAttribute{
-	MarkdownDescription: "Enrollment configuration (dates and the like) as a JSON object, for servers that support it. The API accepts it but never returns it, so changes made outside Terraform are not detected and import leaves it unset. " +
-		"A server older than the field stores it in `metadata`, as it does any body key it does not know: the apply then fails and says so. " + keptNote,
-	Optional:   true,
-	Computed:   true,
-	CustomType: jsontypes.NormalizedType{},
-	Validators: []validator.String{fwvalidators.JSONObject()},
-}}
+// enrollmentExtras are the own arguments of programs and courses:
+// enrollment_config and the access start and expiration dates, which the
+// kind's key names (program_access_start_date, course_access_...).
+func enrollmentExtras(kind string) map[string]schema.Attribute {
+	date := func(what string) schema.StringAttribute {
+		return schema.StringAttribute{
+			MarkdownDescription: "When the invitee's access to the " + kind + " " + what + ", as an RFC 3339 timestamp, for servers that support it (SDK 4.202); " +
+				"the server keeps it as `enrollment_config`'s `" + map[string]string{"starts": "started", "expires": "expired"}[what] + "`. " +
+				"Sent when the invitation is created or updated; **the server never returns it**, so the attribute is the configuration's value, " +
+				"changes made outside Terraform are not detected, import leaves it unset, and removing it does not clear it on the server. " +
+				"A server older than the field stores it in `metadata`: the apply then fails and says so.",
+			Optional:   true,
+			CustomType: fwtypes.InstantType{},
+		}
+	}
+	return map[string]schema.Attribute{
+		"enrollment_config": schema.StringAttribute{
+			MarkdownDescription: "Enrollment configuration (dates and the like) as a JSON object, for servers that support it. The API accepts it but never returns it, so changes made outside Terraform are not detected and import leaves it unset. " +
+				"A server older than the field stores it in `metadata`, as it does any body key it does not know: the apply then fails and says so. " + keptNote,
+			Optional:   true,
+			Computed:   true,
+			CustomType: jsontypes.NormalizedType{},
+			Validators: []validator.String{fwvalidators.JSONObject()},
+		},
+		kind + "_access_start_date":      date("starts"),
+		kind + "_access_expiration_date": date("expires"),
+	}
+}
 
 // keptNote ends the description of each argument the API cannot clear.
 const keptNote = "The API cannot clear it once set: when unset, the attribute shows the server's value, and removing it from the configuration keeps " +

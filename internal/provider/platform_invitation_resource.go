@@ -47,6 +47,9 @@ func (m *platformInvitationModel) shared() *iblInvitationModel       { return &m
 func (m *platformInvitationModel) key() *types.String                { return &m.PlatformKey }
 func (m *platformInvitationModel) enrollment() *jsontypes.Normalized { return nil }
 func (m *platformInvitationModel) user() *platformUserModel          { return &m.platformUserModel }
+func (m *platformInvitationModel) accessDates() (start, expiration *fwtypes.Instant) {
+	return nil, nil
+}
 
 // platformUserModel are the platform invitation's user fields, which the
 // server takes but never returns.

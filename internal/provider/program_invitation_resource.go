@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/invitations-dev/terraform-provider-invitations/internal/fwtypes"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwvalidators"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/ibl"
 )
@@ -38,14 +39,19 @@ func NewProgramInvitationListResource() list.ListResource {
 // programInvitationModel is an invitations_program_invitation.
 type programInvitationModel struct {
 	iblInvitationModel
-	ProgramKey       types.String         `tfsdk:"program_key"`
-	EnrollmentConfig jsontypes.Normalized `tfsdk:"enrollment_config"`
+	ProgramKey                  types.String         `tfsdk:"program_key"`
+	EnrollmentConfig            jsontypes.Normalized `tfsdk:"enrollment_config"`
+	ProgramAccessStartDate      fwtypes.Instant      `tfsdk:"program_access_start_date"`
+	ProgramAccessExpirationDate fwtypes.Instant      `tfsdk:"program_access_expiration_date"`
 }
 
 func (m *programInvitationModel) shared() *iblInvitationModel       { return &m.iblInvitationModel }
 func (m *programInvitationModel) key() *types.String                { return &m.ProgramKey }
 func (m *programInvitationModel) enrollment() *jsontypes.Normalized { return &m.EnrollmentConfig }
 func (m *programInvitationModel) user() *platformUserModel          { return nil }
+func (m *programInvitationModel) accessDates() (start, expiration *fwtypes.Instant) {
+	return &m.ProgramAccessStartDate, &m.ProgramAccessExpirationDate
+}
 
 // programInvitationsModel is the invitations_program_invitations data source.
 type programInvitationsModel struct {
@@ -75,7 +81,8 @@ var programKind = &iblKind{
 	description: "An invitation of a user, by email or username, to a program in the ibl.ai data manager.",
 	keyAttribute: iblKeyAttribute("Key of the program, such as `acme+data-science` (the org comes before `+`).",
 		fwvalidators.ProgramKey()),
-	extras:         enrollmentExtras,
+	extras:         enrollmentExtras("program"),
+	accessDates:    [2]string{"program_access_start_date", "program_access_expiration_date"},
 	orgDescription: "Platform organization the invitation belongs to, used to find and delete it. Defaults to the provider's `ibl.org`, else the part of `program_key` before `+`.",
 	defaultOrg:     programOrg,
 	itemOrg:        "Platform organization (the part of `program_key` before `+`).",
