@@ -46,8 +46,10 @@ func TestDesignNamesExist(t *testing.T) {
 				id, _, isCall := strings.Cut(name, "(")
 				isCall = isCall && strings.HasSuffix(name, ")")
 				in := declared
-				if pkg, rest, qualified := strings.Cut(id, "."); qualified && byPackage[pkg] != nil {
-					id, isCall, in = rest, true, byPackage[pkg]
+				if pkg, rest, qualified := strings.Cut(id, "."); qualified && byPackage[pkg] != nil && rest != "" {
+					// pkg.Exported names code; authentik.public_url a setting.
+					id, in = rest, byPackage[pkg]
+					isCall = isCall || (rest[0] >= 'A' && rest[0] <= 'Z')
 				}
 				if !ident.MatchString(id) || (!isCall && !codeLike(id)) {
 					continue
