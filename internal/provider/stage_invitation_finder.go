@@ -1,12 +1,14 @@
 package provider
 
-// The create-reconciliation finder of invitations_stage_invitation: after
-// a create whose outcome is unknown, it looks for what the create made
-// (createOnce, create.go).
+// Finding stage invitations beyond one request: after a create whose
+// outcome is unknown, what the create made (createOnce, create.go); after a
+// 404, whether the invitation is gone or only not visible to the token.
 
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -84,4 +86,50 @@ func (f *stageFinder) find(ctx context.Context) (*authentik.Invitation, bool, er
 		return nil, false, nil // taken by another resource meanwhile
 	}
 	return &matches[0], true, nil
+}
+
+// unviewableKey marks, in private state, an invitation created with a
+// token that may not view the invitations it creates (ownViews).
+const unviewableKey = "unviewable"
+
+// confirmGone tells whether a 404 for the invitation in state proves it
+// gone: authentik answers 404 too for an invitation the token may not view.
+// A listing by its name tells: a 403 is a token that may view no
+// invitation, and the invitation among the results is one after all. One
+// created with a token that may not view what it creates cannot be told
+// gone. nil, nil is gone.
+func (r *stageInvitationResource) confirmGone(ctx context.Context, m stageInvitationModel, private privateKeys) (*authentik.Invitation, error) {
+	found, err := r.client.FindByName(ctx, m.Name.ValueString())
+	if client.StatusOf(err) == http.StatusForbidden {
+		return nil, fmt.Errorf("authentik answered 404 for the invitation and 403 to listing invitations: the token may not view invitations, "+
+			"so whether this one still exists cannot be told, and nothing is re-created. %w", err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := range found {
+		if strings.EqualFold(found[i].PK, m.ID.ValueString()) {
+			return &found[i], nil
+		}
+	}
+	if unviewable, _ := private.GetKey(ctx, unviewableKey); len(unviewable) > 0 {
+		return nil, fmt.Errorf("authentik answers 404 for the invitation %q, created with a token that may not view the invitations it creates: "+
+			"whether it still exists cannot be told, and nothing is re-created. Grant the token's user authentik_stages_invitation.view_invitation "+
+			"(or remove the invitation from the state, terraform state rm, if it is gone)", m.Name.ValueString())
+	}
+	return nil, nil
+}
+
+// ownViews tells, once a run, whether the token may view the invitations
+// it creates: the creator gets no view permission unless the instance
+// grants it, and then a refresh could not tell such an invitation from one
+// that is gone. The first create of a run reads its invitation back (one
+// GET a run); a failure to read other than a 404 is taken for yes.
+func (r *stageInvitationResource) ownViews(ctx context.Context, pk string) bool {
+	c := &r.data.run.stageOwnViews
+	c.once.Do(func() {
+		_, err := r.client.Get(ctx, pk)
+		c.denied = client.IsNotFound(err)
+	})
+	return !c.denied
 }

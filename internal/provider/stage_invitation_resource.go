@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -314,52 +313,6 @@ func (r *stageInvitationResource) Read(ctx context.Context, req resource.ReadReq
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	resp.Diagnostics.Append(setStageIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, unviewableKey, nil)...)
-}
-
-// unviewableKey marks, in private state, an invitation created with a
-// token that may not view the invitations it creates (ownViews).
-const unviewableKey = "unviewable"
-
-// confirmGone tells whether a 404 for the invitation in state proves it
-// gone: authentik answers 404 too for an invitation the token may not view.
-// A listing by its name tells: a 403 is a token that may view no
-// invitation, and the invitation among the results is one after all. One
-// created with a token that may not view what it creates cannot be told
-// gone. nil, nil is gone.
-func (r *stageInvitationResource) confirmGone(ctx context.Context, m stageInvitationModel, private privateKeys) (*authentik.Invitation, error) {
-	found, err := r.client.FindByName(ctx, m.Name.ValueString())
-	if client.StatusOf(err) == http.StatusForbidden {
-		return nil, fmt.Errorf("authentik answered 404 for the invitation and 403 to listing invitations: the token may not view invitations, "+
-			"so whether this one still exists cannot be told, and nothing is re-created. %w", err)
-	}
-	if err != nil {
-		return nil, err
-	}
-	for i := range found {
-		if strings.EqualFold(found[i].PK, m.ID.ValueString()) {
-			return &found[i], nil
-		}
-	}
-	if unviewable, _ := private.GetKey(ctx, unviewableKey); len(unviewable) > 0 {
-		return nil, fmt.Errorf("authentik answers 404 for the invitation %q, created with a token that may not view the invitations it creates: "+
-			"whether it still exists cannot be told, and nothing is re-created. Grant the token's user authentik_stages_invitation.view_invitation "+
-			"(or remove the invitation from the state, terraform state rm, if it is gone)", m.Name.ValueString())
-	}
-	return nil, nil
-}
-
-// ownViews tells, once a run, whether the token may view the invitations
-// it creates: the creator gets no view permission unless the instance
-// grants it, and then a refresh could not tell such an invitation from one
-// that is gone. The first create of a run reads its invitation back (one
-// GET a run); a failure to read other than a 404 is taken for yes.
-func (r *stageInvitationResource) ownViews(ctx context.Context, pk string) bool {
-	c := &r.data.run.stageOwnViews
-	c.once.Do(func() {
-		_, err := r.client.Get(ctx, pk)
-		c.denied = client.IsNotFound(err)
-	})
-	return !c.denied
 }
 
 // listAll lists the instance's invitations for the read batch, by token.
