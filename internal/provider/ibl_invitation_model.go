@@ -71,7 +71,8 @@ const (
 // iblArguments are the arguments of every kind sent to ibl.ai, by their API
 // names: a 400 on one of them is reported on it.
 var iblArguments = []string{"email", "username", "active", "source", "redirect_to", "expired", "metadata",
-	"enrollment_config", "company_name", "first_name", "last_name", "user_group", "user_group_owner_email"}
+	"enrollment_config", "program_access_start_date", "program_access_expiration_date", "course_access_start_date",
+	"course_access_expiration_date", "company_name", "first_name", "last_name", "user_group", "user_group_owner_email"}
 
 // iblRequest builds the POST body of a create or an update. It never
 // carries a null: no field of the API's request schema is nullable. Unknown
