@@ -47,7 +47,7 @@ func gets(env *testEnv, stage, programMin, programMax int) resource.TestCheckFun
 // found as before.
 func TestAccBatchedRefresh(t *testing.T) {
 	// Program pages of 10 at most: 50 invitations are 5 pages.
-	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{MaxPageSize: 10}})
+	env := newMockEnv(t, needsVariant, mockserver.Options{IBL: mockserver.IBLOptions{MaxPageSize: 10}})
 	cfg := manyConfig(env, 50)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -85,7 +85,7 @@ func TestAccBatchedRefresh(t *testing.T) {
 // TestAccBatchedRefresh_largeScope: three invitations among 3,000 are not
 // worth three pages of listing: about one request each.
 func TestAccBatchedRefresh_largeScope(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newMockEnv(t, needsScale, mockserver.Options{})
 	env.srv.SeedAuthentik(3000, "crowd")
 	cfg := stageConfig(env, `name = "needle-1"`) + `
 resource "invitations_stage_invitation" "two" {

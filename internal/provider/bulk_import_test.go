@@ -29,7 +29,7 @@ func TestAccBulkImport(t *testing.T) {
 	for _, recipe := range []string{"query", "data-sources", "generated"} {
 		t.Run(recipe, func(t *testing.T) {
 			t.Parallel()
-			env := newTestEnv(t, mockserver.Options{})
+			env := newMockEnv(t, needsScale, mockserver.Options{})
 			env.srv.SeedAuthentik(12, "legacy")
 			env.srv.SeedAuthentik(3, "other") // not matched by the filter
 			env.srv.IBLOf(mockserver.IBLKindProgram).Seed(15, "acme+onboarding")
@@ -159,7 +159,7 @@ func TestAccBulkImport(t *testing.T) {
 }
 
 func TestAccStageInvitation_importByName(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, authentikPlatform)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		// Destroy removed the managed one; the other of the same name is left.

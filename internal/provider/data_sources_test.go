@@ -32,7 +32,7 @@ func total(addr string, n int64) statecheck.StateCheck {
 }
 
 func TestAccStageInvitationsDataSource(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newMockEnv(t, needsFixtures, mockserver.Options{})
 	env.srv.SeedAuthentik(45, "bulk")
 	const addr = "data.invitations_stage_invitations.test"
 	step := func(body string, checks ...statecheck.StateCheck) resource.TestStep {
@@ -59,7 +59,7 @@ func TestAccStageInvitationsDataSource(t *testing.T) {
 }
 
 func TestAccProgramInvitationsDataSource(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newMockEnv(t, needsFixtures, mockserver.Options{})
 	env.iblExtra = `org = "acme"`
 	env.srv.IBLOf(mockserver.IBLKindProgram).Seed(30, "acme+onboarding")
 	env.srv.IBLOf(mockserver.IBLKindProgram).Seed(10, "globex+leadership")
@@ -98,8 +98,105 @@ func TestAccProgramInvitationsDataSource(t *testing.T) {
 	}
 }
 
+// TestAccStageInvitationsDataSource_filters: every filter of the stage
+// invitations data source, on three invitations the test makes, among
+// whatever else the server holds.
+func TestAccStageInvitationsDataSource_filters(t *testing.T) {
+	env := newTestEnv(t, authentikPlatform)
+	flow, slug := env.fixture(t, envAccFlow), env.fixture(t, envAccFlowSlug)
+	made := []serverStage{
+		env.createStage(t, map[string]any{"name": "a-1"}),
+		env.createStage(t, map[string]any{"name": "a-2", "flow": flow}),
+		env.createStage(t, map[string]any{"name": "b-1", "expires": "2098-05-05T00:00:00Z"}),
+	}
+	t.Cleanup(func() {
+		for _, inv := range made {
+			_ = env.deleteStage(inv.PK)
+		}
+	})
+	const addr = "data.invitations_stage_invitations.test"
+	first := tfjsonpath.New("invitations").AtSliceIndex(0)
+	step := func(body string, checks ...statecheck.StateCheck) resource.TestStep {
+		return resource.TestStep{Config: dataConfig(env, "invitations_stage_invitations", body), ConfigStateChecks: checks}
+	}
+	search := fmt.Sprintf("search = %q\n", env.prefix+"-")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			step(search, listSize(addr, 3), total(addr, 3)),
+			step(fmt.Sprintf("name = %q", env.name("a-2")), listSize(addr, 1),
+				statecheck.ExpectKnownValue(addr, first.AtMapKey("import_id"), knownvalue.StringExact("name:"+env.name("a-2"))),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("ids").AtSliceIndex(0), knownvalue.StringExact(made[1].PK)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("invite_urls").AtSliceIndex(0), knownvalue.StringRegexp(
+					regexp.MustCompile(`/if/flow/`+regexp.QuoteMeta(slug)+`/\?itoken=`+made[1].PK+`$`)))),
+			step(fmt.Sprintf("search = %q\nordering = \"-name\"\nmax_results = 1", env.name("a-")), listSize(addr, 1), total(addr, 2),
+				statecheck.ExpectKnownValue(addr, first.AtMapKey("name"), knownvalue.StringExact(env.name("a-2")))),
+			step(search+"ordering = \"name\"", statecheck.ExpectKnownValue(addr, first.AtMapKey("name"), knownvalue.StringExact(env.name("a-1")))),
+			step(search+fmt.Sprintf("flow_slug = %q", slug), listSize(addr, 1),
+				statecheck.ExpectKnownValue(addr, first.AtMapKey("flow"), knownvalue.StringExact(flow))),
+			step(search+fmt.Sprintf("created_by_username = %q", made[0].CreatedBy.Username), listSize(addr, 3),
+				statecheck.ExpectKnownValue(addr, first.AtMapKey("created_by"), knownvalue.StringExact(made[0].CreatedBy.Username))),
+			step(search+"expires = \"2098-05-05T00:00:00Z\"", listSize(addr, 1),
+				statecheck.ExpectKnownValue(addr, first.AtMapKey("name"), knownvalue.StringExact(env.name("b-1")))),
+			step(fmt.Sprintf("name = %q", env.name("none")), listSize(addr, 0), total(addr, 0)),
+		},
+	})
+}
+
+// TestAccIBLInvitationsDataSources_filters: every filter of the three ibl.ai
+// data sources but username (a live tenant's users are not the test's to
+// make), on three invitations the test makes, among whatever else the
+// tenant holds.
+func TestAccIBLInvitationsDataSources_filters(t *testing.T) {
+	for _, c := range append([]iblKindCase{programCase}, iblKindCases...) {
+		t.Run(string(c.kind), func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t, iblPlatform)
+			key := env.fixture(t, c.fixture)
+			env.iblExtra = `org = "` + env.org + `"`
+			row := func(local string, active bool, source, cohort string) serverIBL {
+				return env.postIBLRow(t, c.keyAttr, map[string]any{c.keyAttr: key, "email": env.email(local), "active": active,
+					"source": source, "metadata": map[string]any{"cohort": cohort}})
+			}
+			ada := row("ada", true, env.prefix, "c1")
+			row("grace", false, env.prefix, "c2")
+			row("linus", true, env.prefix+"-other", "c1")
+			t.Cleanup(func() {
+				for _, local := range []string{"ada", "linus"} {
+					env.postIBLRow(t, c.keyAttr, map[string]any{c.keyAttr: key, "email": env.email(local), "active": false})
+				}
+			})
+			ds := strings.TrimSuffix(c.typ, "_invitation") + "_invitations"
+			addr := "data." + ds + ".test"
+			first := tfjsonpath.New("invitations").AtSliceIndex(0)
+			source := fmt.Sprintf("source = %q\n", env.prefix)
+			step := func(body string, checks ...statecheck.StateCheck) resource.TestStep {
+				return resource.TestStep{Config: dataConfig(env, ds, body), ConfigStateChecks: checks}
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					step(source, listSize(addr, 2), total(addr, 2)),
+					step(source+fmt.Sprintf("%s = %q\norg = %q", c.keyAttr, key, env.org), listSize(addr, 2),
+						statecheck.ExpectKnownValue(addr, first.AtMapKey(c.keyAttr), knownvalue.StringExact(key))),
+					step(fmt.Sprintf("email = %q", env.email("ada")), listSize(addr, 1),
+						statecheck.ExpectKnownValue(addr, first.AtMapKey("id"), knownvalue.StringExact(strconv.FormatInt(ada.ID, 10))),
+						statecheck.ExpectKnownValue(addr, first.AtMapKey("import_id"), knownvalue.StringExact(env.org+"/"+strconv.FormatInt(ada.ID, 10)))),
+					step(source+"active = false", listSize(addr, 1),
+						statecheck.ExpectKnownValue(addr, first.AtMapKey("email"), knownvalue.StringExact(env.email("grace")))),
+					step(source+`metadata = { cohort = "c1" }`, listSize(addr, 1),
+						statecheck.ExpectKnownValue(addr, first.AtMapKey("email"), knownvalue.StringExact(env.email("ada")))),
+					step(source+"sort = \"id\"\nmax_results = 1", listSize(addr, 1), total(addr, 2),
+						statecheck.ExpectKnownValue(addr, first.AtMapKey("email"), knownvalue.StringExact(env.email("ada")))),
+					step(source+"sort = \"-id\"", statecheck.ExpectKnownValue(addr, first.AtMapKey("email"), knownvalue.StringExact(env.email("grace")))),
+				},
+			})
+		})
+	}
+}
+
 func TestAccDataSources_validation(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, bothPlatforms)
 	bad := func(kind, body, want string) resource.TestStep {
 		return resource.TestStep{Config: dataConfig(env, kind, body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
 	}
@@ -151,7 +248,7 @@ func pages(env *testEnv, prefix string, size, want int) resource.TestCheckFunc {
 // TestAccDataSources_pagingBudget lists 2,500 invitations of each kind:
 // ceil(2500 / page size) requests a listing, none past the last page.
 func TestAccDataSources_pagingBudget(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{NextPageEnvelope: true}})
+	env := newMockEnv(t, needsVariant, mockserver.Options{IBL: mockserver.IBLOptions{NextPageEnvelope: true}})
 	n := 2500
 	if v := os.Getenv("PAGING_N"); v != "" {
 		n, _ = strconv.Atoi(v)
@@ -181,7 +278,7 @@ data "invitations_program_invitations" "all" { org = "acme" }
 }
 
 func TestAccDataSources_timeout(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newMockEnv(t, needsFaults, mockserver.Options{})
 	env.srv.SetLatency(2 * time.Second)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -197,7 +294,7 @@ func TestAccDataSources_timeout(t *testing.T) {
 func TestAccDataSources_badTimeoutNamed(t *testing.T) {
 	for _, kind := range []string{"invitations_stage_invitations", "invitations_program_invitations", "invitations_course_invitations", "invitations_platform_invitations"} {
 		t.Run(kind, func(t *testing.T) {
-			env := newTestEnv(t, mockserver.Options{})
+			env := newTestEnv(t, bothPlatforms)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				Steps: []resource.TestStep{{

@@ -67,7 +67,7 @@ func TestAccFaults_createNeverRepeatedBlindly(t *testing.T) {
 		{"reconcile-post-ambiguous", []mockserver.Fault{{Method: "POST", Status: 504}, {Method: "POST", Status: 502, CommitThenFail: true}}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			env := newTestEnv(t, mockserver.Options{})
+			env := newMockEnv(t, needsFaults, mockserver.Options{})
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				CheckDestroy:             bothDestroyed(env),
@@ -109,7 +109,7 @@ func TestAccFaults_createNeverRepeatedBlindly(t *testing.T) {
 // timeout (as by Ctrl-C) after the server committed it is found on a
 // detached context and recorded, with a warning.
 func TestAccFaults_cancelledCreateIsRecorded(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newMockEnv(t, needsFaults, mockserver.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             bothDestroyed(env),
@@ -148,7 +148,7 @@ func TestAccFaults_unusableReadsNeverReachState(t *testing.T) {
 		{"program-page-null", mockserver.Fault{Method: "GET", PathPrefix: "/api/catalog/", Status: 200, Body: "null"}, `the list page has no results`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			env := newTestEnv(t, mockserver.Options{})
+			env := newMockEnv(t, needsFaults, mockserver.Options{})
 			var ids [2]string
 			keep := func(s *terraform.State) error {
 				ids = [2]string{s.RootModule().Resources[stageAddr].Primary.ID, s.RootModule().Resources[programAddr].Primary.ID}
@@ -192,7 +192,7 @@ func TestAccFaults_dataSourcePagesWithoutResults(t *testing.T) {
 		{"invitations_program_invitations", "/api/catalog/", "{}"}, {"invitations_program_invitations", "/api/catalog/", `{"count": 3, "next": null}`},
 	} {
 		t.Run(tc.kind+"-"+tc.body, func(t *testing.T) {
-			env := newTestEnv(t, mockserver.Options{})
+			env := newMockEnv(t, needsFaults, mockserver.Options{})
 			env.srv.SeedAuthentik(3, "seeded")
 			env.srv.IBLOf(mockserver.IBLKindProgram).Seed(3, "acme+onboarding")
 			env.srv.Script(mockserver.Fault{Method: "GET", PathPrefix: tc.prefix, Status: 200, Body: tc.body})
@@ -221,7 +221,7 @@ func TestAccFaults_redirectsKeepCredentials(t *testing.T) {
 		w.WriteHeader(http.StatusTeapot)
 	}))
 	defer other.Close()
-	env := newTestEnv(t, mockserver.Options{})
+	env := newMockEnv(t, needsFaults, mockserver.Options{})
 	env.iblExtra = `auth_scheme = "Api-Token"`
 	cfg := stageConfig(env, `name = "redirected"`)
 	cfg = strings.Replace(cfg, `retry_wait_min`, `headers = { X-Tenant = "acme-secret-routing" }`+"\n  retry_wait_min", 1)
@@ -265,7 +265,7 @@ func TestAccFaults_secretsInServerMessages(t *testing.T) {
 	logFile := filepath.Join(t.TempDir(), "tf.log")
 	t.Setenv("TF_LOG", "TRACE")
 	t.Setenv("TF_ACC_LOG_PATH", logFile)
-	env := newTestEnv(t, mockserver.Options{})
+	env := newMockEnv(t, needsFaults, mockserver.Options{})
 	var pk string
 	withSecrets := func(body string) string {
 		cfg := stageConfig(env, body)
@@ -319,7 +319,7 @@ func TestAccFaults_secretsInServerMessages(t *testing.T) {
 // Two resources for one user fail instead of sharing (and destroying) it,
 // and an active invitation made outside Terraform is never taken over.
 func TestAccFaults_oneServerRowPerUser(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newMockEnv(t, needsFaults, mockserver.Options{})
 	first := programConfig(env, `
   program_key = "acme+data-science"
   email       = "ada@example.com"

@@ -33,25 +33,34 @@ type iblKindCase struct {
 	query string
 	// ignoreOnImport are the arguments an import cannot know.
 	ignoreOnImport []string
+	// fixture names the live run's item of the kind.
+	fixture string
 }
 
 var iblKindCases = []iblKindCase{
 	{kind: mockserver.IBLKindCourse, typ: "invitations_course_invitation", keyAttr: "course_id",
 		key: "course-v1:acme+DS101+2027", other: "course-v1:globex+LEAD201+2027", query: "course_id=course-v1%3Aacme%2BDS101%2B2027",
-		ignoreOnImport: []string{"timeouts", "kept_by_server", "enrollment_config"}},
+		ignoreOnImport: []string{"timeouts", "kept_by_server", "enrollment_config"}, fixture: envAccCourseID},
 	{kind: mockserver.IBLKindPlatform, typ: "invitations_platform_invitation", keyAttr: "platform_key",
 		key: "acme", other: "globex", query: "platform_key=acme",
-		ignoreOnImport: []string{"timeouts", "kept_by_server", "company_name", "first_name"}},
+		ignoreOnImport: []string{"timeouts", "kept_by_server", "company_name", "first_name"}, fixture: envAccPlatformKey},
 }
 
 // forKinds runs a test for each new kind, on an env whose provider sets
-// ibl.org (a course's org comes from it).
-func forKinds(t *testing.T, opts mockserver.Options, test func(t *testing.T, c iblKindCase, env *testEnv)) {
+// ibl.org (a course's org comes from it): a portable test's when reason is
+// empty, else the mock's with opts.
+func forKinds(t *testing.T, reason string, opts mockserver.Options, test func(t *testing.T, c iblKindCase, env *testEnv)) {
 	for _, c := range iblKindCases {
 		t.Run(string(c.kind), func(t *testing.T) {
 			t.Parallel()
-			env := newTestEnv(t, opts)
-			env.iblExtra = `org = "acme"`
+			var env *testEnv
+			if reason == "" {
+				env = newTestEnv(t, iblPlatform)
+				env.fixture(t, c.fixture)
+			} else {
+				env = newMockEnv(t, reason, opts)
+			}
+			env.iblExtra = `org = "` + env.org + `"`
 			test(t, c, env)
 		})
 	}
@@ -59,8 +68,65 @@ func forKinds(t *testing.T, opts mockserver.Options, test func(t *testing.T, c i
 
 func (c iblKindCase) addr() string { return c.typ + ".test" }
 
+// item is the kind's item the test's invitations are for.
+func (c iblKindCase) item(env *testEnv) string {
+	if v := env.fixtures[c.fixture]; v != "" {
+		return v
+	}
+	return c.key
+}
+
 func (c iblKindCase) config(env *testEnv, body string) string {
-	return env.providerConfig() + fmt.Sprintf("\nresource %q \"test\" {\n  %s = %q\n%s\n}\n", c.typ, c.keyAttr, c.key, body)
+	return env.providerConfig() + fmt.Sprintf("\nresource %q \"test\" {\n  %s = %q\n%s\n}\n", c.typ, c.keyAttr, c.item(env), body)
+}
+
+// invitee is the test's invitation of the kind, as the server's API
+// returns it, checked to be the one in state s (when given); nil when there
+// is none.
+func (c iblKindCase) invitee(env *testEnv, local string, s *terraform.State) (*serverIBL, error) {
+	rows, err := env.iblRows(c.keyAttr, c.item(env), env.email(local))
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	if len(rows) > 1 {
+		return nil, fmt.Errorf("want one %s invitation for %s, the server holds %d: %+v", c.kind, env.email(local), len(rows), rows)
+	}
+	if s == nil {
+		return &rows[0], nil
+	}
+	if rs := s.RootModule().Resources[c.addr()]; rs != nil && rs.Primary.ID != strconv.FormatInt(rows[0].ID, 10) {
+		return nil, fmt.Errorf("state id %s does not match the server's invitation %d", rs.Primary.ID, rows[0].ID)
+	}
+	return &rows[0], nil
+}
+
+// held checks the server holds the test's invitation for ada, as described.
+func (c iblKindCase) held(env *testEnv, check func(serverIBL) error) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		inv, err := c.invitee(env, "ada", s)
+		if err != nil {
+			return err
+		}
+		if inv == nil {
+			return fmt.Errorf("no %s invitation for %s on the server", c.kind, env.email("ada"))
+		}
+		return check(*inv)
+	}
+}
+
+// retiredOnServer checks, through the API, that the test's invitation for
+// ada is no longer active (the real servers keep rows on DELETE).
+func (c iblKindCase) retiredOnServer(env *testEnv) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		inv, err := c.invitee(env, "ada", nil)
+		if err != nil {
+			return err
+		}
+		if inv != nil && inv.Active {
+			return fmt.Errorf("%s invitation %d is still active after destroy: %+v", c.kind, inv.ID, *inv)
+		}
+		return nil
+	}
 }
 
 func (c iblKindCase) rows(env *testEnv) []mockserver.IBLInvitation {
@@ -97,136 +163,108 @@ func (c iblKindCase) onServer(env *testEnv, check func(mockserver.IBLInvitation)
 // answers leave out user_id and created, as the course and platform
 // response schemas allow.
 func TestAccIBLKinds_lifecycle(t *testing.T) {
-	for name, opts := range map[string]mockserver.Options{"default": {}, "sparse": {IBL: mockserver.IBLOptions{SparseAnswers: true}}} {
-		t.Run(name, func(t *testing.T) { iblKindsLifecycle(t, opts) })
-	}
+	t.Run("default", func(t *testing.T) { iblKindsLifecycle(t, "", mockserver.Options{}) })
+	t.Run("sparse", func(t *testing.T) {
+		iblKindsLifecycle(t, needsVariant, mockserver.Options{IBL: mockserver.IBLOptions{SparseAnswers: true}})
+	})
 }
 
-func iblKindsLifecycle(t *testing.T, opts mockserver.Options) {
+func iblKindsLifecycle(t *testing.T, reason string, opts mockserver.Options) {
 	var createdValue knownvalue.Check = knownvalue.NotNull()
 	if opts.IBL.SparseAnswers {
 		createdValue = knownvalue.Null() // the answers have none
 	}
-	forKinds(t, opts, func(t *testing.T, c iblKindCase, env *testEnv) {
+	forKinds(t, reason, opts, func(t *testing.T, c iblKindCase, env *testEnv) {
 		addr := c.addr()
-		base := `email = "ada@example.com"` + "\n"
-		created := base + `source = "terraform"` + "\n" + `metadata = jsonencode({ cohort = "2027-spring" })`
-		updated := base + `source = "hr-sync"` + "\n" + `redirect_to = "https://learn.example.com/welcome"` + "\n" + `metadata = jsonencode({ cohort = "2027-fall" })`
+		base := `email = "` + env.email("ada") + `"` + "\n"
+		created := base + `source = "` + env.prefix + `"` + "\n" + `metadata = jsonencode({ cohort = "2027-spring" })`
+		updated := base + `source = "` + env.prefix + `-hr-sync"` + "\n" + `redirect_to = "https://learn.example.com/welcome"` + "\n" + `metadata = jsonencode({ cohort = "2027-fall" })`
 		if c.kind == mockserver.IBLKindPlatform {
 			created += "\ncompany_name = \"Acme\"\nfirst_name = \"Ada\""
 			updated += "\ncompany_name = \"Acme Labs\"\nfirst_name = \"Ada\""
 		}
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
-			CheckDestroy:             c.retired(env),
+			CheckDestroy:             c.retiredOnServer(env),
 			Steps: []resource.TestStep{
 				{
-					PreConfig: env.srv.ResetCounts,
+					PreConfig: env.resetCounts,
 					Config:    c.config(env, created),
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^\d+$`))),
-						statecheck.ExpectKnownValue(addr, tfjsonpath.New("org"), knownvalue.StringExact("acme")),
-						statecheck.ExpectKnownValue(addr, tfjsonpath.New("user_id"), knownvalue.Int64Exact(456)),
-						statecheck.ExpectKnownValue(addr, tfjsonpath.New("username"), knownvalue.StringExact("ada")),
+						statecheck.ExpectKnownValue(addr, tfjsonpath.New("org"), knownvalue.StringExact(env.org)),
 						statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
 						statecheck.ExpectKnownValue(addr, tfjsonpath.New("created"), createdValue),
 					},
 					// As a program invitation: one narrow GET and one POST.
 					Check: resource.ComposeAggregateTestCheckFunc(env.requests(map[string]int{"GET": 1, "POST": 1}),
-						c.onServer(env, func(inv mockserver.IBLInvitation) error {
-							if inv.Key != c.key || inv.Org != "acme" || inv.Source != "terraform" || inv.Metadata["cohort"] != "2027-spring" {
+						c.held(env, func(inv serverIBL) error {
+							if inv.item(c.keyAttr) != c.item(env) || inv.Source != env.prefix || inv.Metadata["cohort"] != "2027-spring" || !inv.Active {
 								return fmt.Errorf("server holds %+v", inv)
-							}
-							if c.kind == mockserver.IBLKindPlatform && (inv.UserFields["company_name"] != "Acme" || inv.UserFields["first_name"] != "Ada") {
-								return fmt.Errorf("user fields not sent: %+v", inv.UserFields)
 							}
 							return nil
 						})),
 				},
 				{
 					// A refresh is one narrow GET, the key URL-encoded.
-					PreConfig:    env.srv.ResetCounts,
+					PreConfig:    env.resetCounts,
 					RefreshState: true,
 					Check: func(*terraform.State) error {
-						reqs := env.srv.Requests()
-						env.srv.ResetCounts()
-						if len(reqs) != 1 || !strings.Contains(reqs[0].Query, c.query) || !strings.Contains(reqs[0].Query, "org=acme") {
-							return fmt.Errorf("refresh sent %+v, want one GET with %s", reqs, c.query)
+						reqs := env.sent()
+						env.resetCounts()
+						if len(reqs) != 1 || reqs[0].Query.Get(c.keyAttr) != c.item(env) || reqs[0].Query.Get("org") != env.org {
+							return fmt.Errorf("refresh sent %+v, want one GET with %s", reqs, c.keyAttr)
 						}
 						return nil
 					},
 				},
 				{Config: c.config(env, created), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
 				{
-					PreConfig: env.srv.ResetCounts,
+					PreConfig: env.resetCounts,
 					Config:    c.config(env, updated),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 						plancheck.ExpectKnownValue(addr, tfjsonpath.New("created"), createdValue),
 					}},
 					Check: resource.ComposeAggregateTestCheckFunc(env.requests(map[string]int{"GET": 1, "POST": 1}),
-						c.onServer(env, func(inv mockserver.IBLInvitation) error {
-							if inv.Source != "hr-sync" || inv.RedirectTo == "" || inv.Metadata["cohort"] != "2027-fall" {
+						c.held(env, func(inv serverIBL) error {
+							if inv.Source != env.prefix+"-hr-sync" || inv.RedirectTo == "" || inv.Metadata["cohort"] != "2027-fall" {
 								return fmt.Errorf("server holds %+v", inv)
-							}
-							if c.kind == mockserver.IBLKindPlatform && inv.UserFields["company_name"] != "Acme Labs" {
-								return fmt.Errorf("user fields not updated: %+v", inv.UserFields)
 							}
 							return nil
 						})),
 				},
 				{
-					PreConfig:    env.srv.ResetCounts,
+					PreConfig:    env.resetCounts,
 					ResourceName: addr,
 					ImportState:  true,
 					ImportStateIdFunc: func(s *terraform.State) (string, error) {
-						return "acme/" + s.RootModule().Resources[addr].Primary.ID, nil
+						return env.org + "/" + s.RootModule().Resources[addr].Primary.ID, nil
 					},
 					ImportStateVerify:       true,
 					ImportStateVerifyIgnore: c.ignoreOnImport,
 					ImportStateCheck:        func([]*terraform.InstanceState) error { return env.requests(map[string]int{"GET": 1})(nil) },
 				},
 				{
-					// Deleted behind Terraform's back: planned again, not an error.
+					// Retired behind Terraform's back: planned to be re-opened.
 					PreConfig: func() {
-						for _, inv := range c.rows(env) {
-							env.srv.IBLOf(c.kind).Delete(inv.ID)
-						}
-					},
-					Config:             c.config(env, updated),
-					PlanOnly:           true,
-					ExpectNonEmptyPlan: true,
-				},
-				{
-					Config: c.config(env, updated),
-					Check:  c.onServer(env, func(inv mockserver.IBLInvitation) error { return nil }),
-				},
-				{
-					// The invitee registers: accepted, never re-activated by a plan.
-					PreConfig: func() {
-						for _, inv := range c.rows(env) {
-							if err := env.srv.IBLOf(c.kind).Accept(inv.ID); err != nil {
-								t.Fatal(err)
-							}
-						}
+						env.postIBLRow(t, c.keyAttr, map[string]any{c.keyAttr: c.item(env), "email": env.email("ada"), "active": false, "source": env.prefix + "-hr-sync"})
 					},
 					Config: c.config(env, updated),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectEmptyPlan(),
-						plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 					}},
+					Check: c.held(env, func(inv serverIBL) error {
+						if !inv.Active {
+							return fmt.Errorf("not re-opened: %+v", inv)
+						}
+						return nil
+					}),
 				},
-				{Config: c.config(env, updated+"\nactive = true"), ExpectError: regexp.MustCompile(`(?s)accepted.*reissue = true`)},
-				{Config: c.config(env, updated+"\nreissue = true"), Check: c.onServer(env, func(inv mockserver.IBLInvitation) error {
-					if !inv.Active {
-						return fmt.Errorf("reissue did not re-open it: %+v", inv)
-					}
-					return nil
-				})},
 				{
 					// A destroy on a server that keeps rows: a refresh, the
 					// DELETE, the GET that finds it kept, the deactivating POST.
-					PreConfig: env.srv.ResetCounts,
+					PreConfig: env.resetCounts,
 					Config:    env.providerConfig(),
 					Check:     env.requests(map[string]int{"GET": 2, "DELETE": 1, "POST": 1}),
 				},
@@ -235,8 +273,74 @@ func iblKindsLifecycle(t *testing.T, opts mockserver.Options) {
 	})
 }
 
+// TestAccIBLKinds_outOfBand: an invitation deleted behind Terraform's back
+// is planned again; one the invitee accepted is never re-activated by a
+// plan, only by reissue.
+func TestAccIBLKinds_outOfBand(t *testing.T) {
+	forKinds(t, needsInvitee, mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
+		addr := c.addr()
+		body := `email = "ada@example.com"`
+		if c.kind == mockserver.IBLKindPlatform {
+			body += "\ncompany_name = \"Acme\"\nfirst_name = \"Ada\""
+		}
+		cfg := c.config(env, body)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			CheckDestroy:             c.retired(env),
+			Steps: []resource.TestStep{
+				{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{
+					// The mock's directory knows ada.
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("user_id"), knownvalue.Int64Exact(456)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("username"), knownvalue.StringExact("ada")),
+				}, Check: c.onServer(env, func(inv mockserver.IBLInvitation) error {
+					// The platform's user fields are sent, though never returned.
+					if c.kind == mockserver.IBLKindPlatform && (inv.UserFields["company_name"] != "Acme" || inv.UserFields["first_name"] != "Ada") {
+						return fmt.Errorf("user fields not sent: %+v", inv.UserFields)
+					}
+					return nil
+				})},
+				{
+					PreConfig: func() {
+						for _, inv := range c.rows(env) {
+							env.srv.IBLOf(c.kind).Delete(inv.ID)
+						}
+					},
+					Config:             cfg,
+					PlanOnly:           true,
+					ExpectNonEmptyPlan: true,
+				},
+				{
+					Config: cfg,
+					Check:  c.onServer(env, func(inv mockserver.IBLInvitation) error { return nil }),
+				},
+				{
+					PreConfig: func() {
+						for _, inv := range c.rows(env) {
+							if err := env.srv.IBLOf(c.kind).Accept(inv.ID); err != nil {
+								t.Fatal(err)
+							}
+						}
+					},
+					Config: cfg,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectEmptyPlan(),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("accepted")),
+					}},
+				},
+				{Config: c.config(env, body+"\nactive = true"), ExpectError: regexp.MustCompile(`(?s)accepted.*reissue = true`)},
+				{Config: c.config(env, body+"\nreissue = true"), Check: c.onServer(env, func(inv mockserver.IBLInvitation) error {
+					if !inv.Active {
+						return fmt.Errorf("reissue did not re-open it: %+v", inv)
+					}
+					return nil
+				})},
+			},
+		})
+	})
+}
+
 func TestAccIBLKinds_realDelete(t *testing.T) {
-	forKinds(t, mockserver.Options{IBL: mockserver.IBLOptions{RealDelete: true}}, func(t *testing.T, c iblKindCase, env *testEnv) {
+	forKinds(t, needsVariant, mockserver.Options{IBL: mockserver.IBLOptions{RealDelete: true}}, func(t *testing.T, c iblKindCase, env *testEnv) {
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
 			CheckDestroy: func(*terraform.State) error {
@@ -254,16 +358,16 @@ func TestAccIBLKinds_realDelete(t *testing.T) {
 }
 
 func TestAccIBLKinds_identity(t *testing.T) {
-	forKinds(t, mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
-		cfg := c.config(env, `email = "ada@example.com"`)
+	forKinds(t, "", mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
+		cfg := c.config(env, `email = "`+env.email("ada")+`"`+"\n"+`source = "`+env.prefix+`"`)
 		resource.Test(t, resource.TestCase{
 			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Identity)},
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
-			CheckDestroy:             c.retired(env),
+			CheckDestroy:             c.retiredOnServer(env),
 			Steps: []resource.TestStep{
 				{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectIdentity(c.addr(), map[string]knownvalue.Check{
-					"org": knownvalue.StringExact("acme"), "id": knownvalue.StringExact("1"),
-				})}},
+					"org": knownvalue.StringExact(env.org), "id": knownvalue.StringRegexp(regexp.MustCompile(`^[1-9]\d*$`)),
+				})}, Check: c.held(env, func(serverIBL) error { return nil })},
 				{Config: cfg, ResourceName: c.addr(), ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
 			},
 		})
@@ -271,7 +375,7 @@ func TestAccIBLKinds_identity(t *testing.T) {
 }
 
 func TestAccIBLKinds_validation(t *testing.T) {
-	forKinds(t, mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
+	forKinds(t, "", mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
 		bad := func(key, body, want string) resource.TestStep {
 			cfg := env.providerConfig() + fmt.Sprintf("\nresource %q \"test\" {\n  %s = %q\n%s\n}\n", c.typ, c.keyAttr, key, body)
 			return resource.TestStep{Config: cfg, PlanOnly: true, ExpectError: regexp.MustCompile(want)}
@@ -281,17 +385,17 @@ func TestAccIBLKinds_validation(t *testing.T) {
 			mockserver.IBLKindPlatform: {"acme+x", "ac me", "acme/x"},
 		}[c.kind]
 		steps := []resource.TestStep{
-			bad(c.key, "", `(?s)At least one of these attributes must be configured: \[email,username\]`),
-			bad(c.key, `email = "not-an-email"`, `(?s)email must be a single email address`),
-			bad(c.key, `email = "a@example.com"`+"\n"+`metadata = jsonencode("x")`, `(?s)metadata must be a JSON object`),
-			bad(c.key, `email = "a@example.com"`+"\n"+`redirect_to = "/relative"`, `(?s)redirect_to must be an absolute http or https URL`),
+			bad(c.item(env), "", `(?s)At least one of these attributes must be configured: \[email,username\]`),
+			bad(c.item(env), `email = "not-an-email"`, `(?s)email must be a single email address`),
+			bad(c.item(env), `email = "a@example.com"`+"\n"+`metadata = jsonencode("x")`, `(?s)metadata must be a JSON object`),
+			bad(c.item(env), `email = "a@example.com"`+"\n"+`redirect_to = "/relative"`, `(?s)redirect_to must be an absolute http or https URL`),
 			bad("", `email = "a@example.com"`, `(?s)Attribute `+c.keyAttr+` string length must be at least 1`),
 		}
 		for _, k := range badKey {
 			steps = append(steps, bad(k, `email = "a@example.com"`, `(?s)Attribute `+c.keyAttr+` must be an? [\w ]+ key`))
 		}
 		if c.kind == mockserver.IBLKindPlatform {
-			steps = append(steps, bad(c.key, `email = "a@example.com"`+"\n"+`enrollment_config = "{}"`, `(?s)An argument named "enrollment_config" is not expected here`))
+			steps = append(steps, bad(c.item(env), `email = "a@example.com"`+"\n"+`enrollment_config = "{}"`, `(?s)An argument named "enrollment_config" is not expected here`))
 		}
 		resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, CheckDestroy: noRequests(env), Steps: steps})
 	})
@@ -300,7 +404,7 @@ func TestAccIBLKinds_validation(t *testing.T) {
 // TestAccCourseInvitation_orgNotFromKey: the course's edX org is not the
 // platform's: without ibl.org, the org must be set.
 func TestAccCourseInvitation_orgNotFromKey(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newMockEnv(t, needsFixtures, mockserver.Options{})
 	c := iblKindCases[0]
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -321,7 +425,7 @@ resource "invitations_course_invitation" "test" {
 }
 
 func TestAccIBLKinds_sparseAnswers(t *testing.T) {
-	forKinds(t, mockserver.Options{IBL: mockserver.IBLOptions{SparseAnswers: true}}, func(t *testing.T, c iblKindCase, env *testEnv) {
+	forKinds(t, needsVariant, mockserver.Options{IBL: mockserver.IBLOptions{SparseAnswers: true}}, func(t *testing.T, c iblKindCase, env *testEnv) {
 		cfg := c.config(env, `email = "nobody@example.com"`)
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -340,7 +444,7 @@ func TestAccIBLKinds_sparseAnswers(t *testing.T) {
 // TestAccPlatformInvitation_userFieldsEcho: a 4.90 server stores the user
 // fields in metadata; the apply fails naming the argument.
 func TestAccPlatformInvitation_userFieldsEcho(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{NoPlatformUserFields: true}})
+	env := newMockEnv(t, needsVariant, mockserver.Options{IBL: mockserver.IBLOptions{NoPlatformUserFields: true}})
 	c := iblKindCases[1]
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -355,7 +459,7 @@ func TestAccPlatformInvitation_userFieldsEcho(t *testing.T) {
 // TestAccCourseInvitation_unknownFieldEcho: a server older than
 // enrollment_config stores it in metadata.
 func TestAccCourseInvitation_unknownFieldEcho(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{NoEnrollmentConfig: true}})
+	env := newMockEnv(t, needsVariant, mockserver.Options{IBL: mockserver.IBLOptions{NoEnrollmentConfig: true}})
 	env.iblExtra = `org = "acme"`
 	c := iblKindCases[0]
 	resource.ParallelTest(t, resource.TestCase{
@@ -369,7 +473,7 @@ func TestAccCourseInvitation_unknownFieldEcho(t *testing.T) {
 }
 
 func TestAccIBLKinds_dataSource(t *testing.T) {
-	forKinds(t, mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
+	forKinds(t, needsScale, mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
 		env.srv.IBLOf(c.kind).Seed(130, c.key)
 		env.srv.IBLOf(c.kind).Seed(10, c.other)
 		ds := strings.TrimSuffix(c.typ, "_invitation") + "_invitations"
@@ -410,7 +514,7 @@ func TestAccIBLKinds_dataSource(t *testing.T) {
 }
 
 func TestAccIBLKinds_listResource(t *testing.T) {
-	forKinds(t, mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
+	forKinds(t, needsScale, mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
 		env.srv.IBLOf(c.kind).Seed(250, c.key)
 		env.srv.IBLOf(c.kind).Seed(4, c.other)
 		prefix := "/api/catalog/invitations/" + string(c.kind) + "/"
@@ -454,7 +558,7 @@ list %[1]q "active" {
 }
 
 func TestAccIBLKinds_filterValidation(t *testing.T) {
-	forKinds(t, mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
+	forKinds(t, "", mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
 		ds := strings.TrimSuffix(c.typ, "_invitation") + "_invitations"
 		bad := func(body, want string) resource.TestStep {
 			return resource.TestStep{Config: dataConfig(env, ds, body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
@@ -503,7 +607,7 @@ func TestAccIBLKinds_accessDates(t *testing.T) {
 					return nil
 				})
 			}
-			env := newTestEnv(t, mockserver.Options{})
+			env := newMockEnv(t, needsStore, mockserver.Options{})
 			env.iblExtra = `org = "acme"`
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -520,7 +624,7 @@ func TestAccIBLKinds_accessDates(t *testing.T) {
 					},
 				},
 			})
-			old := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{NoAccessDates: true}})
+			old := newMockEnv(t, needsStore, mockserver.Options{IBL: mockserver.IBLOptions{NoAccessDates: true}})
 			old.iblExtra = `org = "acme"`
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -33,25 +34,38 @@ func tokenHashOnServer(t *testing.T, env *testEnv, name string) knownvalue.Check
 }
 
 func TestAccStageInvitation_identity(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
-	env.srv.SeedAuthentik(3, "other") // import by identity finds it among others
-	cfg := func(name string) string { return stageConfig(env, "name = \""+name+"\"\nflow = \""+flowDefault+"\"") }
+	env := newTestEnv(t, authentikPlatform)
+	// Import by identity finds it among others.
+	for i := range 3 {
+		other := env.createStage(t, map[string]any{"name": "other-" + strconv.Itoa(i)})
+		t.Cleanup(func() { _ = env.deleteStage(other.PK) })
+	}
+	flow := env.fixture(t, envAccFlow)
+	cfg := func(name string) string {
+		return stageConfig(env, "name = \""+env.name(name)+"\"\nflow = \""+flow+"\"")
+	}
 	acc.ParallelTest(t, acc.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Identity)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             stageOnlySeeded(env, 3),
+		CheckDestroy: func(s *terraform.State) error {
+			// The three others stay.
+			if left, err := env.stages(); err != nil || len(left) != 3 {
+				return fmt.Errorf("%d invitations of the test left, want the other 3 (%v)", len(left), err)
+			}
+			return nil
+		},
 		Steps: []acc.TestStep{
 			{
 				Config: cfg("identified"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(stageAddr, map[string]knownvalue.Check{"token_sha256": tokenHashOnServer(t, env, "identified")}),
+					statecheck.ExpectIdentity(stageAddr, map[string]knownvalue.Check{"token_sha256": tokenHashOnServer(t, env, env.name("identified"))}),
 				},
 			},
 			{
 				// A rename keeps the identity (the framework refuses a change).
 				Config: cfg("renamed"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(stageAddr, map[string]knownvalue.Check{"token_sha256": tokenHashOnServer(t, env, "renamed")}),
+					statecheck.ExpectIdentity(stageAddr, map[string]knownvalue.Check{"token_sha256": tokenHashOnServer(t, env, env.name("renamed"))}),
 				},
 			},
 			{
@@ -66,21 +80,22 @@ func TestAccStageInvitation_identity(t *testing.T) {
 }
 
 func TestAccProgramInvitation_identity(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
-	cfg := programConfig(env, `program_key = "acme+data-science"`+"\n"+`email = "ada@example.com"`)
+	env := newTestEnv(t, iblPlatform)
+	cfg := programConfig(env, programBody(env, ""))
+	org, _, _ := strings.Cut(programCase.item(env), "+")
 	acc.ParallelTest(t, acc.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Identity)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             programDestroyed(env),
+		CheckDestroy:             programCase.retiredOnServer(env),
 		Steps: []acc.TestStep{
 			{
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentity(programAddr, map[string]knownvalue.Check{
-						"org": knownvalue.StringExact("acme"),
+						"org": knownvalue.StringExact(org),
 						"id": knownvalue.StringFunc(func(v string) error {
-							if rows := env.srv.IBLOf(mockserver.IBLKindProgram).Invitations(); len(rows) != 1 || strconv.Itoa(rows[0].ID) != v {
-								return fmt.Errorf("identity id %s is not the server's invitation", v)
+							if inv, err := programCase.invitee(env, "ada", nil); err != nil || inv == nil || strconv.FormatInt(inv.ID, 10) != v {
+								return fmt.Errorf("identity id %s is not the server's invitation (%v)", v, err)
 							}
 							return nil
 						}),
@@ -106,7 +121,7 @@ resource "invitations_program_invitation" "test" {
 `
 	}
 	t.Run("upgrade", func(t *testing.T) {
-		env := newTestEnv(t, mockserver.Options{})
+		env := newMockEnv(t, needsStore, mockserver.Options{})
 		acc.ParallelTest(t, acc.TestCase{
 			TerraformVersionChecks: []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Identity)},
 			CheckDestroy:           bothDestroyed(env),
@@ -125,7 +140,7 @@ resource "invitations_program_invitation" "test" {
 		})
 	})
 	t.Run("deleted-meanwhile", func(t *testing.T) {
-		env := newTestEnv(t, mockserver.Options{})
+		env := newMockEnv(t, needsStore, mockserver.Options{})
 		acc.ParallelTest(t, acc.TestCase{
 			TerraformVersionChecks: []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Identity)},
 			CheckDestroy:           bothDestroyed(env),

@@ -3,6 +3,8 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -20,7 +22,7 @@ import (
 // so the next step's PreConfig asserts it.
 func expectRequests(t *testing.T, env *testEnv, prefix string, want int) {
 	t.Helper()
-	if n := env.srv.Count("GET", prefix); n != want {
+	if n := env.count("GET", prefix); n != want {
 		t.Errorf("the query sent %d list requests to %s, want %d", n, prefix, want)
 	}
 }
@@ -29,11 +31,23 @@ func expectRequests(t *testing.T, env *testEnv, prefix string, want int) {
 // stays in the .tf file of the step before.
 
 func TestAccListResources_query(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
-	env.srv.SeedAuthentik(5, "legacy")
-	env.srv.SeedAuthentik(2, "other")
-	env.srv.IBLOf(mockserver.IBLKindProgram).Seed(4, "acme+onboarding")
-	env.srv.IBLOf(mockserver.IBLKindProgram).Seed(3, "acme+data-science")
+	env := newTestEnv(t, bothPlatforms)
+	key := env.fixture(t, envAccProgramKey)
+	org, _, _ := strings.Cut(key, "+")
+	for i := range 3 {
+		inv := env.createStage(t, map[string]any{"name": "legacy-" + strconv.Itoa(i)})
+		t.Cleanup(func() { _ = env.deleteStage(inv.PK) })
+	}
+	env.createStage(t, map[string]any{"name": "other"})
+	t.Cleanup(func() { _ = env.deleteStage(pkOf(t, env, env.name("other"))) })
+	var ids []int64
+	for i, active := range []bool{true, true, false} {
+		local := "learner-" + strconv.Itoa(i)
+		ids = append(ids, env.postIBLRow(t, "program_key", map[string]any{"program_key": key, "email": env.email(local), "active": active}).ID)
+		t.Cleanup(func() {
+			env.postIBLRow(t, "program_key", map[string]any{"program_key": key, "email": env.email(local), "active": false})
+		})
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.ListResources)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -41,30 +55,30 @@ func TestAccListResources_query(t *testing.T) {
 			{Config: env.providerConfig()},
 			{
 				Query: true,
-				Config: `
+				Config: fmt.Sprintf(`
 list "invitations_stage_invitation" "legacy" {
   provider = invitations
   config {
-    search = "legacy"
+    search = %q
   }
 }
-list "invitations_program_invitation" "onboarding" {
+list "invitations_program_invitation" "learners" {
   provider = invitations
   config {
-    program_key = "acme+onboarding"
+    program_key = %q
+    source      = %q
     active      = true
   }
 }
-`,
+`, env.name("legacy-"), key, env.prefix),
 				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("invitations_stage_invitation.legacy", 5),
+					querycheck.ExpectLength("invitations_stage_invitation.legacy", 3),
 					querycheck.ExpectIdentity("invitations_stage_invitation.legacy", map[string]knownvalue.Check{
-						"token_sha256": tokenHashOnServer(t, env, "legacy-3"),
+						"token_sha256": tokenHashOnServer(t, env, env.name("legacy-1")),
 					}),
-					// learner 4 of the onboarding seed is inactive (every 4th).
-					querycheck.ExpectLength("invitations_program_invitation.onboarding", 3),
-					querycheck.ExpectIdentity("invitations_program_invitation.onboarding", map[string]knownvalue.Check{
-						"org": knownvalue.StringExact("acme"), "id": knownvalue.StringExact("2"),
+					querycheck.ExpectLength("invitations_program_invitation.learners", 2),
+					querycheck.ExpectIdentity("invitations_program_invitation.learners", map[string]knownvalue.Check{
+						"org": knownvalue.StringExact(org), "id": knownvalue.StringExact(strconv.FormatInt(ids[1], 10)),
 					}),
 				},
 			},
@@ -73,7 +87,7 @@ list "invitations_program_invitation" "onboarding" {
 }
 
 func TestAccListResources_validation(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, bothPlatforms)
 	bad := func(kind, body, want string) resource.TestStep {
 		return resource.TestStep{
 			Query:       true,
@@ -100,7 +114,7 @@ func TestAccListResources_validation(t *testing.T) {
 // TestAccListResources_pages: a query reads the largest pages and stops at
 // the last one, or at its limit.
 func TestAccListResources_pages(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newMockEnv(t, needsScale, mockserver.Options{})
 	env.srv.SeedAuthentik(2500, "many")
 	env.srv.IBLOf(mockserver.IBLKindProgram).Seed(250, "acme+onboarding")
 	resource.ParallelTest(t, resource.TestCase{

@@ -20,7 +20,7 @@ func TestProfileListing(t *testing.T) {
 	if dir == "" {
 		t.Skip("set PROFILE=DIR to profile a listing of 10,000 program invitations")
 	}
-	env := newTestEnv(t, mockserver.Options{})
+	env := newMockEnv(t, needsScale, mockserver.Options{})
 	env.srv.IBLOf(mockserver.IBLKindProgram).Seed(10000, "acme+onboarding")
 	srv, err := protoV6ProviderFactories["invitations"]()
 	if err != nil {

@@ -41,22 +41,32 @@ func TestAccProgramInvitation_removedArgumentsKeepServerValues(t *testing.T) {
 		"metadata":          `jsonencode({ cohort = "2027-spring" })`,
 		"enrollment_config": `jsonencode({ start = "2027-01-10" })`,
 	}
-	body := func(without string) string {
-		b := "program_key = \"acme+data-science\"\nemail = \"ada@example.com\"\n"
-		for _, name := range unclearable {
-			if name != without {
-				b += name + " = " + full[name] + "\n"
-			}
-		}
-		return b
-	}
 	for _, removed := range unclearable {
 		t.Run(removed, func(t *testing.T) {
-			env := newTestEnv(t, mockserver.Options{})
+			var env *testEnv
+			if removed == "enrollment_config" {
+				env = newMockEnv(t, needsStore, mockserver.Options{})
+			} else {
+				env = newTestEnv(t, iblPlatform)
+			}
+			full["source"] = `"` + env.prefix + `"`
+			body := func(without string) string {
+				b := fmt.Sprintf("program_key = %q\nemail = %q\n", programCase.item(env), env.email("ada"))
+				for _, name := range unclearable {
+					if name != without {
+						b += name + " = " + full[name] + "\n"
+					}
+				}
+				return b
+			}
 			sameID := statecheck.CompareValue(compare.ValuesSame())
-			stillSet := programOnServer(env, func(inv mockserver.IBLInvitation) error {
-				set := map[string]bool{"source": inv.Source == "hr-sync", "redirect_to": inv.RedirectTo != "", "expired": inv.Expired != nil,
-					"metadata": inv.Metadata["cohort"] == "2027-spring", "enrollment_config": inv.EnrollmentConfig["start"] == "2027-01-10"}
+			stillSet := programCase.held(env, func(inv serverIBL) error {
+				set := map[string]bool{"source": inv.Source == env.prefix, "redirect_to": inv.RedirectTo != "", "expired": inv.Expired != "",
+					"metadata": inv.Metadata["cohort"] == "2027-spring"}
+				if removed == "enrollment_config" {
+					row := env.srv.IBLOf(mockserver.IBLKindProgram).Invitations()[0]
+					set[removed] = row.EnrollmentConfig["start"] == "2027-01-10"
+				}
 				if !set[removed] || !inv.Active {
 					return fmt.Errorf("want %s kept on the one active invitation: %+v", removed, inv)
 				}
@@ -64,7 +74,7 @@ func TestAccProgramInvitation_removedArgumentsKeepServerValues(t *testing.T) {
 			})
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				CheckDestroy:             programDestroyed(env),
+				CheckDestroy:             programCase.retiredOnServer(env),
 				Steps: []resource.TestStep{
 					{
 						Config:            programConfig(env, body("")),
@@ -116,24 +126,44 @@ func destroyWorkspace(t *testing.T, env *testEnv, n int) (map[string]int, string
 		env.providerConfig()+fmt.Sprintf(`
 resource "invitations_program_invitation" "many" {
   count       = %d
-  program_key = "acme+onboarding"
-  email       = "person-${count.index}@example.com"
+  program_key = %q
+  email       = "%s-person-${count.index}@%s"
+  source      = %q
 }
-`, n))
+`, n, programCase.item(env), env.prefix, env.fixtures[envAccEmailDomain], env.prefix))
 	ctx := t.Context()
 	if out, err := ws.Run(ctx, "apply", "-auto-approve", "-parallelism=10"); err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
-	env.srv.ResetCounts()
+	env.resetCounts()
 	out, err := ws.Run(ctx, "destroy", "-auto-approve", "-refresh=false", "-parallelism=10")
 	if err != nil {
 		t.Fatalf("destroy: %v\n%s", err, out)
 	}
 	counts := map[string]int{}
-	for _, r := range env.srv.Requests() {
+	for _, r := range env.sent() {
 		counts[r.Method]++
 	}
 	return counts, out
+}
+
+// peopleLeft reads, through the API, how many of destroyWorkspace's n
+// invitations are left, and how many of them active.
+func peopleLeft(t *testing.T, env *testEnv, n int) (left, active int) {
+	t.Helper()
+	for i := range n {
+		rows, err := env.iblRows("program_key", programCase.item(env), env.email("person-"+strconv.Itoa(i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			left++
+			if r.Active {
+				active++
+			}
+		}
+	}
+	return left, active
 }
 
 // TestAccProgramInvitation_destroyRetiresOnce: on a server that keeps rows
@@ -146,7 +176,12 @@ func TestAccProgramInvitation_destroyRetiresOnce(t *testing.T) {
 	for _, n := range []int{20, 100} {
 		t.Run(strconv.Itoa(n), func(t *testing.T) {
 			t.Parallel()
-			env := newTestEnv(t, mockserver.Options{})
+			var env *testEnv
+			if n > 20 {
+				env = newMockEnv(t, needsScale, mockserver.Options{})
+			} else {
+				env = newTestEnv(t, iblPlatform)
+			}
 			counts, out := destroyWorkspace(t, env, n)
 			total := counts["GET"] + counts["POST"] + counts["DELETE"]
 			warnings := strings.Count(out, "Warning: ibl.ai keeps program invitations after DELETE")
@@ -154,26 +189,20 @@ func TestAccProgramInvitation_destroyRetiresOnce(t *testing.T) {
 			if total > 2*n || warnings != 1 {
 				t.Fatalf("destroy of %d: %d requests (%v), %d warnings; want at most %d requests and 1 warning\n%s", n, total, counts, warnings, 2*n, out)
 			}
-			rows := env.srv.IBLOf(mockserver.IBLKindProgram).Invitations()
-			if len(rows) != n {
-				t.Fatalf("%d rows on the server, want the %d kept", len(rows), n)
-			}
-			for _, inv := range rows {
-				if inv.Active {
-					t.Fatalf("invitation %d is still active after destroy", inv.ID)
-				}
+			if left, active := peopleLeft(t, env, n); left != n || active != 0 {
+				t.Fatalf("%d rows on the server, %d of them active; want the %d kept, none active", left, active, n)
 			}
 		})
 	}
 	t.Run("real-delete", func(t *testing.T) {
 		t.Parallel()
 		// A server whose DELETE deletes (the kinder variant): deleted, no warning.
-		env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{RealDelete: true}})
+		env := newMockEnv(t, needsVariant, mockserver.Options{IBL: mockserver.IBLOptions{RealDelete: true}})
 		counts, out := destroyWorkspace(t, env, 20)
 		total := counts["GET"] + counts["POST"] + counts["DELETE"]
 		t.Logf("destroy of 20 program invitations on -ibl-real-delete: %d requests (%v)", total, counts)
-		if total > 40 || counts["POST"] != 0 || strings.Contains(out, "Warning: ibl.ai keeps") || len(env.srv.IBLOf(mockserver.IBLKindProgram).Invitations()) != 0 {
-			t.Fatalf("real delete: %d requests (%v), %d rows left\n%s", total, counts, len(env.srv.IBLOf(mockserver.IBLKindProgram).Invitations()), out)
+		if left, _ := peopleLeft(t, env, 20); total > 40 || counts["POST"] != 0 || strings.Contains(out, "Warning: ibl.ai keeps") || left != 0 {
+			t.Fatalf("real delete: %d requests (%v), %d rows left\n%s", total, counts, left, out)
 		}
 	})
 }
@@ -183,7 +212,7 @@ func TestAccProgramInvitation_destroyRetiresOnce(t *testing.T) {
 // as accepted, never re-activated by a plan, never reused by a create; with
 // reissue = true it is re-opened on purpose.
 func TestAccProgramInvitation_accepted(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newMockEnv(t, needsInvitee, mockserver.Options{})
 	base := "program_key = \"acme+data-science\"\nemail = \"newcomer@example.com\"\n"
 	accept := func() {
 		for _, inv := range env.srv.IBLOf(mockserver.IBLKindProgram).Invitations() {
@@ -264,7 +293,7 @@ func TestAccProgramInvitation_accepted(t *testing.T) {
 // the apply fails with one error naming the argument and why, not an
 // inconsistent result.
 func TestAccProgramInvitation_unknownFieldEcho(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{NoEnrollmentConfig: true}})
+	env := newMockEnv(t, needsVariant, mockserver.Options{IBL: mockserver.IBLOptions{NoEnrollmentConfig: true}})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             programDestroyed(env),
@@ -283,7 +312,7 @@ func TestAccProgramInvitation_unknownFieldEcho(t *testing.T) {
 // compares emails exactly, a look-up that misses by case does not conclude
 // the invitation is gone, and the destroy retires the one invitation.
 func TestAccProgramInvitation_emailCaseSensitiveServer(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{EmailCaseSensitive: true}})
+	env := newMockEnv(t, needsVariant, mockserver.Options{IBL: mockserver.IBLOptions{EmailCaseSensitive: true}})
 	cfg := programConfig(env, "program_key = \"acme+data-science\"\nemail = \"ada@example.com\"\n")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -311,7 +340,7 @@ func TestAccProgramInvitation_emailCaseSensitiveServer(t *testing.T) {
 // TestAccProgramInvitation_forbiddenSpeaksIBL: ibl.ai's 403 is explained as
 // ibl.ai's (permission, read-only platform admin, RBAC), not authentik's.
 func TestAccProgramInvitation_forbiddenSpeaksIBL(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newMockEnv(t, needsUsers, mockserver.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -360,27 +389,24 @@ func TestDescribeForbiddenPerPlatform(t *testing.T) {
 func TestAccProgramInvitation_existingRow(t *testing.T) {
 	for _, active := range []bool{true, false} {
 		t.Run(map[bool]string{true: "active: refused", false: "inactive: reactivated"}[active], func(t *testing.T) {
-			env := newTestEnv(t, mockserver.Options{})
-			table := env.srv.IBLOf(mockserver.IBLKindProgram)
-			table.Seed(1, "acme+data-science")
-			id := table.Invitations()[0].ID
-			table.SetEmail(id, "Ada@example.com")
-			if !active {
-				postIBL(t, env, `{"program_key": "acme+data-science", "email": "Ada@example.com", "active": false}`)
-			}
-			step := resource.TestStep{PreConfig: env.srv.ResetCounts, Config: programConfig(env, `
-  program_key = "acme+data-science"
-  email       = "ada@example.com"
-`)}
+			env := newTestEnv(t, iblPlatform)
+			key := programCase.item(env)
+			// Another client's row for the same user, the email spelled
+			// with capitals.
+			row := env.postIBLRow(t, "program_key", map[string]any{"program_key": key, "email": strings.ToUpper(env.email("ada")[:1]) + env.email("ada")[1:], "active": active})
+			step := resource.TestStep{PreConfig: env.resetCounts, Config: programConfig(env, fmt.Sprintf(`
+  program_key = %q
+  email       = %q
+  source      = %q
+`, key, env.email("ada"), env.prefix))}
 			if active {
 				step.ExpectError = regexp.MustCompile(`(?s)The program invitation already exists.*does not\s+take\s+over\s+an\s+invitation`)
-				step.Check = nil
 			} else {
 				step.Check = resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttr(programAddr, "id", strconv.Itoa(id)),
-					programOnServer(env, func(inv mockserver.IBLInvitation) error {
+					resource.TestCheckResourceAttr(programAddr, "id", strconv.FormatInt(row.ID, 10)),
+					programCase.held(env, func(inv serverIBL) error {
 						if !inv.Active {
-							return fmt.Errorf("invitation %d was not reactivated", id)
+							return fmt.Errorf("invitation %d was not reactivated", row.ID)
 						}
 						return nil
 					}),
@@ -388,16 +414,21 @@ func TestAccProgramInvitation_existingRow(t *testing.T) {
 			}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				CheckDestroy:             programCase.retiredOnServer(env),
 				Steps: []resource.TestStep{step, {
 					PreConfig: func() {
-						if got := countIBL(env, mockserver.IBLKindProgram); active && got.posts != 0 {
-							t.Errorf("the refused create sent %s", got)
+						if posts := env.count(http.MethodPost, iblPaths["program_key"]); active && posts != 0 {
+							t.Errorf("the refused create sent %d POST(s)", posts)
 						}
 					},
 					Config:  env.providerConfig(),
 					Destroy: true,
 				}},
 			})
+			if active {
+				// Nobody else's row is touched: retire the test's own.
+				env.postIBLRow(t, "program_key", map[string]any{"program_key": key, "email": env.email("ada"), "active": false})
+			}
 		})
 	}
 }
@@ -425,7 +456,7 @@ func postIBL(t *testing.T, env *testEnv, body string) {
 // invitation, saying how to let go of it; no destroy adds a row, however
 // often it is tried; a removed block then lets go of them all.
 func TestAccProgramInvitation_neitherDeleteNorDeactivate(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{AlwaysCreate: true}})
+	env := newMockEnv(t, needsVariant, mockserver.Options{IBL: mockserver.IBLOptions{AlwaysCreate: true}})
 	env.iblExtra = "upsert = false"
 	many := env.providerConfig() + `
 resource "invitations_program_invitation" "many" {

@@ -22,12 +22,21 @@ import (
 
 const programAddr = "invitations_program_invitation.test"
 
+// programCase is the program invitation as the kinds' helpers see it.
+var programCase = iblKindCase{kind: mockserver.IBLKindProgram, typ: "invitations_program_invitation", keyAttr: "program_key",
+	key: "acme+data-science", fixture: envAccProgramKey}
+
 func programConfig(env *testEnv, body string) string {
 	return env.providerConfig() + fmt.Sprintf(`
 resource "invitations_program_invitation" "test" {
 %s
 }
 `, body)
+}
+
+// programBody is the test's program invitation for ada, with extra.
+func programBody(env *testEnv, extra string) string {
+	return fmt.Sprintf("program_key = %q\nemail = %q\nsource = %q\n%s", programCase.item(env), env.email("ada"), env.prefix, extra)
 }
 
 // programOnServer checks the mock holds exactly one invitation, the one in
@@ -71,47 +80,45 @@ func programDeleted(env *testEnv) resource.TestCheckFunc {
 }
 
 func TestAccProgramInvitation_lifecycle(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, iblPlatform)
 	idSame := statecheck.CompareValue(compare.ValuesSame())
-	base := `
-  program_key = "acme+data-science"
-  email       = "ada@example.com"
-`
-	updated := func(body string, check func(mockserver.IBLInvitation) error) resource.TestStep {
+	org, _, _ := strings.Cut(programCase.item(env), "+")
+	base := fmt.Sprintf(`
+  program_key = %q
+  email       = %q
+`, programCase.item(env), env.email("ada"))
+	src, hr := env.prefix, env.prefix+"-hr-sync"
+	updated := func(body string, check func(serverIBL) error) resource.TestStep {
 		return resource.TestStep{
-			PreConfig: env.srv.ResetCounts,
+			PreConfig: env.resetCounts,
 			Config:    programConfig(env, base+body),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionUpdate),
 					// What an update cannot change is shown, not "(known after apply)".
 					plancheck.ExpectKnownValue(programAddr, tfjsonpath.New("id"), knownvalue.NotNull()),
-					plancheck.ExpectKnownValue(programAddr, tfjsonpath.New("org"), knownvalue.StringExact("acme")),
+					plancheck.ExpectKnownValue(programAddr, tfjsonpath.New("org"), knownvalue.StringExact(org)),
 					plancheck.ExpectKnownValue(programAddr, tfjsonpath.New("created"), knownvalue.NotNull()),
-					plancheck.ExpectKnownValue(programAddr, tfjsonpath.New("user_id"), knownvalue.Int64Exact(456)),
-					plancheck.ExpectKnownValue(programAddr, tfjsonpath.New("username"), knownvalue.StringExact("ada")),
 				},
 			},
 			ConfigStateChecks: []statecheck.StateCheck{idSame.AddStateValue(programAddr, tfjsonpath.New("id"))},
 			// An update is one refresh and one create-or-update POST.
-			Check: resource.ComposeTestCheckFunc(env.requests(map[string]int{"GET": 1, "POST": 1}), programOnServer(env, check)),
+			Check: resource.ComposeTestCheckFunc(env.requests(map[string]int{"GET": 1, "POST": 1}), programCase.held(env, check)),
 		}
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             programDestroyed(env),
+		CheckDestroy:             programCase.retiredOnServer(env),
 		Steps: []resource.TestStep{
 			{
-				PreConfig: env.srv.ResetCounts,
+				PreConfig: env.resetCounts,
 				Config: programConfig(env, base+`
-  source      = "terraform"
+  source      = "`+src+`"
   metadata    = jsonencode({ cohort = "2027-spring" })
 `),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(programAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^\d+$`))),
-					statecheck.ExpectKnownValue(programAddr, tfjsonpath.New("org"), knownvalue.StringExact("acme")),
-					statecheck.ExpectKnownValue(programAddr, tfjsonpath.New("user_id"), knownvalue.Int64Exact(456)),
-					statecheck.ExpectKnownValue(programAddr, tfjsonpath.New("username"), knownvalue.StringExact("ada")),
+					statecheck.ExpectKnownValue(programAddr, tfjsonpath.New("org"), knownvalue.StringExact(org)),
 					statecheck.ExpectKnownValue(programAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(programAddr, tfjsonpath.New("created"), knownvalue.NotNull()),
 					idSame.AddStateValue(programAddr, tfjsonpath.New("id")),
@@ -120,8 +127,8 @@ func TestAccProgramInvitation_lifecycle(t *testing.T) {
 					// A create is one narrow GET (no invitation of this user
 					// exists that it would take over) and one POST.
 					env.requests(map[string]int{"GET": 1, "POST": 1}),
-					programOnServer(env, func(inv mockserver.IBLInvitation) error {
-						if inv.Email != "ada@example.com" || inv.Source != "terraform" || inv.Metadata["cohort"] != "2027-spring" || !inv.Active {
+					programCase.held(env, func(inv serverIBL) error {
+						if inv.Email != env.email("ada") || inv.Source != src || inv.Metadata["cohort"] != "2027-spring" || !inv.Active {
 							return fmt.Errorf("server holds %+v", inv)
 						}
 						return nil
@@ -130,17 +137,17 @@ func TestAccProgramInvitation_lifecycle(t *testing.T) {
 			},
 			{
 				// A refresh is one narrow GET.
-				PreConfig:    env.srv.ResetCounts,
+				PreConfig:    env.resetCounts,
 				RefreshState: true,
 				Check: resource.ComposeTestCheckFunc(
 					func(*terraform.State) error {
-						reqs := env.srv.Requests()
+						reqs := env.sent()
 						if len(reqs) != 1 {
 							return fmt.Errorf("refresh sent %d requests", len(reqs))
 						}
-						for _, want := range []string{"org=acme", "program_key=acme%2Bdata-science", "email=ada%40example.com"} {
-							if !strings.Contains(reqs[0].Query, want) {
-								return fmt.Errorf("refresh query %q lacks %s", reqs[0].Query, want)
+						for k, want := range map[string]string{"org": org, "program_key": programCase.item(env), "email": env.email("ada")} {
+							if got := reqs[0].Query.Get(k); got != want {
+								return fmt.Errorf("refresh query %v: %s is %q, want %q", reqs[0].Query, k, got, want)
 							}
 						}
 						return nil
@@ -150,30 +157,29 @@ func TestAccProgramInvitation_lifecycle(t *testing.T) {
 			},
 			{
 				Config: programConfig(env, base+`
-  source      = "terraform"
+  source      = "`+src+`"
   metadata    = jsonencode({ cohort = "2027-spring" })
 `),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			updated(`
-  source      = "terraform"
+  source      = "`+src+`"
   metadata    = jsonencode({ cohort = "2027-fall", track = "ml" })
-`, func(inv mockserver.IBLInvitation) error {
+`, func(inv serverIBL) error {
 				if inv.Metadata["cohort"] != "2027-fall" || inv.Metadata["track"] != "ml" {
 					return fmt.Errorf("metadata %v", inv.Metadata)
 				}
 				return nil
 			}),
 			updated(`
-  source      = "hr-sync"
+  source      = "`+hr+`"
   active      = false
   redirect_to = "https://learn.example.com/welcome"
   expired     = "2099-12-31T00:00:00Z"
   metadata    = jsonencode({ cohort = "2027-fall", track = "ml" })
   enrollment_config = jsonencode({ start_date = "2027-01-10" })
-`, func(inv mockserver.IBLInvitation) error {
-				if inv.Source != "hr-sync" || inv.Active || inv.RedirectTo != "https://learn.example.com/welcome" || inv.Expired == nil ||
-					inv.EnrollmentConfig["start_date"] != "2027-01-10" {
+`, func(inv serverIBL) error {
+				if inv.Source != hr || inv.Active || inv.RedirectTo != "https://learn.example.com/welcome" || inv.Expired == "" {
 					return fmt.Errorf("server holds %+v", inv)
 				}
 				return nil
@@ -188,13 +194,13 @@ func TestAccProgramInvitation_lifecycle(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(programAddr, tfjsonpath.New("source"), knownvalue.StringExact("hr-sync")),
+						plancheck.ExpectKnownValue(programAddr, tfjsonpath.New("source"), knownvalue.StringExact(hr)),
 						plancheck.ExpectKnownValue(programAddr, tfjsonpath.New("kept_by_server"), knownvalue.ListExact([]knownvalue.Check{
 							knownvalue.StringExact("source"), knownvalue.StringExact("redirect_to"), knownvalue.StringExact("expired"), knownvalue.StringExact("enrollment_config")})),
 					},
 				},
-				Check: programOnServer(env, func(inv mockserver.IBLInvitation) error {
-					if inv.Source != "hr-sync" || !inv.Active || inv.RedirectTo == "" || inv.Expired == nil || inv.EnrollmentConfig == nil {
+				Check: programCase.held(env, func(inv serverIBL) error {
+					if inv.Source != hr || !inv.Active || inv.RedirectTo == "" || inv.Expired == "" {
 						return fmt.Errorf("server holds %+v", inv)
 					}
 					return nil
@@ -204,12 +210,12 @@ func TestAccProgramInvitation_lifecycle(t *testing.T) {
 				ResourceName: programAddr,
 				ImportState:  true,
 				ImportStateIdFunc: func(s *terraform.State) (string, error) {
-					return "acme/" + s.RootModule().Resources[programAddr].Primary.ID, nil
+					return org + "/" + s.RootModule().Resources[programAddr].Primary.ID, nil
 				},
 				ImportStateVerify: true,
 				// What the configuration does not set is not known to an import.
 				ImportStateVerifyIgnore: []string{"timeouts", "enrollment_config", "kept_by_server"},
-				PreConfig:               env.srv.ResetCounts,
+				PreConfig:               env.resetCounts,
 				// An import is one GET when the invitation is on the first page.
 				ImportStateCheck: func([]*terraform.InstanceState) error { return env.requests(map[string]int{"GET": 1})(nil) },
 			},
@@ -219,18 +225,26 @@ func TestAccProgramInvitation_lifecycle(t *testing.T) {
 			},
 			{
 				// Changing the user is a new invitation.
-				Config: programConfig(env, `
-  program_key = "acme+data-science"
-  email       = "grace@example.com"
-`),
+				Config: programConfig(env, fmt.Sprintf(`
+  program_key = %q
+  email       = %q
+  source      = %q
+`, programCase.item(env), env.email("grace"), src)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionReplace)},
 				},
 				// The server keeps ada's invitation, deactivated.
 				Check: func(*terraform.State) error {
-					all := env.srv.IBLOf(mockserver.IBLKindProgram).Invitations()
-					if len(all) != 2 || all[0].Email != "ada@example.com" || all[0].Active || all[1].Email != "grace@example.com" || !all[1].Active {
-						return fmt.Errorf("want ada's invitation retired and grace's active: %+v", all)
+					ada, err := env.iblRows("program_key", programCase.item(env), env.email("ada"))
+					if err != nil {
+						return err
+					}
+					grace, err := env.iblRows("program_key", programCase.item(env), env.email("grace"))
+					if err != nil {
+						return err
+					}
+					if len(ada) != 1 || ada[0].Active || len(grace) != 1 || !grace[0].Active {
+						return fmt.Errorf("want ada's invitation retired and grace's active: %+v, %+v", ada, grace)
 					}
 					return nil
 				},
@@ -238,16 +252,22 @@ func TestAccProgramInvitation_lifecycle(t *testing.T) {
 			{
 				// A destroy is a refresh, the DELETE, a GET finding that the
 				// server kept it, and the POST that deactivates it.
-				PreConfig: env.srv.ResetCounts,
+				PreConfig: env.resetCounts,
 				Config:    env.providerConfig(),
-				Check:     env.requests(map[string]int{"GET": 2, "DELETE": 1, "POST": 1}),
+				Check: resource.ComposeTestCheckFunc(env.requests(map[string]int{"GET": 2, "DELETE": 1, "POST": 1}), func(*terraform.State) error {
+					grace, err := env.iblRows("program_key", programCase.item(env), env.email("grace"))
+					if err == nil && (len(grace) != 1 || grace[0].Active) {
+						err = fmt.Errorf("want grace's invitation retired: %+v", grace)
+					}
+					return err
+				}),
 			},
 		},
 	})
 }
 
 func TestAccProgramInvitation_validation(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, iblPlatform)
 	bad := func(body, want string) resource.TestStep {
 		return resource.TestStep{Config: programConfig(env, body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
 	}
@@ -278,42 +298,45 @@ func TestAccProgramInvitation_validation(t *testing.T) {
 }
 
 func TestAccProgramInvitation_driftAndErrors(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
-	newID := statecheck.CompareValue(compare.ValuesDiffer())
-	cfg := programConfig(env, `
-  program_key = "acme+onboarding"
-  username    = "linus"
-`)
+	env := newTestEnv(t, iblPlatform)
+	newID := statecheck.CompareValue(compare.ValuesSame())
+	cfg := programConfig(env, fmt.Sprintf(`
+  program_key = %q
+  email       = %q
+  source      = %q
+`, programCase.item(env), env.email("ada"), env.prefix))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             programDestroyed(env),
+		CheckDestroy:             programCase.retiredOnServer(env),
 		Steps: []resource.TestStep{
 			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(programAddr, tfjsonpath.New("id"))}},
 			{
+				// Changed behind Terraform's back: the server's values are
+				// drift, planned back in place.
 				PreConfig: func() {
-					for _, inv := range env.srv.IBLOf(mockserver.IBLKindProgram).Invitations() {
-						env.srv.IBLOf(mockserver.IBLKindProgram).Delete(inv.ID)
-					}
+					env.postIBLRow(t, "program_key", map[string]any{"program_key": programCase.item(env), "email": env.email("ada"), "source": env.prefix + "-other", "active": false})
 				},
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionCreate)},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionUpdate),
+					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(programAddr, tfjsonpath.New("id"))},
-				Check: programOnServer(env, func(inv mockserver.IBLInvitation) error {
-					if inv.Username != "linus" {
-						return fmt.Errorf("expected an invitation for linus, got %+v", inv)
+				Check: programCase.held(env, func(inv serverIBL) error {
+					if inv.Source != env.prefix || !inv.Active {
+						return fmt.Errorf("drift not corrected: %+v", inv)
 					}
 					return nil
 				}),
 			},
 			{
 				// An unknown program: the server's 404 and message reach the user.
-				Config: programConfig(env, `
-  program_key = "acme+no-such-program"
-  username    = "linus"
-`),
-				ExpectError: regexp.MustCompile(`POST\s+/api/catalog/invitations/program/:\s+HTTP\s+404:\s+Program\s+acme\+no-such-program\s+not\s+found`),
+				Config: programConfig(env, fmt.Sprintf(`
+  program_key = "%s-no-such-program"
+  email       = %q
+`, programCase.item(env), env.email("ada"))),
+				ExpectError: regexp.MustCompile(`POST\s+/api/catalog/invitations/program/:\s+HTTP\s+404:`),
 			},
 		},
 	})
@@ -323,7 +346,7 @@ func TestAccProgramInvitation_driftAndErrors(t *testing.T) {
 // kinder variant), destroy deletes, confirms it with the narrow read, and
 // says nothing.
 func TestAccProgramInvitation_realDelete(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{RealDelete: true}})
+	env := newMockEnv(t, needsVariant, mockserver.Options{IBL: mockserver.IBLOptions{RealDelete: true}})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             programDeleted(env),
@@ -339,7 +362,7 @@ func TestAccProgramInvitation_realDelete(t *testing.T) {
 func TestAccProgramInvitation_alwaysCreateServer(t *testing.T) {
 	// A server that inserts on every POST can only retire an invitation if
 	// its DELETE works: the kinder variant, asked for by name.
-	env := newTestEnv(t, mockserver.Options{IBL: mockserver.IBLOptions{AlwaysCreate: true, RealDelete: true}})
+	env := newMockEnv(t, needsVariant, mockserver.Options{IBL: mockserver.IBLOptions{AlwaysCreate: true, RealDelete: true}})
 	idDiffers := statecheck.CompareValue(compare.ValuesDiffer())
 	cfg := func(source string) string {
 		return programConfig(env, `program_key = "acme+data-science"`+"\n"+`email = "ada@example.com"`+"\n"+`source = "`+source+`"`)
@@ -407,7 +430,7 @@ func TestAccProgramInvitation_serverVariants(t *testing.T) {
 		{"gateway-prefix-api-key-scheme", mockserver.IBLOptions{AuthScheme: "Api-Key"}, "/dm", `auth_scheme = "Api-Key"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			env := newTestEnv(t, mockserver.Options{IBL: tc.opts})
+			env := newMockEnv(t, needsVariant, mockserver.Options{IBL: tc.opts})
 			env.iblExtra = tc.extra
 			// Older invitations fill several pages, so importing the new one
 			// walks pages with the variant's envelope and links.
@@ -466,7 +489,7 @@ func TestAccProgramInvitation_serverVariants(t *testing.T) {
 }
 
 func TestAccProgramInvitation_networkFaults(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newMockEnv(t, needsFaults, mockserver.Options{})
 	cfg := programConfig(env, `
   program_key = "acme+data-science"
   email       = "ada@example.com"
@@ -510,13 +533,13 @@ func TestAccProgramInvitation_apiKeyNotLogged(t *testing.T) {
 	logFile := filepath.Join(t.TempDir(), "tf.log")
 	t.Setenv("TF_LOG", "TRACE")
 	t.Setenv("TF_ACC_LOG_PATH", logFile)
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, iblPlatform)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             programDestroyed(env),
+		CheckDestroy:             programCase.retiredOnServer(env),
 		Steps: []resource.TestStep{
-			{Config: programConfig(env, `program_key = "acme+data-science"`+"\n"+`email = "ada@example.com"`)},
-			{Config: programConfig(env, `program_key = "acme+data-science"`+"\n"+`email = "ada@example.com"`+"\n"+`active = false`)},
+			{Config: programConfig(env, programBody(env, ""))},
+			{Config: programConfig(env, programBody(env, `active = false`))},
 		},
 	})
 	raw, err := os.ReadFile(logFile)
@@ -529,13 +552,13 @@ func TestAccProgramInvitation_apiKeyNotLogged(t *testing.T) {
 			t.Errorf("the log lacks %q", want)
 		}
 	}
-	if i := strings.Index(log, mockserver.IBLAdminKey); i >= 0 {
+	if i := strings.Index(log, env.iblKey); i >= 0 {
 		t.Errorf("the API key appears in the TRACE log: …%s…", log[max(0, i-200):min(len(log), i+80)])
 	}
 }
 
 func TestAccProgramInvitation_importIDHints(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, iblPlatform)
 	cfg := programConfig(env, `
   program_key = "acme+onboarding"
   email       = "ada@example.com"
@@ -560,24 +583,26 @@ func TestAccProgramInvitation_importIDHints(t *testing.T) {
 // regard to case, and so does the provider: a case-only change of email is
 // no new invitation, and sends nothing.
 func TestAccProgramInvitation_emailCase(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
-	lower := programConfig(env, `program_key = "acme+data-science"`+"\n"+`email = "ada@example.com"`)
-	mixed := programConfig(env, `program_key = "acme+data-science"`+"\n"+`email = "Ada@Example.com"`)
+	env := newTestEnv(t, iblPlatform)
+	lower := programConfig(env, programBody(env, ""))
+	local, domain, _ := strings.Cut(env.email("ada"), "@")
+	mixedEmail := strings.ToUpper(local[:1]) + local[1:] + "@" + strings.ToUpper(domain[:1]) + domain[1:]
+	mixed := programConfig(env, fmt.Sprintf("program_key = %q\nemail = %q\nsource = %q", programCase.item(env), mixedEmail, env.prefix))
 	idSame := statecheck.CompareValue(compare.ValuesSame())
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             programDestroyed(env),
+		CheckDestroy:             programCase.retiredOnServer(env),
 		Steps: []resource.TestStep{
 			{Config: lower, ConfigStateChecks: []statecheck.StateCheck{idSame.AddStateValue(programAddr, tfjsonpath.New("id"))}},
 			{
-				PreConfig: env.srv.ResetCounts,
+				PreConfig: env.resetCounts,
 				Config:    mixed,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(programAddr, plancheck.ResourceActionUpdate)},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					idSame.AddStateValue(programAddr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(programAddr, tfjsonpath.New("email"), knownvalue.StringExact("Ada@Example.com")),
+					statecheck.ExpectKnownValue(programAddr, tfjsonpath.New("email"), knownvalue.StringExact(mixedEmail)),
 				},
 				Check: env.requests(map[string]int{"GET": 1}),
 			},

@@ -15,7 +15,7 @@ import (
 )
 
 func TestAccProvider_configValidation(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, bothPlatforms)
 	withProvider := func(body, want string) resource.TestStep {
 		return resource.TestStep{
 			Config: `
@@ -63,7 +63,7 @@ resource "invitations_stage_invitation" "test" {
 // from IBLAI_URL or AUTHENTIK_URL is named by its variable, its password
 // hidden.
 func TestAccProvider_urlFromEnvironmentNamed(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, bothPlatforms)
 	t.Setenv(EnvIBLAPIKey, "k")
 	t.Setenv(EnvAuthentikToken, "t")
 	cfg := func(block string) string {
@@ -105,7 +105,7 @@ resource "invitations_stage_invitation" "test" {
 }
 
 func TestAccProvider_environmentVariables(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, bothPlatforms)
 	t.Setenv(EnvAuthentikURL, env.url+"/api/v3/")
 	t.Setenv(EnvAuthentikToken, mockserver.AuthentikAdminToken)
 	resource.Test(t, resource.TestCase{
@@ -130,7 +130,7 @@ resource "invitations_stage_invitation" "test" {
 }
 
 func TestAccProvider_readOnlyToken(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newMockEnv(t, needsUsers, mockserver.Options{})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -160,7 +160,7 @@ func TestAccProvider_settingsKnownOnlyAtApply(t *testing.T) {
 		"block": `authentik = terraform_data.settings.output`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			env := newTestEnv(t, mockserver.Options{})
+			env := newTestEnv(t, bothPlatforms)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
 				CheckDestroy:             stageDestroyed(env),
@@ -194,7 +194,7 @@ resource "invitations_stage_invitation" "test" {
 // authentik.public_url (else AUTHENTIK_PUBLIC_URL, else authentik.url),
 // while requests go to authentik.url.
 func TestAccProvider_publicURL(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, bothPlatforms)
 	public := "https://enrol.example.com"
 	config := func(setting string) string {
 		return fmt.Sprintf(`
@@ -262,7 +262,7 @@ func TestStageSendEmail_warnsWhenURLsDiffer(t *testing.T) {
 // to a token it does not know, such as one made through its API a day
 // before; the error says what to use instead.
 func TestAccProvider_unknownToken(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, bothPlatforms)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{

@@ -2,8 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -15,9 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
-	"github.com/invitations-dev/terraform-provider-invitations/internal/acctest"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/fwfix"
-	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
 )
 
 // protoV6ProviderFactories serve the provider in-process.
@@ -43,20 +39,6 @@ func (c *fakeClock) factories() map[string]func() (tfprotov6.ProviderServer, err
 	}
 }
 
-// testEnv is a mock server and the provider block that points at it.
-type testEnv struct {
-	srv *mockserver.Server
-	url string
-	// iblExtra is added to the provider's ibl block.
-	iblExtra string
-}
-
-func newTestEnv(t *testing.T, opts mockserver.Options) *testEnv {
-	t.Helper()
-	srv, ts := mockserver.Start(t, opts)
-	return &testEnv{srv: srv, url: ts.URL}
-}
-
 // providerConfig is the provider block for the mock, with short retry waits
 // so that retry tests stay fast.
 func (e *testEnv) providerConfig() string {
@@ -74,18 +56,18 @@ provider "invitations" {
   retry_wait_min = "10ms"
   retry_wait_max = "1s"
 }
-`, e.url, mockserver.AuthentikAdminToken, e.url, mockserver.IBLAdminKey, e.iblExtra)
+`, e.url, e.authentikToken, e.iblURL, e.iblKey, e.iblExtra)
 }
 
-// requests checks the requests the mock received since the last reset,
+// requests checks the requests the provider sent since the last reset,
 // by method, then resets the counters.
 func (e *testEnv) requests(want map[string]int) func(*terraform.State) error {
 	return func(*terraform.State) error {
 		got := map[string]int{}
-		for _, r := range e.srv.Requests() {
+		for _, r := range e.sent() {
 			got[r.Method]++
 		}
-		e.srv.ResetCounts()
+		e.resetCounts()
 		for _, m := range []string{"GET", "POST", "PATCH", "PUT", "DELETE"} {
 			if got[m] != want[m] {
 				return fmt.Errorf("%s requests: got %d, want %d (all: %v)", m, got[m], want[m], got)
@@ -93,24 +75,6 @@ func (e *testEnv) requests(want map[string]int) func(*terraform.State) error {
 		}
 		return nil
 	}
-}
-
-func TestMain(m *testing.M) {
-	// Terraform must never phone home from tests.
-	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
-	// Nor ask a registry for anything, when run without make.
-	if _, err := os.Stat(os.Getenv("TF_CLI_CONFIG_FILE")); err != nil {
-		if abs, err := filepath.Abs("../../scripts/offline.tfrc"); err == nil {
-			_ = os.Setenv("TF_CLI_CONFIG_FILE", abs)
-		}
-	}
-	// Settings from the developer's shell must not leak into the tests.
-	for _, v := range []string{EnvIBLURL, EnvIBLAPIKey, EnvIBLOrg, EnvAuthentikURL, EnvAuthentikToken, EnvAuthentikInsecure} {
-		_ = os.Unsetenv(v)
-	}
-	code := m.Run()
-	acctest.Cleanup()
-	os.Exit(code)
 }
 
 func TestProviderSchemaDescriptions(t *testing.T) {
@@ -180,7 +144,7 @@ func TestProviderSchemaDescriptions(t *testing.T) {
 // plan time, before any API call.
 func noRequests(e *testEnv) func(*terraform.State) error {
 	return func(*terraform.State) error {
-		if n := len(e.srv.Requests()); n != 0 {
+		if n := len(e.sent()); n != 0 {
 			return fmt.Errorf("validation sent %d request(s) to the server", n)
 		}
 		return nil

@@ -128,7 +128,7 @@ func TestAccRequestBudget_creates(t *testing.T) {
 // apply to its budget, and the destroy retires every row once.
 func applyPrograms(t *testing.T, seed, n int, check func(*testEnv) resource.TestCheckFunc) {
 	t.Parallel()
-	env := newTestEnv(t, mockserver.Options{})
+	env := newMockEnv(t, needsScale, mockserver.Options{})
 	if seed > 0 {
 		env.srv.IBLOf(mockserver.IBLKindProgram).Seed(seed, "acme+onboarding")
 	}
@@ -147,7 +147,7 @@ func applyPrograms(t *testing.T, seed, n int, check func(*testEnv) resource.Test
 // cost what program creates do.
 func TestAccRequestBudget_createsOfOtherKinds(t *testing.T) {
 	const n = 40
-	forKinds(t, mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
+	forKinds(t, needsScale, mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
 		env.srv.IBLOf(c.kind).Seed(120, c.key)
 		cfg := env.providerConfig() + fmt.Sprintf(`
 resource %q "many" {
@@ -243,7 +243,7 @@ resource "invitations_program_invitation" "many" {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			env := newTestEnv(t, tc.opts)
+			env := newMockEnv(t, needsScale, tc.opts)
 			got := destroyRequests(t, env, programs, program)
 			t.Logf("destroying %d program invitations (%s) sent %v", n, tc.name, got)
 			if tc.want != nil && !maps.Equal(got, tc.want) {
@@ -265,7 +265,7 @@ resource "invitations_program_invitation" "many" {
 	}
 	t.Run("stage", func(t *testing.T) {
 		t.Parallel()
-		env := newTestEnv(t, mockserver.Options{})
+		env := newMockEnv(t, needsScale, mockserver.Options{})
 		got := destroyRequests(t, env, fmt.Sprintf(`
 resource "invitations_stage_invitation" "many" {
   count   = %d

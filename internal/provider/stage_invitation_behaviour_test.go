@@ -3,9 +3,11 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,24 +25,26 @@ import (
 	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
 )
 
-// pkOf reads the token of the one invitation named name from the mock's
-// store, for a test that acts on the server behind Terraform's back.
+// pkOf reads, through the API's exact name filter, the token of the one
+// invitation named name, for a test that acts on the server behind
+// Terraform's back.
 func pkOf(t *testing.T, env *testEnv, name string) string {
 	t.Helper()
-	var pks []string
-	for _, inv := range env.srv.AuthentikInvitations() {
-		if inv.Name == name {
-			pks = append(pks, inv.PK)
-		}
+	var p struct {
+		Results []serverStage `json:"results"`
 	}
-	if len(pks) != 1 {
-		t.Fatalf("%d invitations named %q on the server, want 1", len(pks), name)
+	status, err := env.call(http.MethodGet, env.authentikUpstream+stagePath+"?"+url.Values{"name": {name}}.Encode(), env.stageAuth(), nil, &p)
+	if err != nil || status != http.StatusOK {
+		t.Fatalf("listing invitations named %q: status %d, %v", name, status, err)
 	}
-	return pks[0]
+	if len(p.Results) != 1 {
+		t.Fatalf("%d invitations named %q on the server, want 1", len(p.Results), name)
+	}
+	return p.Results[0].PK
 }
 
 func TestAccStageInvitation_validation(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, authentikPlatform)
 	bad := func(body, want string) resource.TestStep {
 		return resource.TestStep{Config: stageConfig(env, body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
 	}
@@ -71,7 +75,7 @@ func TestAccStageInvitation_validation(t *testing.T) {
 }
 
 func TestAccStageInvitation_serverValidation(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, authentikPlatform)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -101,12 +105,12 @@ resource "invitations_stage_invitation" "test" {
 }
 
 func TestAccStageInvitation_drift(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, authentikPlatform)
 	newID := statecheck.CompareValue(compare.ValuesDiffer()) // a new invitation at each step that adds it
-	cfg := stageConfig(env, `name = "drifter"`)
+	cfg := stageConfig(env, `name = "`+env.name("drifter")+`"`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             stageDestroyed(env),
+		CheckDestroy:             stageGone(env),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
@@ -120,20 +124,24 @@ func TestAccStageInvitation_drift(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(stageAddr, tfjsonpath.New("id"))},
 			},
 			{
-				PreConfig: func() { env.srv.DeleteAuthentikInvitation(pkOf(t, env, "drifter")) },
-				Config:    cfg,
+				PreConfig: func() {
+					if err := env.deleteStage(pkOf(t, env, env.name("drifter"))); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionCreate)},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(stageAddr, tfjsonpath.New("id"))},
-				Check:             stageOnServer(env, func(mockserver.AuthentikInvitation) error { return nil }),
+				Check:             stageHeld(env, func(serverStage) error { return nil }),
 			},
 		},
 	})
 }
 
 func TestAccStageInvitation_used(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newMockEnv(t, needsInvitee, mockserver.Options{})
 	newID := statecheck.CompareValue(compare.ValuesDiffer()) // a new invitation at each step that adds it
 	keep := stageConfig(env, "name = \"one-shot\"\nsingle_use = true\nflow = \""+flowDefault+"\"")
 	reissue := stageConfig(env, "name = \"one-shot\"\nsingle_use = true\nflow = \""+flowDefault+"\"\nreissue = true")
@@ -189,7 +197,7 @@ func TestAccStageInvitation_used(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionCreate)},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(stageAddr, tfjsonpath.New("id"))},
-				Check:             stageOnServer(env, func(mockserver.AuthentikInvitation) error { return nil }),
+				Check:             stageHeld(env, func(serverStage) error { return nil }),
 			},
 		},
 	})
@@ -197,7 +205,7 @@ func TestAccStageInvitation_used(t *testing.T) {
 
 func TestAccStageInvitation_expired(t *testing.T) {
 	clock := &fakeClock{}
-	env := newTestEnv(t, mockserver.Options{Now: clock.Now})
+	env := newMockEnv(t, needsClock, mockserver.Options{Now: clock.Now})
 	newID := statecheck.CompareValue(compare.ValuesDiffer()) // a new invitation at each step that adds it
 	soon := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
 	later := time.Now().Add(3 * time.Hour).UTC().Format(time.RFC3339)
@@ -226,14 +234,15 @@ func TestAccStageInvitation_expired(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionReplace)},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(stageAddr, tfjsonpath.New("id"))},
-				Check:             stageOnServer(env, func(mockserver.AuthentikInvitation) error { return nil }),
+				Check:             stageHeld(env, func(serverStage) error { return nil }),
 			},
 		},
 	})
 }
 
 func TestAccStageInvitation_equivalentSpellings(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, authentikPlatform)
+	flow := env.fixture(t, envAccFlow)
 	for _, tc := range []struct{ name, expires string }{
 		{"offset", "2099-02-01T01:59:59+02:00"},
 		{"zero-offset", "2099-01-31T23:59:59+00:00"},
@@ -241,13 +250,14 @@ func TestAccStageInvitation_equivalentSpellings(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := stageConfig(env, fmt.Sprintf(`
-  name       = "spelled-%s"
+  name       = "%s"
   flow       = "%s"
   expires    = "%s"
   fixed_data = "{\"b\": 1,   \"a\": {\"y\": [2, 1], \"x\": null}}"
-`, tc.name, strings.ToUpper(flowDefault), tc.expires))
+`, env.name("spelled-"+tc.name), strings.ToUpper(flow), tc.expires))
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				CheckDestroy:             stageGone(env),
 				Steps: []resource.TestStep{
 					{
 						Config: cfg,
@@ -268,7 +278,7 @@ func TestAccStageInvitation_equivalentSpellings(t *testing.T) {
 }
 
 func TestAccStageInvitation_retries(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newMockEnv(t, needsFaults, mockserver.Options{})
 	cfg := stageConfig(env, `name = "flaky-network"`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -337,7 +347,7 @@ func TestAccStageInvitation_ambiguousCreate(t *testing.T) {
 		{"lost-504", mockserver.Fault{Method: "POST", Status: 504}, map[string]int{"POST": 2, "GET": 3}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			env := newTestEnv(t, mockserver.Options{})
+			env := newMockEnv(t, needsFaults, mockserver.Options{})
 			// A same-named invitation with other settings must not be adopted.
 			env.srv.SeedAuthentik(1, "other")
 			resource.ParallelTest(t, resource.TestCase{
@@ -375,18 +385,18 @@ func TestAccStageInvitation_ambiguousCreate(t *testing.T) {
 // token are not.
 func TestAccStageInvitation_secretsNotLogged(t *testing.T) {
 	logFile := traceLog(t)
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, authentikPlatform)
 	var pk string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             stageDestroyed(env),
+		CheckDestroy:             stageGone(env),
 		Steps: []resource.TestStep{
-			{Config: stageConfig(env, "name = \"secret-keeper\"\nflow = \""+flowDefault+"\"")},
-			{PreConfig: func() { pk = pkOf(t, env, "secret-keeper") }, RefreshState: true},
-			{Config: stageConfig(env, "name = \"secret-keeper-2\"\nflow = \""+flowDefault+"\"")},
+			{Config: stageConfig(env, "name = \""+env.name("secret-keeper")+"\"\nflow = \""+env.fixture(t, envAccFlow)+"\"")},
+			{PreConfig: func() { pk = pkOf(t, env, env.name("secret-keeper")) }, RefreshState: true},
+			{Config: stageConfig(env, "name = \""+env.name("secret-keeper-2")+"\"\nflow = \""+env.fixture(t, envAccFlow)+"\"")},
 		},
 	})
-	noSecretsLogged(t, logFile, []string{"POST", "PATCH"}, map[string]string{"API token": mockserver.AuthentikAdminToken, "invite token": pk})
+	noSecretsLogged(t, logFile, []string{"POST", "PATCH"}, map[string]string{"API token": env.authentikToken, "invite token": pk})
 }
 
 // TestAccStageInvitation_secretsNotLoggedReading: the same for what reads
@@ -394,19 +404,25 @@ func TestAccStageInvitation_secretsNotLogged(t *testing.T) {
 // link by name and by id, and an import by name.
 func TestAccStageInvitation_secretsNotLoggedReading(t *testing.T) {
 	logFile := traceLog(t)
-	env := newTestEnv(t, mockserver.Options{})
-	env.srv.SeedAuthentik(3, "listed")
-	secrets := map[string]string{"API token": mockserver.AuthentikAdminToken, "invite token read by name and by id": pkOf(t, env, "listed-1"),
-		"invite token imported by name": pkOf(t, env, "listed-2"), "invite token only listed": pkOf(t, env, "listed-3")}
+	env := newTestEnv(t, authentikPlatform)
+	flow := env.fixture(t, envAccFlow)
+	for i := 1; i <= 3; i++ {
+		inv := env.createStage(t, map[string]any{"name": "listed-" + strconv.Itoa(i), "flow": flow})
+		t.Cleanup(func() { _ = env.deleteStage(inv.PK) })
+	}
+	secrets := map[string]string{"API token": env.authentikToken, "invite token read by name and by id": pkOf(t, env, env.name("listed-1")),
+		"invite token imported by name": pkOf(t, env, env.name("listed-2")), "invite token only listed": pkOf(t, env, env.name("listed-3"))}
 	reads := env.providerConfig() + `
-data "invitations_stage_invitations" "all" {}
+data "invitations_stage_invitations" "all" {
+  search = "` + env.prefix + `-"
+}
 
 data "invitations_stage_invitations" "one" {
-  name = "listed-1"
+  name = "` + env.name("listed-1") + `"
 }
 
 ephemeral "invitations_stage_invitation_link" "by_name" {
-  name = "listed-1"
+  name = "` + env.name("listed-1") + `"
 }
 
 ephemeral "invitations_stage_invitation_link" "by_id" {
@@ -418,7 +434,7 @@ ephemeral "invitations_stage_invitation_link" "by_id" {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: reads},
-			{Config: stageConfig(env, "name = \"listed-2\"\nflow = \""+flowDefault+"\""), ResourceName: stageAddr, ImportState: true, ImportStateId: "name:listed-2",
+			{Config: stageConfig(env, "name = \""+env.name("listed-2")+"\"\nflow = \""+flow+"\""), ResourceName: stageAddr, ImportState: true, ImportStateId: "name:" + env.name("listed-2"),
 				ImportStatePersist: true},
 		},
 	})
@@ -480,19 +496,19 @@ func providerLines(log string) string {
 // server's UTC spelling; a configuration with another offset plans one
 // update that sends no request, and then nothing.
 func TestAccStageInvitation_importedOffset(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
-	utc := stageConfig(env, "name = \"offsets\"\nexpires = \"2099-01-31T23:59:59Z\"")
-	offset := stageConfig(env, "name = \"offsets\"\nexpires = \"2099-02-01T01:59:59+02:00\"")
+	env := newTestEnv(t, authentikPlatform)
+	utc := stageConfig(env, "name = \""+env.name("offsets")+"\"\nexpires = \"2099-01-31T23:59:59Z\"")
+	offset := stageConfig(env, "name = \""+env.name("offsets")+"\"\nexpires = \"2099-02-01T01:59:59+02:00\"")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             stageDestroyed(env),
+		CheckDestroy:             stageGone(env),
 		Steps: []resource.TestStep{
 			{Config: utc},
 			// Forgotten by state, kept on the server, then imported.
 			{Config: env.providerConfig() + "removed {\n  from = " + stageAddr + "\n  lifecycle {\n    destroy = false\n  }\n}\n"},
-			{Config: offset, ResourceName: stageAddr, ImportState: true, ImportStateId: "name:offsets", ImportStatePersist: true},
+			{Config: offset, ResourceName: stageAddr, ImportState: true, ImportStateId: "name:" + env.name("offsets"), ImportStatePersist: true},
 			{
-				PreConfig: env.srv.ResetCounts,
+				PreConfig: env.resetCounts,
 				Config:    offset,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionUpdate)},
@@ -510,7 +526,7 @@ func TestAccStageInvitation_importedOffset(t *testing.T) {
 // deletes one, with the user who created it.
 func TestAccStageInvitation_deletedOutsideNamesTheCreator(t *testing.T) {
 	acctest.RequireAcc(t)
-	env := newTestEnv(t, mockserver.Options{})
+	env := newMockEnv(t, needsUsers, mockserver.Options{})
 	ws := acctest.NewWorkspace(t, "../..", RegistryAddress)
 	ws.Write("main.tf", stageConfig(env, `name = "gone"`)+`
 terraform {

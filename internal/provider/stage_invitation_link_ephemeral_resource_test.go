@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -18,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/invitations-dev/terraform-provider-invitations/internal/acctest"
-	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
 )
 
 func withEcho() map[string]func() (tfprotov6.ProviderServer, error) {
@@ -28,16 +28,19 @@ func withEcho() map[string]func() (tfprotov6.ProviderServer, error) {
 	}
 }
 
-const linked = `name = "linked"
-  flow = "` + flowDefault + `"`
+// linked is the body of an invitation of the test with a flow.
+func linked(t *testing.T, env *testEnv) string {
+	return `name = "` + env.name("linked") + `"
+  flow = "` + env.fixture(t, envAccFlow) + `"`
+}
 
 // TestAccStageInvitationLink_value reads the link by name and by id; the
 // echo provider (a test helper that stores what it is given) shows it is
 // the invitation's enrollment link.
 func TestAccStageInvitationLink_value(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, authentikPlatform)
 	link := func(arg string) string {
-		return stageConfig(env, linked) + `
+		return stageConfig(env, linked(t, env)) + `
 ephemeral "invitations_stage_invitation_link" "l" {
   ` + arg + `
 }
@@ -48,7 +51,7 @@ resource "echo" "link" {}
 `
 	}
 	wantURL := knownvalue.StringFunc(func(v string) error {
-		if want := env.url + "/if/flow/default-enrollment-flow/?itoken=" + pkOf(t, env, "linked"); v != want {
+		if want := env.url + "/if/flow/" + env.fixture(t, envAccFlowSlug) + "/?itoken=" + pkOf(t, env, env.name("linked")); v != want {
 			return fmt.Errorf("link %q, want the invitation's", v)
 		}
 		return nil
@@ -56,11 +59,11 @@ resource "echo" "link" {}
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Ephemeral)},
 		ProtoV6ProviderFactories: withEcho(),
-		CheckDestroy:             stageDestroyed(env),
+		CheckDestroy:             stageGone(env),
 		Steps: []resource.TestStep{
-			{Config: stageConfig(env, linked)},
+			{Config: stageConfig(env, linked(t, env))},
 			{
-				Config:            link(`name = "linked"`),
+				Config:            link(`name = "` + env.name("linked") + `"`),
 				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("echo.link", tfjsonpath.New("data"), wantURL)},
 			},
 			{
@@ -71,8 +74,8 @@ resource "echo" "link" {}
 	})
 }
 
-// noToken fails when an invite token of any invitation on the server, or
-// an enrollment link, appears anywhere in a plan or a state.
+// noToken fails when an invite token of any invitation of the test, or an
+// enrollment link, appears anywhere in a plan or a state.
 type noToken struct{ env *testEnv }
 
 func (c noToken) scan(what string, v any) error {
@@ -80,7 +83,11 @@ func (c noToken) scan(what string, v any) error {
 	if err != nil {
 		return err
 	}
-	for _, inv := range c.env.srv.AuthentikInvitations() {
+	invs, err := c.env.stages()
+	if err != nil || len(invs) == 0 {
+		return fmt.Errorf("no invitation of the test to look for (%v)", err)
+	}
+	for _, inv := range invs {
 		if strings.Contains(string(raw), inv.PK) {
 			return fmt.Errorf("the invite token of %q appears in the %s", inv.Name, what)
 		}
@@ -106,11 +113,14 @@ func (c noToken) CheckState(_ context.Context, req statecheck.CheckStateRequest,
 // invitation is not managed here (a managed one keeps its invite_url in
 // state, sensitive): only the ephemeral resource touches its token.
 func TestAccStageInvitationLink_neverStored(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
-	env.srv.SeedAuthentik(3, "seeded") // seeded-1 has a flow
+	env := newTestEnv(t, authentikPlatform)
+	for i, flow := range []any{env.fixture(t, envAccFlow), nil, nil} {
+		inv := env.createStage(t, map[string]any{"name": "seeded-" + strconv.Itoa(i+1), "flow": flow})
+		t.Cleanup(func() { _ = env.deleteStage(inv.PK) })
+	}
 	cfg := env.providerConfig() + `
 ephemeral "invitations_stage_invitation_link" "l" {
-  name = "seeded-1"
+  name = "` + env.name("seeded-1") + `"
 }
 # Something in state to scan. (Terraform itself refuses an ephemeral value
 # in an argument that is stored.)
@@ -123,12 +133,12 @@ resource "terraform_data" "marker" {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Ephemeral)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			PreConfig:         env.srv.ResetCounts,
+			PreConfig:         env.resetCounts,
 			Config:            cfg,
 			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{check}, PostApplyPostRefresh: []plancheck.PlanCheck{check}},
 			ConfigStateChecks: []statecheck.StateCheck{check},
 			Check: func(*terraform.State) error {
-				if env.srv.Count("GET", "/api/v3/") == 0 {
+				if env.count("GET", "/api/v3/") == 0 {
 					return fmt.Errorf("the link was never read")
 				}
 				return nil
@@ -138,8 +148,9 @@ resource "terraform_data" "marker" {
 }
 
 func TestAccStageInvitationLink_errors(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
-	env.srv.SeedAuthentik(3, "seeded") // seeded-3 has no flow
+	env := newTestEnv(t, authentikPlatform)
+	flowless := env.createStage(t, map[string]any{"name": "seeded-3", "flow": nil})
+	t.Cleanup(func() { _ = env.deleteStage(flowless.PK) })
 	open := func(arg string) string {
 		return env.providerConfig() + "ephemeral \"invitations_stage_invitation_link\" \"l\" {\n  " + arg + "\n}\n"
 	}
@@ -147,8 +158,8 @@ func TestAccStageInvitationLink_errors(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Ephemeral)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: open(`name = "seeded-3"`), ExpectError: wrapped(`The invitation has no enrollment link`)},
-			{Config: open(`name = "nobody"`), ExpectError: wrapped(`no authentik invitation is named "nobody"`)},
+			{Config: open(`name = "` + env.name("seeded-3") + `"`), ExpectError: wrapped(`The invitation has no enrollment link`)},
+			{Config: open(`name = "` + env.name("nobody") + `"`), ExpectError: wrapped(`no authentik invitation is named "` + env.name("nobody") + `"`)},
 			{Config: open(""), ExpectError: wrapped(`Exactly one of these attributes must be configured: [invitation_id,name]`)},
 			// A token with a stray space is refused without being shown
 			// (TestBadValueIsAtMostOneErrorPerArgument proves it is absent).

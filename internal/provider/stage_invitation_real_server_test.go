@@ -74,7 +74,7 @@ func listingsOrdered(env *testEnv) resource.TestCheckFunc {
 // first read on its own, then 10 pages) when nothing is gone, plus one GET
 // per invitation that really is gone, and plans exactly those again.
 func TestAccStageInvitation_noopPlanBudget(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, authentikPlatform)
 	cfg := tiedConfig(env, 1000)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -118,7 +118,7 @@ func TestAccStageInvitation_noopPlanBudget(t *testing.T) {
 // (here 40 expiry-less invitations made outside Terraform, listed first
 // under -expires). A no-op plan stays a no-op: nothing is planned twice.
 func TestAccStageInvitation_tiedExpiresCleanupWhilePaging(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newMockEnv(t, needsCleanupJob, mockserver.Options{})
 	cfg := tiedConfig(env, 250)
 	seedExpiryless := func() {
 		for i := range 40 {
@@ -158,7 +158,7 @@ func TestAccStageInvitation_tiedExpiresCleanupWhilePaging(t *testing.T) {
 // deleted it; reissue = true then issues a new one.
 func TestAccStageInvitation_expiredThenCleanedUp(t *testing.T) {
 	clock := &fakeClock{}
-	env := newTestEnv(t, mockserver.Options{Now: clock.Now})
+	env := newMockEnv(t, needsClock, mockserver.Options{Now: clock.Now})
 	exp := time.Now().Add(time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
 	body := "name = \"short\"\nexpires = \"" + exp + "\""
 	resource.ParallelTest(t, resource.TestCase{
@@ -216,7 +216,7 @@ func TestAccStageInvitation_expiredThenCleanedUp(t *testing.T) {
 // expired invitation still listed says so, and does not call it deleted.
 func TestAccStageInvitation_expiredWithoutReissueWarns(t *testing.T) {
 	clock := &fakeClock{}
-	env := newTestEnv(t, mockserver.Options{Now: clock.Now})
+	env := newMockEnv(t, needsClock, mockserver.Options{Now: clock.Now})
 	exp := time.Now().Add(time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
 	cfg := stageConfig(env, "name = \"warned\"\nexpires = \""+exp+"\"")
 	resource.ParallelTest(t, resource.TestCase{
@@ -238,7 +238,7 @@ func TestAccStageInvitation_expiredWithoutReissueWarns(t *testing.T) {
 // the default server (2026.8) takes a 120-character name.
 func TestAccStageInvitation_longNames(t *testing.T) {
 	long := strings.Repeat("n", 120)
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, authentikPlatform)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             stageDestroyed(env),
@@ -255,7 +255,7 @@ func TestAccStageInvitation_longNames(t *testing.T) {
 // limits names to 50 characters; its 400 is shown on name, at apply.
 func TestAccStageInvitation_longNamesOnOldServer(t *testing.T) {
 	long := strings.Repeat("n", 51)
-	env := newTestEnv(t, mockserver.Options{AuthentikVersion: "2025.10"})
+	env := newMockEnv(t, needsVariant, mockserver.Options{AuthentikVersion: "2025.10"})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		CheckDestroy:             stageDestroyed(env),
@@ -368,7 +368,7 @@ func TestAccStageInvitation_leastPrivilege(t *testing.T) {
 		{"views others'", "mock-authentik-others-token", regexp.MustCompile(`(?s)created\s+with\s+a\s+token\s+that\s+may\s+not\s+view\s+the\s+invitations\s+it\s+creates.*view_invitation`)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			env := newTestEnv(t, mockserver.Options{AuthentikTokens: tokens})
+			env := newMockEnv(t, needsUsers, mockserver.Options{AuthentikTokens: tokens})
 			env.srv.SeedAuthentik(3, "admins")
 			body := `name = "least"`
 			resource.ParallelTest(t, resource.TestCase{
@@ -395,7 +395,7 @@ func TestAccStageInvitation_leastPrivilege(t *testing.T) {
 		})
 	}
 	t.Run("views its own", func(t *testing.T) {
-		env := newTestEnv(t, mockserver.Options{})
+		env := newMockEnv(t, needsUsers, mockserver.Options{})
 		env.srv.SeedAuthentik(3, "admins")
 		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -413,7 +413,7 @@ func TestAccStageInvitation_leastPrivilege(t *testing.T) {
 		})
 	})
 	t.Run("data source of a token that views none", func(t *testing.T) {
-		env := newTestEnv(t, mockserver.Options{})
+		env := newMockEnv(t, needsUsers, mockserver.Options{})
 		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
 			Steps: []resource.TestStep{{
@@ -432,7 +432,7 @@ func TestAccStageInvitation_expiredLinkByVersion(t *testing.T) {
 	for _, version := range []string{"2026.2", "2026.5"} {
 		t.Run(version, func(t *testing.T) {
 			clock := &fakeClock{}
-			env := newTestEnv(t, mockserver.Options{Now: clock.Now, AuthentikVersion: version})
+			env := newMockEnv(t, needsClock, mockserver.Options{Now: clock.Now, AuthentikVersion: version})
 			exp := time.Now().Add(time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
 			body := "name = \"opened\"\nexpires = \"" + exp + "\""
 			resource.ParallelTest(t, resource.TestCase{

@@ -50,6 +50,49 @@ func stageDestroyed(env *testEnv) resource.TestCheckFunc {
 	}
 }
 
+// stageHeld checks, through the API, that the server holds exactly one
+// invitation of the test, the one in state, as described.
+func stageHeld(env *testEnv, check func(serverStage) error) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		all, err := env.stages()
+		if err != nil {
+			return err
+		}
+		if len(all) != 1 {
+			return fmt.Errorf("want exactly 1 invitation of the test on the server, got %d: %+v", len(all), all)
+		}
+		rs := s.RootModule().Resources[stageAddr]
+		if rs == nil || rs.Primary.ID != all[0].PK {
+			return fmt.Errorf("state id does not match the server's invitation %s", all[0].PK)
+		}
+		return check(all[0])
+	}
+}
+
+// stageGone checks, through the API, that the stage invitations in state
+// are gone (a GET answers 404) and that no invitation of the test is left.
+func stageGone(env *testEnv) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "invitations_stage_invitation" {
+				continue
+			}
+			inv, err := env.stage(rs.Primary.ID)
+			if err != nil {
+				return err
+			}
+			if inv != nil {
+				return fmt.Errorf("stage invitation %s (%s) is still on the server", inv.PK, inv.Name)
+			}
+		}
+		left, err := env.stages()
+		if err == nil && len(left) != 0 {
+			err = fmt.Errorf("%d invitation(s) of the test left on the server: %+v", len(left), left)
+		}
+		return err
+	}
+}
+
 // stageOnServer checks the mock holds exactly one invitation, as described.
 func stageOnServer(env *testEnv, check func(mockserver.AuthentikInvitation) error) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
@@ -66,18 +109,20 @@ func stageOnServer(env *testEnv, check func(mockserver.AuthentikInvitation) erro
 }
 
 func TestAccStageInvitation_lifecycle(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, authentikPlatform)
+	flow, slug := env.fixture(t, envAccFlow), env.fixture(t, envAccFlowSlug)
+	name1, name2 := env.name("contractors-2027"), env.name("contractors-2028")
 	idSame := statecheck.CompareValue(compare.ValuesSame())
 	updated := func(body string, stateChecks ...statecheck.StateCheck) resource.TestStep {
 		return resource.TestStep{
-			PreConfig: env.srv.ResetCounts,
+			PreConfig: env.resetCounts,
 			Config:    stageConfig(env, body),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionUpdate),
 					// What an update cannot change is shown, not "(known after apply)".
 					plancheck.ExpectKnownValue(stageAddr, tfjsonpath.New("id"), knownvalue.NotNull()),
-					plancheck.ExpectKnownValue(stageAddr, tfjsonpath.New("created_by"), knownvalue.StringExact("akadmin")),
+					plancheck.ExpectKnownValue(stageAddr, tfjsonpath.New("created_by"), knownvalue.NotNull()),
 					plancheck.ExpectKnownValue(stageAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
 				},
 			},
@@ -88,33 +133,33 @@ func TestAccStageInvitation_lifecycle(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             stageDestroyed(env),
+		CheckDestroy:             stageGone(env),
 		Steps: []resource.TestStep{
 			{
-				PreConfig: env.srv.ResetCounts,
+				PreConfig: env.resetCounts,
 				Config: stageConfig(env, `
-  name       = "contractors-2027"
-  flow       = "`+flowDefault+`"
+  name       = "`+name1+`"
+  flow       = "`+flow+`"
   expires    = "2099-01-31T23:59:59Z"
   single_use = true
   fixed_data = jsonencode({ groups = ["contractors"] })
 `),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
-					statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("flow_slug"), knownvalue.StringExact("default-enrollment-flow")),
-					statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("created_by"), knownvalue.StringExact("akadmin")),
+					statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("flow_slug"), knownvalue.StringExact(slug)),
+					statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("created_by"), knownvalue.NotNull()),
 					statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
 					statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("reissue"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("invite_url"), knownvalue.StringRegexp(
-						regexp.MustCompile(`^`+regexp.QuoteMeta(env.url)+`/if/flow/default-enrollment-flow/\?itoken=[0-9a-f-]{36}$`))),
+						regexp.MustCompile(`^`+regexp.QuoteMeta(env.url)+`/if/flow/`+regexp.QuoteMeta(slug)+`/\?itoken=[0-9a-f-]{36}$`))),
 					idSame.AddStateValue(stageAddr, tfjsonpath.New("id")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					// A create is one POST; the first of a run reads its invitation
 					// back: may the token view what it creates?
 					env.requests(map[string]int{"POST": 1, "GET": 1}),
-					stageOnServer(env, func(inv mockserver.AuthentikInvitation) error {
-						if inv.Name != "contractors-2027" || !inv.SingleUse || inv.Flow == nil || *inv.Flow != flowDefault ||
+					stageHeld(env, func(inv serverStage) error {
+						if inv.Name != name1 || !inv.SingleUse || inv.Flow == nil || *inv.Flow != flow ||
 							inv.Expires == nil || inv.Expires.UTC().Format("2006-01-02T15:04:05Z") != "2099-01-31T23:59:59Z" {
 							return fmt.Errorf("server holds %+v", inv)
 						}
@@ -127,14 +172,14 @@ func TestAccStageInvitation_lifecycle(t *testing.T) {
 			},
 			{
 				// A refresh is one GET.
-				PreConfig:    env.srv.ResetCounts,
+				PreConfig:    env.resetCounts,
 				RefreshState: true,
 				Check:        env.requests(map[string]int{"GET": 1}),
 			},
 			{
 				Config: stageConfig(env, `
-  name       = "contractors-2027"
-  flow       = "`+flowDefault+`"
+  name       = "`+name1+`"
+  flow       = "`+flow+`"
   expires    = "2099-01-31T23:59:59Z"
   single_use = true
   fixed_data = jsonencode({ groups = ["contractors"] })
@@ -144,42 +189,35 @@ func TestAccStageInvitation_lifecycle(t *testing.T) {
 				},
 			},
 			updated(`
-  name       = "contractors-2028"
-  flow       = "` + flowDefault + `"
+  name       = "` + name2 + `"
+  flow       = "` + flow + `"
   expires    = "2099-01-31T23:59:59Z"
   single_use = true
   fixed_data = jsonencode({ groups = ["contractors"] })
 `),
 			updated(`
-  name       = "contractors-2028"
-  flow       = "` + flowDefault + `"
+  name       = "` + name2 + `"
+  flow       = "` + flow + `"
   expires    = "2099-06-30T12:00:00Z"
   single_use = true
   fixed_data = jsonencode({ groups = ["contractors"] })
 `),
 			updated(`
-  name       = "contractors-2028"
-  flow       = "` + flowDefault + `"
+  name       = "` + name2 + `"
+  flow       = "` + flow + `"
   expires    = "2099-06-30T12:00:00Z"
   single_use = true
   fixed_data = jsonencode({ groups = ["contractors", "vpn"], note = "x" })
 `),
 			updated(`
-  name       = "contractors-2028"
-  flow       = "` + flowDefault + `"
+  name       = "` + name2 + `"
+  flow       = "` + flow + `"
   expires    = "2099-06-30T12:00:00Z"
   single_use = false
   fixed_data = jsonencode({ groups = ["contractors", "vpn"], note = "x" })
 `),
 			updated(`
-  name       = "contractors-2028"
-  flow       = "`+flowOther+`"
-  expires    = "2099-06-30T12:00:00Z"
-  single_use = false
-  fixed_data = jsonencode({ groups = ["contractors", "vpn"], note = "x" })
-`, statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("flow_slug"), knownvalue.StringExact("contractor-enrollment"))),
-			updated(`
-  name = "contractors-2028"
+  name = "`+name2+`"
 `,
 				statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("flow_slug"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("invite_url"), knownvalue.Null()),
@@ -193,15 +231,45 @@ func TestAccStageInvitation_lifecycle(t *testing.T) {
 				ImportStateVerifyIgnore: []string{"timeouts"},
 			},
 			{
-				Config:   stageConfig(env, `  name = "contractors-2028"`),
+				Config:   stageConfig(env, `  name = "`+name2+`"`),
 				PlanOnly: true,
 			},
 			{
 				// A destroy is one refresh and one DELETE.
-				PreConfig: env.srv.ResetCounts,
+				PreConfig: env.resetCounts,
 				Config:    env.providerConfig(),
 				Check:     env.requests(map[string]int{"GET": 1, "DELETE": 1}),
 			},
 		},
+	})
+}
+
+// TestAccStageInvitation_flowChange: moving an invitation to another flow is
+// an update in place; flow_slug and invite_url follow.
+func TestAccStageInvitation_flowChange(t *testing.T) {
+	env := newMockEnv(t, needsFixtures, mockserver.Options{})
+	idSame := statecheck.CompareValue(compare.ValuesSame())
+	step := func(flow, slug string) resource.TestStep {
+		return resource.TestStep{
+			Config: stageConfig(env, `name = "onboarding"`+"\n"+`flow = "`+flow+`"`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				idSame.AddStateValue(stageAddr, tfjsonpath.New("id")),
+				statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("flow_slug"), knownvalue.StringExact(slug)),
+				statecheck.ExpectKnownValue(stageAddr, tfjsonpath.New("invite_url"), knownvalue.StringRegexp(regexp.MustCompile(`/if/flow/`+slug+`/`))),
+			},
+		}
+	}
+	second := step(flowOther, "contractor-enrollment")
+	second.ConfigPlanChecks.PreApply = []plancheck.PlanCheck{plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionUpdate)}
+	second.Check = stageOnServer(env, func(inv mockserver.AuthentikInvitation) error {
+		if inv.Flow == nil || *inv.Flow != flowOther {
+			return fmt.Errorf("server holds flow %v", inv.Flow)
+		}
+		return nil
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             stageDestroyed(env),
+		Steps:                    []resource.TestStep{step(flowDefault, "default-enrollment-flow"), second},
 	})
 }

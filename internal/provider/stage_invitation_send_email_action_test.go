@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -30,9 +31,32 @@ action "invitations_stage_invitation_send_email" "welcome" {
 `
 }
 
+// emailRequest is a send_email request the provider sent.
+type emailRequest struct {
+	pk             string
+	EmailAddresses []string `json:"email_addresses"`
+	CCAddresses    []string `json:"cc_addresses"`
+	Template       *string  `json:"template"`
+}
+
+// emailsSent are the send_email requests the provider sent, in order.
+func emailsSent(env *testEnv) []emailRequest {
+	var out []emailRequest
+	for _, r := range env.sent() {
+		if r.Method != "POST" || !strings.HasSuffix(r.Path, "/send_email/") {
+			continue
+		}
+		var e emailRequest
+		_ = json.Unmarshal(r.Body, &e)
+		e.pk = strings.TrimSuffix(strings.TrimPrefix(r.Path, stagePath), "/send_email/")
+		out = append(out, e)
+	}
+	return out
+}
+
 func sentEmails(env *testEnv, want int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		if got := len(env.srv.SentEmails()); got != want {
+		if got := len(emailsSent(env)); got != want {
 			return fmt.Errorf("%d invitation emails sent, want %d", got, want)
 		}
 		return nil
@@ -43,22 +67,24 @@ func sentEmails(env *testEnv, want int) resource.TestCheckFunc {
 // lifecycle sends exactly one email per trigger, to the invitation just
 // created.
 func TestAccStageInvitationSendEmail_trigger(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, authentikPlatform)
+	to := env.fixture(t, envAccSendTo)
 	cfg := func(extra string) string {
-		return sendEmailConfig(env, linked+extra, `invitation_id   = invitations_stage_invitation.test.id
-    email_addresses = ["ada@example.com"]
-    cc_addresses    = ["hr@example.com"]`)
+		return sendEmailConfig(env, linked(t, env)+extra, `invitation_id   = invitations_stage_invitation.test.id
+    email_addresses = ["`+to+`"]
+    cc_addresses    = ["`+to+`"]`)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Actions)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             stageDestroyed(env),
+		CheckDestroy:             stageGone(env),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg(""),
 				Check: resource.ComposeTestCheckFunc(sentEmails(env, 1), func(*terraform.State) error {
-					sent := env.srv.SentEmails()[0]
-					if sent.Name != "linked" || sent.To[0] != "ada@example.com" || sent.CC[0] != "hr@example.com" {
+					sent := emailsSent(env)[0]
+					if sent.pk != pkOf(t, env, env.name("linked")) || len(sent.EmailAddresses) != 1 || sent.EmailAddresses[0] != to ||
+						len(sent.CCAddresses) != 1 || sent.CCAddresses[0] != to {
 						return fmt.Errorf("sent %+v", sent)
 					}
 					return nil
@@ -76,23 +102,24 @@ func TestAccStageInvitationSendEmail_trigger(t *testing.T) {
 // authentik cannot email, is refused at plan time with nothing created or
 // sent.
 func TestAccStageInvitationSendEmail_wholeInvitation(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, authentikPlatform)
 	action := `invitation      = invitations_stage_invitation.test
-    email_addresses = ["ada@example.com"]`
+    email_addresses = ["` + env.fixture(t, envAccSendTo) + `"]`
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Actions)},
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             stageDestroyed(env),
+		CheckDestroy:             stageGone(env),
 		Steps: []resource.TestStep{
 			{
-				Config:      sendEmailConfig(env, `name = "flowless"`, action),
+				Config:      sendEmailConfig(env, `name = "`+env.name("flowless")+`"`, action),
 				ExpectError: regexp.MustCompile(`The invitation has no flow`),
 				Check:       sentEmails(env, 0),
 			},
 			{
-				Config: sendEmailConfig(env, linked, action),
+				Config: sendEmailConfig(env, linked(t, env), action),
 				Check: resource.ComposeTestCheckFunc(sentEmails(env, 1), func(*terraform.State) error {
-					if sent := env.srv.SentEmails()[0]; sent.Name != "linked" || sent.Template != "email/invitation.html" {
+					// No template: the server's default.
+					if sent := emailsSent(env)[0]; sent.pk != pkOf(t, env, env.name("linked")) || sent.Template != nil {
 						return fmt.Errorf("sent %+v, want the linked invitation with the server's default template", sent)
 					}
 					return nil
@@ -102,10 +129,34 @@ func TestAccStageInvitationSendEmail_wholeInvitation(t *testing.T) {
 	})
 }
 
+// TestAccStageInvitationSendEmail_delivered: the mock records what authentik
+// would mail: the invitation, the addresses, the default template.
+func TestAccStageInvitationSendEmail_delivered(t *testing.T) {
+	env := newMockEnv(t, needsStore, mockserver.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Actions)},
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             stageDestroyed(env),
+		Steps: []resource.TestStep{{
+			Config: sendEmailConfig(env, linked(t, env), `invitation_id   = invitations_stage_invitation.test.id
+    email_addresses = ["ada@example.com"]
+    cc_addresses    = ["hr@example.com"]`),
+			Check: func(*terraform.State) error {
+				sent := env.srv.SentEmails()
+				if len(sent) != 1 || sent[0].Name != env.name("linked") || sent[0].To[0] != "ada@example.com" || sent[0].CC[0] != "hr@example.com" ||
+					sent[0].Template != "email/invitation.html" {
+					return fmt.Errorf("sent %+v", sent)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
 func TestAccStageInvitationSendEmail_validation(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, authentikPlatform)
 	bad := func(action, want string) resource.TestStep {
-		return resource.TestStep{Config: sendEmailConfig(env, linked, action), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+		return resource.TestStep{Config: sendEmailConfig(env, linked(t, env), action), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Actions)},
@@ -122,17 +173,19 @@ func TestAccStageInvitationSendEmail_validation(t *testing.T) {
 
 // TestAccStageInvitationSendEmail_invoke runs terraform apply -invoke, which
 // plugin-testing cannot: one email per invocation, and a clear error, with
-// nothing sent, for an invitation that was used.
+// nothing sent, for an invitation that is gone (a single-use invitation
+// once used).
 func TestAccStageInvitationSendEmail_invoke(t *testing.T) {
 	acctest.RequireAcc(t)
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, authentikPlatform)
 	ws := acctest.NewWorkspace(t, "../..", RegistryAddress)
 	acctest.SkipUnless(t, acctest.Actions)
-	ws.Write("main.tf", stageConfig(env, linked+"\n  single_use = true")+`
+	name := env.name("linked")
+	ws.Write("main.tf", stageConfig(env, linked(t, env)+"\n  single_use = true")+`
 action "invitations_stage_invitation_send_email" "welcome" {
   config {
-    name            = "linked"
-    email_addresses = ["ada@example.com"]
+    name            = "`+name+`"
+    email_addresses = ["`+env.fixture(t, envAccSendTo)+`"]
   }
 }
 terraform {
@@ -144,6 +197,8 @@ terraform {
 	if err := ws.TF.Apply(t.Context()); err != nil {
 		t.Fatal(err)
 	}
+	// The CLI runs the provider in its own process: the proxy in front of
+	// the server counts what it sends.
 	for want := 1; want <= 2; want++ {
 		out, err := ws.Run(t.Context(), "apply", "-auto-approve", "-invoke=action.invitations_stage_invitation_send_email.welcome")
 		if err != nil {
@@ -153,18 +208,18 @@ terraform {
 		if !strings.Contains(out, "authentik queued") || !strings.Contains(out, "does not report whether mail is delivered") {
 			t.Errorf("invoke %d does not say the email was queued:\n%s", want, out)
 		}
-		if got := len(env.srv.SentEmails()); got != want {
+		if got := len(emailsSent(env)); got != want {
 			t.Fatalf("after %d invocations, %d emails sent", want, got)
 		}
 	}
-	if err := env.srv.UseAuthentikInvitation(pkOf(t, env, "linked")); err != nil {
+	if err := env.deleteStage(pkOf(t, env, name)); err != nil {
 		t.Fatal(err)
 	}
 	out, err := ws.Run(t.Context(), "apply", "-auto-approve", "-invoke=action.invitations_stage_invitation_send_email.welcome")
-	if err == nil || !strings.Contains(out, `no authentik invitation is named "linked"`) {
+	if err == nil || !strings.Contains(out, `no authentik invitation is named "`+name+`"`) {
 		t.Fatalf("invoking for a used invitation: %v\n%s", err, out)
 	}
-	if got := len(env.srv.SentEmails()); got != 2 {
+	if got := len(emailsSent(env)); got != 2 {
 		t.Fatalf("%d emails sent, want still 2", got)
 	}
 	if err := ws.TF.Destroy(t.Context()); err != nil {

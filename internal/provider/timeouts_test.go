@@ -8,8 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-
-	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
 )
 
 // A timeout known only at apply (here another resource's output) is
@@ -17,7 +15,7 @@ import (
 // a bad one stops the create before any request: nothing reaches either
 // platform, and nothing is left half made.
 func TestAccTimeoutKnownOnlyAtApply(t *testing.T) {
-	env := newTestEnv(t, mockserver.Options{})
+	env := newTestEnv(t, bothPlatforms)
 	config := func(timeout string) string {
 		return env.providerConfig() + fmt.Sprintf(`
 resource "terraform_data" "timeout" {
