@@ -160,38 +160,42 @@ func TestAccBulkImport(t *testing.T) {
 
 func TestAccStageInvitation_importByName(t *testing.T) {
 	env := newTestEnv(t, authentikPlatform)
+	dup := env.name("dup")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		// Destroy removed the managed one; the other of the same name is left.
 		CheckDestroy: func(*terraform.State) error {
-			if left := env.srv.AuthentikInvitations(); len(left) != 1 || left[0].FixedData["seed"] == nil {
-				return fmt.Errorf("want only the seeded namesake left, got %+v", left)
+			if left, err := env.stages(); err != nil || len(left) != 1 || left[0].FixedData["namesake"] == nil {
+				return fmt.Errorf("want only the namesake left, got %+v (%v)", left, err)
 			}
 			return nil
 		},
 		Steps: []resource.TestStep{
-			{Config: stageConfig(env, "name = \"dup-1\"\nflow = \""+flowDefault+"\"")},
+			{Config: stageConfig(env, "name = \""+dup+"\"\nflow = \""+env.fixture(t, envAccFlow)+"\"")},
 			{
 				// The import ID carries no token, so Terraform's output shows none.
 				ResourceName:            stageAddr,
 				ImportState:             true,
-				ImportStateId:           "name:dup-1",
+				ImportStateId:           "name:" + dup,
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: []string{"timeouts"},
 			},
 			{
 				// A second invitation with the name: import by name refuses to guess.
-				PreConfig:     func() { env.srv.SeedAuthentik(1, "dup") },
+				PreConfig: func() {
+					other := env.createStage(t, map[string]any{"name": "dup", "fixed_data": map[string]any{"namesake": true}})
+					t.Cleanup(func() { _ = env.deleteStage(other.PK) })
+				},
 				ResourceName:  stageAddr,
 				ImportState:   true,
-				ImportStateId: "name:dup-1",
-				ExpectError:   regexp.MustCompile(`(?s)2 authentik invitations are named "dup-1": give the one you mean by its\s+id\s+\(UUID\)`),
+				ImportStateId: "name:" + dup,
+				ExpectError:   wrapped(`2 authentik invitations are named "` + dup + `": give the one you mean by its id (UUID)`),
 			},
 			{
 				ResourceName:  stageAddr,
 				ImportState:   true,
-				ImportStateId: "name:nobody-has-this",
-				ExpectError:   regexp.MustCompile(`no authentik invitation is named "nobody-has-this"`),
+				ImportStateId: "name:" + env.name("nobody-has-this"),
+				ExpectError:   wrapped(`no authentik invitation is named "` + env.name("nobody-has-this") + `"`),
 			},
 			{
 				ResourceName:  stageAddr,

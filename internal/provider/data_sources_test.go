@@ -303,7 +303,7 @@ func TestAccDataSources_badTimeoutNamed(t *testing.T) {
 					ExpectError: regexp.MustCompile(`(?s)Invalid timeout.*data.` + kind + `.test.*timeouts.read must be a Go duration such as\s+"30s" or "5m", got "soon"`),
 				}},
 			})
-			if n := len(env.srv.Requests()); n != 0 {
+			if n := len(env.sent()); n != 0 {
 				t.Fatalf("a bad timeout sent %d request(s)", n)
 			}
 		})

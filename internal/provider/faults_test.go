@@ -385,7 +385,8 @@ func TestAccFaults_unansweredCreateEndsWithinItsTimeout(t *testing.T) {
 		}
 	}))
 	t.Cleanup(func() { close(stop); silent.Close() })
-	env := &testEnv{url: silent.URL}
+	env := newMockEnv(t, needsFaults, mockserver.Options{})
+	env.url, env.iblURL = silent.URL, silent.URL
 	var took time.Duration
 	start := time.Now()
 	resource.ParallelTest(t, resource.TestCase{

@@ -404,23 +404,76 @@ func TestAccIBLKinds_validation(t *testing.T) {
 // TestAccCourseInvitation_orgNotFromKey: the course's edX org is not the
 // platform's: without ibl.org, the org must be set.
 func TestAccCourseInvitation_orgNotFromKey(t *testing.T) {
-	env := newMockEnv(t, needsFixtures, mockserver.Options{})
+	env := newTestEnv(t, iblPlatform)
 	c := iblKindCases[0]
+	course := env.fixture(t, c.fixture)
+	body := fmt.Sprintf("email = %q\nsource = %q", env.email("ada"), env.prefix)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             c.retired(env),
+		CheckDestroy:             c.retiredOnServer(env),
 		Steps: []resource.TestStep{
-			{Config: c.config(env, `email = "ada@example.com"`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)org cannot be derived.*does not name the platform's org`)},
+			{Config: c.config(env, body), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)org cannot be derived.*does not name the platform's org`)},
 			{
-				Config: env.providerConfig() + `
+				Config: env.providerConfig() + fmt.Sprintf(`
 resource "invitations_course_invitation" "test" {
-  course_id = "course-v1:acme-academy+ONB101+2027"
-  org       = "acme"
-  email     = "ada@example.com"
-}`,
-				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(c.addr(), tfjsonpath.New("org"), knownvalue.StringExact("acme"))},
+  course_id = %q
+  org       = %q
+  %s
+}`, course, env.org, body),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(c.addr(), tfjsonpath.New("org"), knownvalue.StringExact(env.org))},
+				Check:             c.held(env, func(serverIBL) error { return nil }),
 			},
 		},
+	})
+}
+
+// TestAccIBLKinds_listResourceFilters: terraform query of the course and
+// platform invitations the test makes, among whatever else the tenant holds.
+func TestAccIBLKinds_listResourceFilters(t *testing.T) {
+	forKinds(t, "", mockserver.Options{}, func(t *testing.T, c iblKindCase, env *testEnv) {
+		var ids []int64
+		for i, active := range []bool{true, false, true} {
+			local := "learner-" + strconv.Itoa(i)
+			ids = append(ids, env.postIBLRow(t, c.keyAttr, map[string]any{c.keyAttr: c.item(env), "email": env.email(local), "active": active}).ID)
+			t.Cleanup(func() {
+				env.postIBLRow(t, c.keyAttr, map[string]any{c.keyAttr: c.item(env), "email": env.email(local), "active": false})
+			})
+		}
+		resource.Test(t, resource.TestCase{
+			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.Needs(acctest.ListResources)},
+			ProtoV6ProviderFactories: protoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{Config: env.providerConfig()},
+				{
+					Query: true,
+					Config: fmt.Sprintf(`
+list %[1]q "all" {
+  provider = invitations
+  config {
+    source = %[2]q
+  }
+}
+list %[1]q "active" {
+  provider = invitations
+  config {
+    %[3]s  = %[4]q
+    org    = %[5]q
+    source = %[2]q
+    active = true
+    sort   = "-id"
+  }
+}
+`, c.typ, env.prefix, c.keyAttr, c.item(env), env.org),
+					QueryResultChecks: []querycheck.QueryResultCheck{
+						querycheck.ExpectLength(c.typ+".all", 3),
+						querycheck.ExpectLength(c.typ+".active", 2),
+						querycheck.ExpectIdentity(c.typ+".active", map[string]knownvalue.Check{
+							"org": knownvalue.StringExact(env.org), "id": knownvalue.StringExact(strconv.FormatInt(ids[2], 10)),
+						}),
+					},
+				},
+			},
+		})
 	})
 }
 

@@ -121,19 +121,25 @@ resource "invitations_program_invitation" "test" {
 `
 	}
 	t.Run("upgrade", func(t *testing.T) {
-		env := newMockEnv(t, needsStore, mockserver.Options{})
+		env := newTestEnv(t, bothPlatforms)
+		org, _, _ := strings.Cut(programCase.item(env), "+")
+		portable := stageConfig(env, `name = "`+env.name("from-before")+`"`) + `
+resource "invitations_program_invitation" "test" {
+` + programBody(env, "") + `
+}
+`
 		acc.ParallelTest(t, acc.TestCase{
 			TerraformVersionChecks: []tfversion.TerraformVersionCheck{acctest.Needs(acctest.Identity)},
-			CheckDestroy:           bothDestroyed(env),
+			CheckDestroy:           acc.ComposeTestCheckFunc(stageGone(env), programCase.retiredOnServer(env)),
 			Steps: []acc.TestStep{
-				{ProtoV6ProviderFactories: withoutIdentities(), Config: cfg(env)},
+				{ProtoV6ProviderFactories: withoutIdentities(), Config: portable},
 				{
 					ProtoV6ProviderFactories: protoV6ProviderFactories,
-					Config:                   cfg(env),
+					Config:                   portable,
 					ConfigPlanChecks:         acc.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectIdentity(stageAddr, map[string]knownvalue.Check{"token_sha256": tokenHashOnServer(t, env, "from-before")}),
-						statecheck.ExpectIdentity(programAddr, map[string]knownvalue.Check{"org": knownvalue.StringExact("acme"), "id": knownvalue.NotNull()}),
+						statecheck.ExpectIdentity(stageAddr, map[string]knownvalue.Check{"token_sha256": tokenHashOnServer(t, env, env.name("from-before"))}),
+						statecheck.ExpectIdentity(programAddr, map[string]knownvalue.Check{"org": knownvalue.StringExact(org), "id": knownvalue.NotNull()}),
 					},
 				},
 			},

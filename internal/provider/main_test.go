@@ -21,7 +21,10 @@ func TestMain(m *testing.M) {
 	}
 	// A live run's settings are read once; then settings from the
 	// developer's shell must not leak into the tests.
-	liveTarget = readLiveTarget()
+	settings = readTarget()
+	if os.Getenv(envAccLive) == "1" {
+		liveTarget = settings
+	}
 	for _, v := range []string{EnvIBLURL, EnvIBLAPIKey, EnvIBLOrg, EnvAuthentikURL, EnvAuthentikToken, EnvAuthentikInsecure} {
 		_ = os.Unsetenv(v)
 	}

@@ -54,7 +54,7 @@ resource "invitations_stage_invitation" "test" {
 			withProvider(`ibl = { url = "https://x", auth_scheme = "Basic" }`+"\n"+auth, `(?s)auth_scheme value must be one of`),
 		},
 	})
-	if n := len(env.srv.Requests()); n != 0 {
+	if n := len(env.sent()); n != 0 {
 		t.Fatalf("invalid provider settings sent %d request(s)", n)
 	}
 }
@@ -99,7 +99,7 @@ resource "invitations_stage_invitation" "test" {
 			}},
 		})
 	})
-	if n := len(env.srv.Requests()); n != 0 {
+	if n := len(env.sent()); n != 0 {
 		t.Fatalf("invalid URLs sent %d request(s)", n)
 	}
 }
@@ -107,23 +107,23 @@ resource "invitations_stage_invitation" "test" {
 func TestAccProvider_environmentVariables(t *testing.T) {
 	env := newTestEnv(t, bothPlatforms)
 	t.Setenv(EnvAuthentikURL, env.url+"/api/v3/")
-	t.Setenv(EnvAuthentikToken, mockserver.AuthentikAdminToken)
+	t.Setenv(EnvAuthentikToken, env.authentikToken)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             stageDestroyed(env),
+		CheckDestroy:             stageGone(env),
 		Steps: []resource.TestStep{{
 			Config: `
 provider "invitations" {}
 resource "invitations_stage_invitation" "test" {
-  name = "from-env"
+  name = "` + env.name("from-env") + `"
   expires = "2099-01-01T00:00:00Z"
-  flow = "` + flowDefault + `"
+  flow = "` + env.fixture(t, envAccFlow) + `"
 }
 `,
 			// /api/v3 given in the URL is not doubled, and links use the instance URL.
 			Check: resource.ComposeTestCheckFunc(
 				resource.TestMatchResourceAttr(stageAddr, "invite_url", regexp.MustCompile(`^`+regexp.QuoteMeta(env.url)+`/if/flow/`)),
-				stageOnServer(env, func(mockserver.AuthentikInvitation) error { return nil }),
+				stageHeld(env, func(serverStage) error { return nil }),
 			),
 		}},
 	})
@@ -154,32 +154,32 @@ func TestAccProvider_settingsKnownOnlyAtApply(t *testing.T) {
 		// One setting comes from another resource...
 		"setting": `authentik = {
     url   = terraform_data.settings.output.url
-    token = "` + mockserver.AuthentikAdminToken + `"
+    token = terraform_data.settings.output.token
   }`,
 		// ...or the whole block does.
 		"block": `authentik = terraform_data.settings.output`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			env := newTestEnv(t, bothPlatforms)
+			env := newTestEnv(t, authentikPlatform)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				CheckDestroy:             stageDestroyed(env),
+				CheckDestroy:             stageGone(env),
 				Steps: []resource.TestStep{{
 					// Unknown while planning, which must not stop the plan.
 					Config: `
 resource "terraform_data" "settings" {
-  input = { url = "` + env.url + `", token = "` + mockserver.AuthentikAdminToken + `", insecure = false }
+  input = { url = "` + env.url + `", token = "` + env.authentikToken + `", insecure = false }
 }
 provider "invitations" {
   ` + block + `
 }
 resource "invitations_stage_invitation" "test" {
-  name    = "deferred"
+  name    = "` + env.name("deferred") + `"
   expires = "2099-01-01T00:00:00Z"
 }
 `,
-					Check: stageOnServer(env, func(inv mockserver.AuthentikInvitation) error {
-						if inv.Name != "deferred" {
+					Check: stageHeld(env, func(inv serverStage) error {
+						if inv.Name != env.name("deferred") {
 							return fmt.Errorf("server holds %+v", inv)
 						}
 						return nil
@@ -194,7 +194,7 @@ resource "invitations_stage_invitation" "test" {
 // authentik.public_url (else AUTHENTIK_PUBLIC_URL, else authentik.url),
 // while requests go to authentik.url.
 func TestAccProvider_publicURL(t *testing.T) {
-	env := newTestEnv(t, bothPlatforms)
+	env := newTestEnv(t, authentikPlatform)
 	public := "https://enrol.example.com"
 	config := func(setting string) string {
 		return fmt.Sprintf(`
@@ -202,25 +202,25 @@ provider "invitations" {
   authentik = { url = %q, token = %q %s }
 }
 resource "invitations_stage_invitation" "test" {
-  name    = "public"
+  name    = %q
   expires = "2099-01-01T00:00:00Z"
   flow    = %q
 }
 data "invitations_stage_invitations" "all" {
-  name       = "public"
+  name       = %q
   depends_on = [invitations_stage_invitation.test]
 }
-`, env.url, mockserver.AuthentikAdminToken, setting, flowDefault)
+`, env.url, env.authentikToken, setting, env.name("public"), env.fixture(t, envAccFlow), env.name("public"))
 	}
-	link := regexp.MustCompile(`^` + regexp.QuoteMeta(public) + `/if/flow/default-enrollment-flow/\?itoken=`)
+	link := regexp.MustCompile(`^` + regexp.QuoteMeta(public) + `/if/flow/` + regexp.QuoteMeta(env.fixture(t, envAccFlowSlug)) + `/\?itoken=`)
 	checks := resource.ComposeTestCheckFunc(
 		resource.TestMatchResourceAttr(stageAddr, "invite_url", link),
 		resource.TestMatchResourceAttr("data.invitations_stage_invitations.all", "invite_urls.0", link),
-		stageOnServer(env, func(mockserver.AuthentikInvitation) error { return nil }),
+		stageHeld(env, func(serverStage) error { return nil }),
 	)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             stageDestroyed(env),
+		CheckDestroy:             stageGone(env),
 		Steps: []resource.TestStep{
 			{Config: config(`, public_url = "not a url"`), ExpectError: regexp.MustCompile(`(?s)public_url.*absolute http or https URL`)},
 			{Config: config(`, public_url = "` + public + `/api/v3/"`), Check: checks},
@@ -262,12 +262,14 @@ func TestStageSendEmail_warnsWhenURLsDiffer(t *testing.T) {
 // to a token it does not know, such as one made through its API a day
 // before; the error says what to use instead.
 func TestAccProvider_unknownToken(t *testing.T) {
-	env := newTestEnv(t, bothPlatforms)
+	env := newTestEnv(t, authentikPlatform)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: strings.Replace(env.providerConfig(), mockserver.AuthentikAdminToken, "yesterdays-token", 1) + `
-data "invitations_stage_invitations" "all" {}
+			Config: strings.Replace(env.providerConfig(), env.authentikToken, "yesterdays-token", 1) + `
+data "invitations_stage_invitations" "all" {
+  name = "` + env.name("none") + `"
+}
 `,
 			ExpectError: regexp.MustCompile(`(?s)HTTP 403:\s+Token invalid/expired.*expire\s+after\s+a\s+day\s+by\s+default.*non-expiring\s+API\s+token`),
 		}},

@@ -39,9 +39,14 @@ func (c *fakeClock) factories() map[string]func() (tfprotov6.ProviderServer, err
 	}
 }
 
-// providerConfig is the provider block for the mock, with short retry waits
-// so that retry tests stay fast.
+// providerConfig is the provider block for the target: on the mock with
+// short retry waits, so that retry tests stay fast; on a live target with
+// the provider's defaults.
 func (e *testEnv) providerConfig() string {
+	retries := "retry_wait_min = \"10ms\"\n  retry_wait_max = \"1s\""
+	if e.srv == nil {
+		retries = ""
+	}
 	return fmt.Sprintf(`
 provider "invitations" {
   authentik = {
@@ -53,10 +58,9 @@ provider "invitations" {
     api_key = %q
     %s
   }
-  retry_wait_min = "10ms"
-  retry_wait_max = "1s"
+  %s
 }
-`, e.url, e.authentikToken, e.iblURL, e.iblKey, e.iblExtra)
+`, e.url, e.authentikToken, e.iblURL, e.iblKey, e.iblExtra, retries)
 }
 
 // requests checks the requests the provider sent since the last reset,

@@ -104,6 +104,41 @@ resource "invitations_stage_invitation" "test" {
 	})
 }
 
+// TestAccStageInvitation_changedOutside: arguments changed behind
+// Terraform's back are drift: the plan puts them back in place, with the
+// same invitation (the same token).
+func TestAccStageInvitation_changedOutside(t *testing.T) {
+	env := newTestEnv(t, authentikPlatform)
+	idSame := statecheck.CompareValue(compare.ValuesSame())
+	cfg := stageConfig(env, `name = "`+env.name("kept")+`"`+"\nsingle_use = true\nfixed_data = jsonencode({ team = \"a\" })")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy:             stageGone(env),
+		Steps: []resource.TestStep{
+			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{idSame.AddStateValue(stageAddr, tfjsonpath.New("id"))}},
+			{
+				PreConfig: func() {
+					pk := pkOf(t, env, env.name("kept"))
+					if err := env.patchStage(pk, map[string]any{"single_use": false, "fixed_data": map[string]any{"team": "b"}}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{idSame.AddStateValue(stageAddr, tfjsonpath.New("id"))},
+				Check: stageHeld(env, func(inv serverStage) error {
+					if !inv.SingleUse || inv.FixedData["team"] != "a" {
+						return fmt.Errorf("drift not put back: %+v", inv)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
 func TestAccStageInvitation_drift(t *testing.T) {
 	env := newTestEnv(t, authentikPlatform)
 	newID := statecheck.CompareValue(compare.ValuesDiffer()) // a new invitation at each step that adds it
@@ -526,9 +561,9 @@ func TestAccStageInvitation_importedOffset(t *testing.T) {
 // deletes one, with the user who created it.
 func TestAccStageInvitation_deletedOutsideNamesTheCreator(t *testing.T) {
 	acctest.RequireAcc(t)
-	env := newMockEnv(t, needsUsers, mockserver.Options{})
+	env := newTestEnv(t, authentikPlatform)
 	ws := acctest.NewWorkspace(t, "../..", RegistryAddress)
-	ws.Write("main.tf", stageConfig(env, `name = "gone"`)+`
+	ws.Write("main.tf", stageConfig(env, `name = "`+env.name("gone")+`"`)+`
 terraform {
   required_providers {
     invitations = { source = "`+RegistryAddress+`" }
@@ -538,7 +573,9 @@ terraform {
 	if err := ws.TF.Apply(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	env.srv.DeleteAuthentikInvitation(pkOf(t, env, "gone"))
+	if err := env.deleteStage(pkOf(t, env, env.name("gone"))); err != nil {
+		t.Fatal(err)
+	}
 	out, err := ws.Run(t.Context(), "plan", "-no-color")
 	if err != nil || !strings.Contains(out, "Invitation deleted outside Terraform") ||
 		!strings.Contains(strings.Join(strings.Fields(strings.ReplaceAll(out, "│", " ")), " "), "or the user who created it was deleted") {

@@ -74,7 +74,7 @@ func listingsOrdered(env *testEnv) resource.TestCheckFunc {
 // first read on its own, then 10 pages) when nothing is gone, plus one GET
 // per invitation that really is gone, and plans exactly those again.
 func TestAccStageInvitation_noopPlanBudget(t *testing.T) {
-	env := newTestEnv(t, authentikPlatform)
+	env := newMockEnv(t, needsScale, mockserver.Options{})
 	cfg := tiedConfig(env, 1000)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -235,13 +235,14 @@ func TestAccStageInvitation_expiredWithoutReissueWarns(t *testing.T) {
 }
 
 // TestAccStageInvitation_longNames: names follow the slug pattern only;
-// the default server (2026.8) takes a 120-character name.
+// servers from 2025.12 (the mock's default plays 2026.8) take a
+// 120-character name.
 func TestAccStageInvitation_longNames(t *testing.T) {
-	long := strings.Repeat("n", 120)
 	env := newTestEnv(t, authentikPlatform)
+	long := env.name(strings.Repeat("n", 120-len(env.name(""))))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             stageDestroyed(env),
+		CheckDestroy:             stageGone(env),
 		Steps: []resource.TestStep{{
 			Config: stageConfig(env, `name = "`+long+`"`),
 			ConfigStateChecks: []statecheck.StateCheck{

@@ -66,9 +66,10 @@ var accRun = func() string {
 
 var accSeq atomic.Int64
 
-// liveTarget is the live run's settings, read in TestMain before the
-// provider's variables are cleared (they must not leak into mock tests).
-var liveTarget *target
+// settings are the target's settings from the environment, read in
+// TestMain before the provider's variables are cleared (they must not leak
+// into mock tests); liveTarget is them in a live run, else nil.
+var settings, liveTarget *target
 
 type target struct {
 	authentikURL, authentikToken string
@@ -76,10 +77,7 @@ type target struct {
 	fixtures                     map[string]string
 }
 
-func readLiveTarget() *target {
-	if os.Getenv(envAccLive) != "1" {
-		return nil
-	}
+func readTarget() *target {
 	t := &target{
 		authentikURL: os.Getenv(EnvAuthentikURL), authentikToken: os.Getenv(EnvAuthentikToken),
 		iblURL: os.Getenv(EnvIBLURL), iblKey: os.Getenv(EnvIBLAPIKey), iblOrg: os.Getenv(EnvIBLOrg),
@@ -340,6 +338,17 @@ func (e *testEnv) stageAuth() string { return "Bearer " + e.authentikToken }
 // stages are the stage invitations of this test (named with its prefix),
 // read through the listing.
 func (e *testEnv) stages() ([]serverStage, error) {
+	return e.listStages(url.Values{"search": {e.prefix + "-"}}, e.prefix+"-")
+}
+
+// allStages are every stage invitation the token may see.
+func (e *testEnv) allStages() ([]serverStage, error) {
+	return e.listStages(url.Values{}, "")
+}
+
+// listStages reads the listing with filters q, page by page, and keeps the
+// invitations whose name starts with prefix.
+func (e *testEnv) listStages(q url.Values, prefix string) ([]serverStage, error) {
 	var out []serverStage
 	for page := 1; ; page++ {
 		var p struct {
@@ -348,7 +357,9 @@ func (e *testEnv) stages() ([]serverStage, error) {
 			} `json:"pagination"`
 			Results []serverStage `json:"results"`
 		}
-		q := url.Values{"search": {e.prefix + "-"}, "ordering": {"name"}, "page_size": {"100"}, "page": {strconv.Itoa(page)}}
+		q.Set("ordering", "pk")
+		q.Set("page_size", "100")
+		q.Set("page", strconv.Itoa(page))
 		status, err := e.call(http.MethodGet, e.authentikUpstream+stagePath+"?"+q.Encode(), e.stageAuth(), nil, &p)
 		if err != nil {
 			return nil, err
@@ -357,7 +368,7 @@ func (e *testEnv) stages() ([]serverStage, error) {
 			return nil, fmt.Errorf("listing stage invitations: status %d", status)
 		}
 		for _, inv := range p.Results {
-			if strings.HasPrefix(inv.Name, e.prefix+"-") {
+			if strings.HasPrefix(inv.Name, prefix) {
 				out = append(out, inv)
 			}
 		}

@@ -23,17 +23,21 @@ resource "terraform_data" "timeout" {
 }
 
 resource "invitations_stage_invitation" "test" {
-  name     = "late-timeout"
+  name     = "${var.prefix}-late-timeout"
   expires  = %q
   timeouts = { create = terraform_data.timeout.output }
 }
 
 resource "invitations_program_invitation" "test" {
   program_key = "acme+late"
-  email       = "late@example.com"
+  email       = "${var.prefix}-late@example.com"
   timeouts    = { create = terraform_data.timeout.output }
 }
-`, timeout, farFuture)
+
+variable "prefix" {
+  default = %q
+}
+`, timeout, farFuture, env.prefix)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
