@@ -197,12 +197,3 @@ type resourceWithoutIdentity interface {
 }
 
 type identityless struct{ resourceWithoutIdentity }
-
-func stageOnlySeeded(env *testEnv, n int) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		if left := env.srv.AuthentikInvitations(); len(left) != n {
-			return fmt.Errorf("%d invitations left, want the %d seeded", len(left), n)
-		}
-		return nil
-	}
-}

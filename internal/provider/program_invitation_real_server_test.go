@@ -433,22 +433,6 @@ func TestAccProgramInvitation_existingRow(t *testing.T) {
 	}
 }
 
-// postIBL posts a program invitation as another client would.
-func postIBL(t *testing.T, env *testEnv, body string) {
-	t.Helper()
-	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, env.url+mockserver.IBLPathOf(mockserver.IBLKindProgram), strings.NewReader(body))
-	req.Header.Set("Authorization", "Api-Token "+mockserver.IBLAdminKey)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("posting %s: %s", body, res.Status)
-	}
-}
-
 // TestAccProgramInvitation_neitherDeleteNorDeactivate: a server that
 // inserts on every POST (ibl.upsert = false) and whose DELETE keeps rows
 // cannot retire an invitation through the API. A destroy sends no POST (it
