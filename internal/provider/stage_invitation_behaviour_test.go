@@ -232,7 +232,7 @@ func TestAccStageInvitation_used(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionCreate)},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(stageAddr, tfjsonpath.New("id"))},
-				Check:             stageHeld(env, func(serverStage) error { return nil }),
+				Check:             stageOnServer(env, func(mockserver.AuthentikInvitation) error { return nil }),
 			},
 		},
 	})
@@ -269,7 +269,7 @@ func TestAccStageInvitation_expired(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stageAddr, plancheck.ResourceActionReplace)},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(stageAddr, tfjsonpath.New("id"))},
-				Check:             stageHeld(env, func(serverStage) error { return nil }),
+				Check:             stageOnServer(env, func(mockserver.AuthentikInvitation) error { return nil }),
 			},
 		},
 	})
