@@ -68,13 +68,9 @@ func forKinds(t *testing.T, reason string, opts mockserver.Options, test func(t 
 
 func (c iblKindCase) addr() string { return c.typ + ".test" }
 
-// item is the kind's item the test's invitations are for.
-func (c iblKindCase) item(env *testEnv) string {
-	if v := env.fixtures[c.fixture]; v != "" {
-		return v
-	}
-	return c.key
-}
+// item is the kind's item the test's invitations are for: the live
+// fixture, or the mock's item.
+func (c iblKindCase) item(env *testEnv) string { return env.fixtures[c.fixture] }
 
 func (c iblKindCase) config(env *testEnv, body string) string {
 	return env.providerConfig() + fmt.Sprintf("\nresource %q \"test\" {\n  %s = %q\n%s\n}\n", c.typ, c.keyAttr, c.item(env), body)
@@ -639,16 +635,16 @@ func TestAccIBLKinds_filterValidation(t *testing.T) {
 // stores them in metadata, and the apply fails naming the argument.
 func TestAccIBLKinds_accessDates(t *testing.T) {
 	for _, c := range []struct {
-		kind              mockserver.IBLKind
-		typ, keyAttr, key string
-		start, expiration string
+		kind                       mockserver.IBLKind
+		typ, keyAttr, key, fixture string
+		start, expiration          string
 	}{
-		{mockserver.IBLKindProgram, "invitations_program_invitation", "program_key", "acme+data-science", "program_access_start_date", "program_access_expiration_date"},
-		{mockserver.IBLKindCourse, "invitations_course_invitation", "course_id", "course-v1:acme+DS101+2027", "course_access_start_date", "course_access_expiration_date"},
+		{mockserver.IBLKindProgram, "invitations_program_invitation", "program_key", "acme+data-science", envAccProgramKey, "program_access_start_date", "program_access_expiration_date"},
+		{mockserver.IBLKindCourse, "invitations_course_invitation", "course_id", "course-v1:acme+DS101+2027", envAccCourseID, "course_access_start_date", "course_access_expiration_date"},
 	} {
 		t.Run(string(c.kind), func(t *testing.T) {
 			t.Parallel()
-			kc := iblKindCase{kind: c.kind, typ: c.typ, keyAttr: c.keyAttr, key: c.key}
+			kc := iblKindCase{kind: c.kind, typ: c.typ, keyAttr: c.keyAttr, key: c.key, fixture: c.fixture}
 			dates := func(start string) string {
 				return fmt.Sprintf("email = \"ada@example.com\"\n%s = %q\n%s = \"2027-06-30T00:00:00Z\"", c.start, start, c.expiration)
 			}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -35,40 +34,29 @@ func init() {
 	}
 }
 
-// sweepTarget is the target the sweepers may act on, or an error saying
-// which opt-in or setting is missing.
+// sweepTarget is the target the sweepers may act on: an error without the
+// opt-in; nil, after saying so, when the platform is not configured (a
+// sweep of one platform skips the other).
 func sweepTarget(needs platform) (*testEnv, error) {
 	if os.Getenv(envSweep) != "1" {
 		return nil, fmt.Errorf("sweepers act on a live target: set %s=1 to let them", envSweep)
 	}
 	s := settings
-	env := &testEnv{authentikUpstream: strings.TrimRight(s.authentikURL, "/"), authentikToken: s.authentikToken,
-		iblUpstream: strings.TrimRight(s.iblURL, "/"), iblKey: s.iblKey, org: s.iblOrg}
-	switch {
-	case needs == authentikPlatform && (s.authentikURL == "" || s.authentikToken == ""):
-		return nil, fmt.Errorf("set %s and %s to sweep authentik", EnvAuthentikURL, EnvAuthentikToken)
-	case needs == iblPlatform && (s.iblURL == "" || s.iblKey == "" || s.iblOrg == ""):
-		return nil, fmt.Errorf("set %s, %s and %s to sweep ibl.ai", EnvIBLURL, EnvIBLAPIKey, EnvIBLOrg)
+	if needs == authentikPlatform && (s.authentikURL == "" || s.authentikToken == "") {
+		log.Printf("[INFO] sweep: authentik not configured (%s, %s): skipped", EnvAuthentikURL, EnvAuthentikToken)
+		return nil, nil
 	}
-	return env, nil
-}
-
-// configured says whether a platform's settings are there: a sweep of one
-// platform skips the other.
-func sweepable(needs platform) bool {
-	if needs == authentikPlatform {
-		return settings.authentikURL != "" && settings.authentikToken != ""
+	if needs == iblPlatform && (s.iblURL == "" || s.iblKey == "" || s.iblOrg == "") {
+		log.Printf("[INFO] sweep: ibl.ai not configured (%s, %s, %s): skipped", EnvIBLURL, EnvIBLAPIKey, EnvIBLOrg)
+		return nil, nil
 	}
-	return settings.iblURL != "" && settings.iblKey != "" && settings.iblOrg != ""
+	return &testEnv{authentikUpstream: strings.TrimRight(s.authentikURL, "/"), authentikToken: s.authentikToken,
+		iblUpstream: strings.TrimRight(s.iblURL, "/"), iblKey: s.iblKey, org: s.iblOrg}, nil
 }
 
 func sweepStage() error {
-	if os.Getenv(envSweep) == "1" && !sweepable(authentikPlatform) {
-		log.Printf("[INFO] sweep: authentik not configured (%s, %s): skipped", EnvAuthentikURL, EnvAuthentikToken)
-		return nil
-	}
 	env, err := sweepTarget(authentikPlatform)
-	if err != nil {
+	if env == nil {
 		return err
 	}
 	all, err := env.allStages()
@@ -96,12 +84,8 @@ func sweepStage() error {
 }
 
 func sweepIBL(c iblKindCase) error {
-	if os.Getenv(envSweep) == "1" && !sweepable(iblPlatform) {
-		log.Printf("[INFO] sweep: ibl.ai not configured (%s, %s, %s): skipped", EnvIBLURL, EnvIBLAPIKey, EnvIBLOrg)
-		return nil
-	}
 	env, err := sweepTarget(iblPlatform)
-	if err != nil {
+	if env == nil {
 		return err
 	}
 	active, err := activeIBLRows(env, c)
@@ -136,26 +120,5 @@ func sweepIBL(c iblKindCase) error {
 
 // activeIBLRows are the kind's active invitations in the org.
 func activeIBLRows(env *testEnv, c iblKindCase) ([]serverIBL, error) {
-	var out []serverIBL
-	for page := 1; ; page++ {
-		var p struct {
-			Next     *string     `json:"next"`
-			NextPage *string     `json:"next_page"`
-			Results  []serverIBL `json:"results"`
-		}
-		q := url.Values{"org": {env.org}, "active": {"true"}, "sort": {"id"}, "page_size": {"100"}, "page": {strconv.Itoa(page)}}
-		status, err := env.call(http.MethodGet, env.iblUpstream+iblPaths[c.keyAttr]+"?"+q.Encode(), env.iblAuth(), nil, &p)
-		switch {
-		case err != nil:
-			return nil, err
-		case status == http.StatusNotFound && page > 1:
-			return out, nil
-		case status != http.StatusOK:
-			return nil, fmt.Errorf("listing ibl.ai %s invitations: status %d", c.kind, status)
-		}
-		out = append(out, p.Results...)
-		if (p.Next == nil || *p.Next == "") && (p.NextPage == nil || *p.NextPage == "") {
-			return out, nil
-		}
-	}
+	return env.listIBL(c.keyAttr, url.Values{"org": {env.org}, "active": {"true"}, "sort": {"id"}})
 }

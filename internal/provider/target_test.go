@@ -66,6 +66,9 @@ var accRun = func() string {
 
 var accSeq atomic.Int64
 
+// nextPrefix is a test's prefix: tfacc-<run>-<n>.
+func nextPrefix() string { return fmt.Sprintf("%s%s-%d", accPrefix, accRun, accSeq.Add(1)) }
+
 // settings are the target's settings from the environment, read in
 // TestMain before the provider's variables are cleared (they must not leak
 // into mock tests); liveTarget is them in a live run, else nil.
@@ -126,7 +129,7 @@ type testEnv struct {
 // needs is not configured.
 func newTestEnv(t *testing.T, needs platform) *testEnv {
 	t.Helper()
-	env := &testEnv{prefix: fmt.Sprintf("tfacc-%s-%d", accRun, accSeq.Add(1)), log: &requestLog{}, org: "acme"}
+	env := &testEnv{prefix: nextPrefix(), log: &requestLog{}, org: "acme"}
 	if liveTarget == nil {
 		srv, ts := mockserver.Start(t, mockserver.Options{})
 		env.srv = srv
@@ -164,7 +167,7 @@ func newMockEnv(t *testing.T, reason string, opts mockserver.Options) *testEnv {
 	srv, ts := mockserver.Start(t, opts)
 	return &testEnv{srv: srv, url: ts.URL, iblURL: ts.URL, authentikUpstream: ts.URL, iblUpstream: ts.URL,
 		authentikToken: mockserver.AuthentikAdminToken, iblKey: mockserver.IBLAdminKey, org: "acme",
-		prefix: fmt.Sprintf("tfacc-%s-%d", accRun, accSeq.Add(1)), fixtures: mockFixtures()}
+		prefix: nextPrefix(), fixtures: mockFixtures()}
 }
 
 // mockFixtures are the mock's answers to the live fixtures.
@@ -279,6 +282,9 @@ func (e *testEnv) count(method, prefix string) int {
 
 const stagePath = "/api/v3/stages/invitation/invitations/"
 
+// testClient is the tests' own client of the target.
+var testClient = &http.Client{Timeout: time.Minute}
+
 // call sends a request to the target directly and decodes a JSON answer
 // into out (when not nil); it returns the status.
 func (e *testEnv) call(method, rawURL, auth string, body any, out any) (int, error) {
@@ -299,8 +305,7 @@ func (e *testEnv) call(method, rawURL, auth string, body any, out any) (int, err
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	c := &http.Client{Timeout: time.Minute}
-	res, err := c.Do(req)
+	res, err := testClient.Do(req)
 	if err != nil {
 		return 0, err
 	}
@@ -461,6 +466,12 @@ var iblPaths = map[string]string{
 // iblRows are the invitations of the item keyAttr = key for email (an
 // address of this test's), read through the listing's narrow filter.
 func (e *testEnv) iblRows(keyAttr, key, email string) ([]serverIBL, error) {
+	return e.listIBL(keyAttr, url.Values{keyAttr: {key}, "org": {e.org}, "email": {email}})
+}
+
+// listIBL reads the kind's listing with filters q, page by page; a page
+// past the end (the listing shrank meanwhile) ends it.
+func (e *testEnv) listIBL(keyAttr string, q url.Values) ([]serverIBL, error) {
 	var out []serverIBL
 	for page := 1; ; page++ {
 		var p struct {
@@ -468,13 +479,16 @@ func (e *testEnv) iblRows(keyAttr, key, email string) ([]serverIBL, error) {
 			NextPage *string     `json:"next_page"`
 			Results  []serverIBL `json:"results"`
 		}
-		q := url.Values{keyAttr: {key}, "org": {e.org}, "email": {email}, "page_size": {"100"}, "page": {strconv.Itoa(page)}}
+		q.Set("page_size", "100")
+		q.Set("page", strconv.Itoa(page))
 		status, err := e.call(http.MethodGet, e.iblUpstream+iblPaths[keyAttr]+"?"+q.Encode(), e.iblAuth(), nil, &p)
-		if err != nil {
+		switch {
+		case err != nil:
 			return nil, err
-		}
-		if status != http.StatusOK {
-			return nil, fmt.Errorf("listing ibl.ai invitations: status %d", status)
+		case status == http.StatusNotFound && page > 1:
+			return out, nil
+		case status != http.StatusOK:
+			return nil, fmt.Errorf("listing ibl.ai invitations (%s): status %d", keyAttr, status)
 		}
 		out = append(out, p.Results...)
 		if (p.Next == nil || *p.Next == "") && (p.NextPage == nil || *p.NextPage == "") {
