@@ -1,6 +1,9 @@
 package ibl
 
-import "fmt"
+import (
+	"encoding/json"
+	"fmt"
+)
 
 // Kind is one of the data manager's invitation kinds. The three share one
 // view family (envelope, create-or-update POST keyed by item and user,
@@ -90,4 +93,22 @@ func (k Kind) reserved(param string) bool {
 		}
 	}
 	return false
+}
+
+// Decode reads an invitation of the kind from JSON the API returned
+// elsewhere (another tool's copy of it), with the checks a client's answer
+// gets: it must have an id and a key.
+func (k Kind) Decode(raw []byte) (*Invitation, error) {
+	var inv Invitation
+	if err := json.Unmarshal(raw, &inv); err != nil {
+		return nil, fmt.Errorf("ibl: not a %s invitation: %w", k, err)
+	}
+	inv.kind = k
+	switch {
+	case inv.ID <= 0:
+		return nil, fmt.Errorf("ibl: the %s invitation has no id", k)
+	case inv.Key() == "":
+		return nil, fmt.Errorf("ibl: the %s invitation has no %s", k, k.KeyField())
+	}
+	return &inv, nil
 }

@@ -36,6 +36,7 @@ var (
 	_ resource.ResourceWithModifyPlan       = &iblInvitationResource{}
 	_ resource.ResourceWithConfigValidators = &iblInvitationResource{}
 	_ resource.ResourceWithIdentity         = &iblInvitationResource{}
+	_ resource.ResourceWithMoveState        = &iblInvitationResource{}
 )
 
 // iblKind is what sets one kind of ibl.ai invitation apart: its name, its

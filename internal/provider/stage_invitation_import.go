@@ -1,6 +1,6 @@
 package provider
 
-// Import and identity of invitations_stage_invitation.
+// Import, identity and moves into invitations_stage_invitation.
 
 import (
 	"context"
@@ -120,6 +120,40 @@ func (r *stageInvitationResource) IdentitySchema(_ context.Context, _ resource.I
 			Description:       "SHA-256 of the invitation's invite token (its pk), as 64 lower-case hexadecimal digits: it identifies the invitation without revealing the token.",
 		},
 	}}
+}
+
+// MoveState takes a restapi_object that managed an authentik invitation (a
+// moved block): its id is the invitation's UUID, its data and api_response
+// the invitation. Nothing is sent: the Read after the move fills the rest.
+func (r *stageInvitationResource) MoveState(context.Context) []resource.StateMover {
+	return []resource.StateMover{{StateMover: moveStageFromRestAPI}}
+}
+
+func moveStageFromRestAPI(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
+	obj, diags := readRestAPIObject(req, "invitations_stage_invitation")
+	resp.Diagnostics.Append(diags...)
+	if obj == nil {
+		return
+	}
+	var inv authentik.Invitation
+	if err := json.Unmarshal(obj.bodyJSON(), &inv); err != nil {
+		resp.Diagnostics.AddError("Cannot move the restapi_object", "Its JSON is not an authentik invitation: "+err.Error())
+		return
+	}
+	// The id is the invite token: it is not shown.
+	if !fwvalidators.IsUUID(obj.id) || (inv.PK != "" && !strings.EqualFold(inv.PK, obj.id)) {
+		resp.Diagnostics.AddError("Cannot move the restapi_object",
+			"Its id is not the invitation's pk (a UUID): restapi's id_attribute must have been pk. Import the invitation by name instead.")
+		return
+	}
+	inv.PK = obj.id
+	state := emptyState(ctx, resp.TargetState)
+	var m stageInvitationModel
+	resp.Diagnostics.Append(state.Get(ctx, &m)...)
+	m.fromAPI(&inv, nil)
+	resp.TargetState = state
+	resp.Diagnostics.Append(resp.TargetState.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setStageIdentity(ctx, resp.TargetIdentity, inv.PK)...)
 }
 
 func tokenSHA256(pk string) string {

@@ -91,7 +91,8 @@ func (plan stageInvitationModel) toRequest(state *stageInvitationModel) authenti
 }
 
 // fromAPI fills the model's API-backed attributes from what authentik
-// returned; links builds invite_url. Values the server spells differently
+// returned; links builds invite_url (none without links: a moved state's
+// Read fills it). Values the server spells differently
 // (the instant, the JSON, the UUID's case) are plain assignments: the
 // attribute types' semantic equality keeps the configuration's spelling.
 func (m *stageInvitationModel) fromAPI(inv *authentik.Invitation, links *authentik.Client) {
@@ -105,7 +106,9 @@ func (m *stageInvitationModel) fromAPI(inv *authentik.Invitation, links *authent
 	m.InviteURL = types.StringNull()
 	if inv.FlowObj != nil && inv.FlowObj.Slug != "" {
 		m.FlowSlug = types.StringValue(inv.FlowObj.Slug)
-		m.InviteURL = types.StringValue(links.InviteURL(inv.FlowObj.Slug, inv.PK))
+		if links != nil {
+			m.InviteURL = types.StringValue(links.InviteURL(inv.FlowObj.Slug, inv.PK))
+		}
 	}
 	m.CreatedBy = types.StringNull()
 	if inv.CreatedBy != nil {

@@ -30,6 +30,7 @@ var (
 	_ resource.ResourceWithModifyPlan       = &stageInvitationResource{}
 	_ resource.ResourceWithConfigValidators = &stageInvitationResource{}
 	_ resource.ResourceWithIdentity         = &stageInvitationResource{}
+	_ resource.ResourceWithMoveState        = &stageInvitationResource{}
 )
 
 // Invitation states reported in the status attribute.
