@@ -118,13 +118,43 @@ func NewWorkspace(t testing.TB, moduleRoot, address string, env ...string) *Work
 // of the module (make bench's floor provider, say).
 func NewWorkspaceFor(t testing.TB, moduleRoot, pkg, address string, env ...string) *Workspace {
 	t.Helper()
+	return newWorkspace(t, moduleRoot, pkg, address, nil, env)
+}
+
+// NewWorkspaceWith is NewWorkspace with other providers beside this one:
+// others maps each one's registry address to the directory holding its
+// binary (RestAPIProvider's, say).
+func NewWorkspaceWith(t testing.TB, moduleRoot, address string, others map[string]string, env ...string) *Workspace {
+	t.Helper()
+	return newWorkspace(t, moduleRoot, ".", address, others, env)
+}
+
+// RestAPIProvider is the directory holding the restapi provider that
+// scripts/tools.sh builds from the Go module proxy (once).
+func RestAPIProvider(t testing.TB, moduleRoot string) string {
+	t.Helper()
+	cmd := exec.Command("./scripts/tools.sh", "restapi")
+	cmd.Dir = moduleRoot
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("building the restapi provider: %v\n%s", err, out)
+	}
+	return filepath.Dir(strings.TrimSpace(string(out)))
+}
+
+func newWorkspace(t testing.TB, moduleRoot, pkg, address string, others map[string]string, env []string) *Workspace {
+	t.Helper()
 	bin := build(t, moduleRoot, pkg)
 	dir := t.TempDir()
 	rc := filepath.Join(dir, ".terraformrc")
 	// Both registries' addresses: Terraform and OpenTofu each give a source
 	// without a host their own.
-	cliConfig := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  filesystem_mirror {\n    path = %q\n  }\n}\n",
-		address, bin, OpenTofuAddress(address), bin, filepath.Join(dir, ".empty-mirror"))
+	overrides := fmt.Sprintf("    %q = %q\n    %q = %q\n", address, bin, OpenTofuAddress(address), bin)
+	for addr, d := range others {
+		overrides += fmt.Sprintf("    %q = %q\n    %q = %q\n", addr, d, OpenTofuAddress(addr), d)
+	}
+	cliConfig := fmt.Sprintf("provider_installation {\n  dev_overrides {\n%s  }\n  filesystem_mirror {\n    path = %q\n  }\n}\n",
+		overrides, filepath.Join(dir, ".empty-mirror"))
 	if err := os.WriteFile(rc, []byte(cliConfig), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,9 @@ var (
 	Identity  = Feature{name: "resource identity", terraform: "1.12.0", opentofu: "1.12.0"}
 	// ListResources covers list blocks and terraform query.
 	ListResources = Feature{name: "list resources and terraform query", terraform: "1.14.0"}
-	Actions       = Feature{name: "actions", terraform: "1.14.0"}
+	// MoveFromOtherTypes covers moved blocks between resource types.
+	MoveFromOtherTypes = Feature{name: "moved blocks between resource types", terraform: "1.8.0", opentofu: "1.10.0"}
+	Actions            = Feature{name: "actions", terraform: "1.14.0"}
 )
 
 // CLI is the command-line program the tests run (Terraform or OpenTofu).
@@ -117,4 +119,10 @@ func SkipUnless(t testing.TB, f Feature) {
 	if why := c.Lacks(f); why != "" {
 		t.Skip(why)
 	}
+}
+
+// Has tells whether the CLI the tests run has the feature.
+func Has(f Feature) bool {
+	c, err := TestedCLI()
+	return err == nil && c.Lacks(f) == ""
 }
