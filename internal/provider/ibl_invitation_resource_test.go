@@ -76,16 +76,16 @@ func (c iblKindCase) config(env *testEnv, body string) string {
 	return env.providerConfig() + fmt.Sprintf("\nresource %q \"test\" {\n  %s = %q\n%s\n}\n", c.typ, c.keyAttr, c.item(env), body)
 }
 
-// invitee is the test's invitation of the kind, as the server's API
+// invitee is the test's invitation of the kind for ada, as the server's API
 // returns it, checked to be the one in state s (when given); nil when there
 // is none.
-func (c iblKindCase) invitee(env *testEnv, local string, s *terraform.State) (*serverIBL, error) {
-	rows, err := env.iblRows(c.keyAttr, c.item(env), env.email(local))
+func (c iblKindCase) invitee(env *testEnv, s *terraform.State) (*serverIBL, error) {
+	rows, err := env.iblRows(c.keyAttr, c.item(env), env.email("ada"))
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
 	if len(rows) > 1 {
-		return nil, fmt.Errorf("want one %s invitation for %s, the server holds %d: %+v", c.kind, env.email(local), len(rows), rows)
+		return nil, fmt.Errorf("want one %s invitation for %s, the server holds %d: %+v", c.kind, env.email("ada"), len(rows), rows)
 	}
 	if s == nil {
 		return &rows[0], nil
@@ -99,7 +99,7 @@ func (c iblKindCase) invitee(env *testEnv, local string, s *terraform.State) (*s
 // held checks the server holds the test's invitation for ada, as described.
 func (c iblKindCase) held(env *testEnv, check func(serverIBL) error) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		inv, err := c.invitee(env, "ada", s)
+		inv, err := c.invitee(env, s)
 		if err != nil {
 			return err
 		}
@@ -114,7 +114,7 @@ func (c iblKindCase) held(env *testEnv, check func(serverIBL) error) resource.Te
 // ada is no longer active (the real servers keep rows on DELETE).
 func (c iblKindCase) retiredOnServer(env *testEnv) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		inv, err := c.invitee(env, "ada", nil)
+		inv, err := c.invitee(env, nil)
 		if err != nil {
 			return err
 		}

@@ -94,7 +94,7 @@ func TestAccProgramInvitation_identity(t *testing.T) {
 					statecheck.ExpectIdentity(programAddr, map[string]knownvalue.Check{
 						"org": knownvalue.StringExact(org),
 						"id": knownvalue.StringFunc(func(v string) error {
-							if inv, err := programCase.invitee(env, "ada", nil); err != nil || inv == nil || strconv.FormatInt(inv.ID, 10) != v {
+							if inv, err := programCase.invitee(env, nil); err != nil || inv == nil || strconv.FormatInt(inv.ID, 10) != v {
 								return fmt.Errorf("identity id %s is not the server's invitation (%v)", v, err)
 							}
 							return nil

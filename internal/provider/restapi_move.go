@@ -194,7 +194,10 @@ func (o *restapiObject) bodyJSON() []byte {
 // emptyState is a state of the schema whose attributes are all null, for a
 // mover to Get its model from, fill and Set.
 func emptyState(ctx context.Context, s tfsdk.State) tfsdk.State {
-	typ := s.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	typ, ok := s.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		return s // a resource schema is always an object
+	}
 	attrs := make(map[string]tftypes.Value, len(typ.AttributeTypes))
 	for name, t := range typ.AttributeTypes {
 		attrs[name] = tftypes.NewValue(t, nil)

@@ -78,7 +78,7 @@ func restapiV1Stage() map[string]any {
 		"id_attribute": "pk", "object_id": nil, "debug": false, "read_search": map[string]any{}, "query_string": "", "force_new": nil,
 		"data":         `{"name":"contractors","expires":"2099-01-31T23:59:59Z","single_use":true,"fixed_data":{"team":"a"},"flow":"0b4cf3a3-5ad1-4d38-8f5b-0d1c5c3c7f10"}`,
 		"api_response": `{"pk":"` + movedPK + `","name":"contractors","expires":"2099-01-31T23:59:59Z","single_use":true,"fixed_data":{"team":"a"},"flow":"0b4cf3a3-5ad1-4d38-8f5b-0d1c5c3c7f10","flow_obj":{"slug":"default-enrollment-flow"},"created_by":{"pk":1,"username":"akadmin"}}`,
-		"api_data": map[string]any{"name": "contractors", "pk": movedPK},
+		"api_data":     map[string]any{"name": "contractors", "pk": movedPK},
 	}
 }
 
@@ -110,7 +110,7 @@ func TestMoveStateFromRestAPIObject_stage(t *testing.T) {
 func TestMoveStateFromRestAPIObject_v3Course(t *testing.T) {
 	state := map[string]any{
 		"id": "42", "path": "/catalog/invitations/course/", "create_path": nil, "read_path": "/catalog/invitations/course/",
-		"read_search": map[string]any{"search_key": "id", "search_value": "42", "results_key": "results", "query_string": "org=acme&course_id=x", "search_data": nil, "search_patch": nil},
+		"read_search":       map[string]any{"search_key": "id", "search_value": "42", "results_key": "results", "query_string": "org=acme&course_id=x", "search_data": nil, "search_patch": nil},
 		"ignore_changes_to": []any{"metadata"}, "ignore_all_server_changes": false, "ignore_server_additions": true, "create_response": `{"id":42}`,
 		"data": `{"course_id":"course-v1:acme+DS101+2027","email":"ada@example.com","source":"hr","enrollment_config":{"started":"2027-01-10T00:00:00Z"},` +
 			`"course_access_start_date":"2027-01-10T00:00:00Z"}`,
