@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -22,10 +23,12 @@ import (
 )
 
 // TestReleaseSnapshot checks the snapshot release make release builds with
-// goreleaser (RELEASE_DIST): one zip per target the configuration names,
-// as the registry expects it, each holding one binary of that target; a
-// SHA256SUMS file that covers every zip and the registry manifest, with
-// their true sums, and nothing else.
+// goreleaser (RELEASE_DIST, from the configuration RELEASE_CONFIG): one zip
+// per target the configuration names, as the registry expects it, each
+// holding one binary of that target; a SHA256SUMS file that covers every
+// zip and the registry manifest, with their true sums, and nothing else;
+// its detached signature, which gpg verifies with the keyring that signed
+// it (GNUPGHOME), and which fails for sums changed afterwards.
 func TestReleaseSnapshot(t *testing.T) {
 	dist := os.Getenv("RELEASE_DIST")
 	if dist == "" {
@@ -61,6 +64,7 @@ func TestReleaseSnapshot(t *testing.T) {
 	if len(sums) > 0 {
 		t.Errorf("SHA256SUMS lists files the registry does not expect: %v", sums)
 	}
+	checkSignature(t, filepath.Join(dist, prefix+"SHA256SUMS"))
 	var m struct {
 		Version  int `json:"version"`
 		Metadata struct {
@@ -77,10 +81,41 @@ func TestReleaseSnapshot(t *testing.T) {
 	t.Logf("release %s: %d archives, each one binary of its target, and SHA256SUMS", meta.Version, len(targets))
 }
 
-// releaseTargets are the os/arch pairs .goreleaser.yml builds.
+// checkSignature verifies SHA256SUMS.sig as the registry does, and checks
+// that the check can fail: a copy of the sums with one byte changed does
+// not verify.
+func checkSignature(t *testing.T, sums string) {
+	t.Helper()
+	if os.Getenv("GNUPGHOME") == "" {
+		t.Fatal("GNUPGHOME must name the keyring that signed the release: run make release")
+	}
+	if out, err := exec.Command("gpg", "--batch", "--verify", sums+".sig", sums).CombinedOutput(); err != nil {
+		t.Errorf("gpg --verify of %s: %v\n%s", filepath.Base(sums), err, out)
+	}
+	raw, err := os.ReadFile(sums)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tampered := filepath.Join(t.TempDir(), filepath.Base(sums))
+	raw[0] ^= 1
+	if err := os.WriteFile(tampered, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := exec.Command("gpg", "--batch", "--verify", sums+".sig", tampered).Run(); err == nil {
+		t.Errorf("gpg --verify accepted changed sums: the signature proves nothing")
+	}
+}
+
+// releaseTargets are the os/arch pairs the release configuration builds
+// (RELEASE_CONFIG, .goreleaser.yml by default): its goos and goarch less
+// its ignores, or its targets.
 func releaseTargets(t *testing.T) []string {
 	t.Helper()
-	raw, err := os.ReadFile(".goreleaser.yml")
+	config := os.Getenv("RELEASE_CONFIG")
+	if config == "" {
+		config = ".goreleaser.yml"
+	}
+	raw, err := os.ReadFile(config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,9 +125,10 @@ func releaseTargets(t *testing.T) []string {
 	}
 	var cfg struct {
 		Builds []struct {
-			Goos   []string `yaml:"goos"`
-			Goarch []string `yaml:"goarch"`
-			Ignore []pair   `yaml:"ignore"`
+			Goos    []string `yaml:"goos"`
+			Goarch  []string `yaml:"goarch"`
+			Ignore  []pair   `yaml:"ignore"`
+			Targets []string `yaml:"targets"`
 		} `yaml:"builds"`
 	}
 	if err := yaml.Unmarshal(raw, &cfg); err != nil {
@@ -100,6 +136,11 @@ func releaseTargets(t *testing.T) []string {
 	}
 	var out []string
 	for _, b := range cfg.Builds {
+		for _, target := range b.Targets {
+			// goos_goarch, with an optional _<variant> (amd64_v1).
+			parts := strings.Split(target, "_")
+			out = append(out, parts[0]+"/"+parts[1])
+		}
 		for _, goos := range b.Goos {
 			for _, goarch := range b.Goarch {
 				if !slices.Contains(b.Ignore, pair{goos, goarch}) {
@@ -108,8 +149,8 @@ func releaseTargets(t *testing.T) []string {
 			}
 		}
 	}
-	if len(out) < 10 {
-		t.Fatalf("only %d release targets: the configuration was not read", len(out))
+	if len(out) == 0 || (config == ".goreleaser.yml" && len(out) < 10) {
+		t.Fatalf("only %d release targets in %s: the configuration was not read", len(out), config)
 	}
 	return out
 }

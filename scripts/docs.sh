@@ -14,3 +14,15 @@ ln -s "$tf" "$bin/terraform"
 export PATH="$bin:$PATH"
 echo "docs: tfplugindocs with $(./scripts/cli-version.sh terraform)"
 go generate ./...
+# make docs-check: the pages as the registry checks them (frontmatter,
+# layout, every resource documented).
+if [ "${1:-}" = validate ]; then
+  log=$(mktemp)
+  if ! go tool -modfile=tools/go.mod tfplugindocs validate --provider-name invitations >"$log" 2>&1; then
+    grep -v '\[DEBUG\]' "$log" >&2
+    rm -f "$log"
+    exit 1
+  fi
+  rm -f "$log"
+  echo "docs: tfplugindocs validate passed"
+fi
