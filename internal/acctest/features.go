@@ -28,6 +28,9 @@ var (
 	ListResources = Feature{name: "list resources and terraform query", terraform: "1.14.0"}
 	// MoveFromOtherTypes covers moved blocks between resource types.
 	MoveFromOtherTypes = Feature{name: "moved blocks between resource types", terraform: "1.8.0", opentofu: "1.10.0"}
+	// ActionCaller is the caller object in action blocks: the resource whose
+	// lifecycle triggers the action.
+	ActionCaller = Feature{name: "caller in action blocks", terraform: "1.16.0"}
 	// LifecycleDestroy is lifecycle { destroy = false } in a resource block.
 	LifecycleDestroy = Feature{name: "lifecycle { destroy = false }", terraform: "1.16.0", opentofu: "1.12.0"}
 	Actions          = Feature{name: "actions", terraform: "1.14.0"}

@@ -15,9 +15,13 @@ resource "invitations_stage_invitation" "ada" {
 
 action "invitations_stage_invitation_send_email" "ada" {
   config {
-    # Or invitation = invitations_stage_invitation.ada, which also lets the
-    # plan reject an invitation without a flow (authentik cannot email one).
-    invitation_id   = invitations_stage_invitation.ada.id
+    # caller is the invitation whose lifecycle triggers the action
+    # (Terraform 1.16+). On Terraform 1.14 and 1.15, write
+    # invitations_stage_invitation.ada.id instead: from 1.16 that address is
+    # a reference cycle as soon as the invitation is updated.
+    # Or invitation = caller, which also lets the plan reject an invitation
+    # without a flow (authentik cannot email one).
+    invitation_id   = caller.id
     email_addresses = ["ada@example.com"]
     cc_addresses    = ["onboarding@example.com"]
     # No template: authentik renders its default, email/invitation.html.
