@@ -69,15 +69,15 @@ fi
 step "destroy"
 "$tf" destroy -auto-approve -input=false
 
-# With Terraform 1.14+ (this one, or the Terraform 1.16.1 make tools
+# With Terraform 1.14+ (this one, or the Terraform 1.16.4 make tools
 # builds), invitations that already exist on the mock are listed with
 # terraform query, configuration is generated, they are imported, and the
 # next plan is empty. OpenTofu has no terraform query.
 newest=""
 if echo "$tf_version" | grep -Eq '^Terraform v1\.(1[4-9]|[2-9][0-9])\.'; then
   newest=$tf
-elif echo "$tf_version" | grep -q '^Terraform' && [ -x "$root/bin/terraform-1.16.1" ]; then
-  newest=$root/bin/terraform-1.16.1
+elif echo "$tf_version" | grep -q '^Terraform' && [ -x "$root/bin/terraform-1.16.4" ]; then
+  newest=$root/bin/terraform-1.16.4
 fi
 if [ -n "$newest" ]; then
   mkdir "$work/query"
@@ -106,7 +106,7 @@ if [ -n "$newest" ]; then
   echo "No changes."
   "$newest" destroy -auto-approve -input=false | tail -n 1
 else
-  step "terraform query: skipped ($tf_version has none; on Terraform, make tools builds a 1.16.1 the demo then uses for it)"
+  step "terraform query: skipped ($tf_version has none; on Terraform, make tools builds a 1.16.4 the demo then uses for it)"
 fi
 
 step "Requests the mock server answered"

@@ -150,7 +150,7 @@ func (sc *scale) run(t *testing.T, report *strings.Builder, figs *figures) {
 	figs.ratio(fmt.Sprintf("(4) no-op plan of %d stage: wall vs floor", sc.n), p.wall.Seconds()/max(f.wall.Seconds(), 0.001), 1.3)
 
 	if sc.query == nil {
-		fmt.Fprintf(report, "scale: terraform query skipped: no Terraform 1.14 or later (BENCH_TERRAFORM_QUERY, or make tools builds bin/terraform-1.16.1)\n")
+		fmt.Fprintf(report, "scale: terraform query skipped: no Terraform 1.14 or later (BENCH_TERRAFORM_QUERY, or make tools builds bin/terraform-1.16.4)\n")
 		return
 	}
 	_ = os.Remove(filepath.Join(sc.query.ws.Dir, "generated.tf"))

@@ -8,11 +8,13 @@ package provider
 import (
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -22,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/invitations-dev/terraform-provider-invitations/internal/acctest"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/authentik"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/client"
 	"github.com/invitations-dev/terraform-provider-invitations/internal/mockserver"
@@ -71,45 +74,75 @@ func listingsOrdered(env *testEnv) resource.TestCheckFunc {
 
 // TestAccStageInvitation_noopPlanBudget: a no-op plan of 1,000 stage
 // invitations on a server of 100 a page costs at most 12 requests (the
-// first read on its own, then 10 pages) when nothing is gone, plus one GET
-// per invitation that really is gone, and plans exactly those again.
+// first read on its own, then 10 pages) when nothing is gone, plus two for
+// each invitation that really is gone (its GET answering 404, and the
+// listing by name that confirms it), and plans exactly those again.
 func TestAccStageInvitation_noopPlanBudget(t *testing.T) {
+	acctest.RequireAcc(t)
 	env := newMockEnv(t, needsScale, mockserver.Options{})
-	cfg := tiedConfig(env, 1000)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		CheckDestroy:             stageDestroyed(env),
-		Steps: []resource.TestStep{
-			{Config: cfg},
-			// plugin-testing runs no Check in a PlanOnly step, and step 1
-			// ends with plans of its own: the counts start in PreConfig and
-			// the next step's PreConfig checks them (one refreshing plan).
-			{PreConfig: env.srv.ResetCounts, Config: cfg, PlanOnly: true},
-			{
-				PreConfig: func() {
-					for _, check := range []resource.TestCheckFunc{listingsOrdered(env), authentikRequests(t, env, "a no-op plan of 1,000", 12, 0)} {
-						if err := check(nil); err != nil {
-							t.Fatal(err)
-						}
-					}
-					for _, name := range []string{"tied-3", "tied-500", "tied-999"} {
-						env.srv.DeleteAuthentikInvitation(pkOf(t, env, name))
-					}
-					env.srv.ResetCounts()
-				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("invitations_stage_invitation.tied[3]", plancheck.ResourceActionCreate),
-					plancheck.ExpectResourceAction("invitations_stage_invitation.tied[500]", plancheck.ResourceActionCreate),
-					plancheck.ExpectResourceAction("invitations_stage_invitation.tied[999]", plancheck.ResourceActionCreate),
-					plancheck.ExpectResourceAction("invitations_stage_invitation.tied[4]", plancheck.ResourceActionNoop),
-				}},
-				// The apply's plan: 12 + one GET for each of the 3 gone; then
-				// the 3 POSTs; then the test's own plan after the apply (12 more).
-				Check: authentikRequests(t, env, "plan, apply and plan again with 3 gone", 12+3+3+12, 3),
-			},
-		},
-	})
+	// The CLI through terraform-exec: plugin-testing would run each step's
+	// plans and state reads again, minutes of Terraform on 1,000 objects.
+	ws := acctest.NewWorkspace(t, "../..", RegistryAddress)
+	ws.Write("main.tf", fmt.Sprintf("terraform {\n  required_providers {\n    invitations = { source = %q }\n  }\n}\n", RegistryAddress)+tiedConfig(env, 1000))
+	ctx := t.Context()
+	if err := ws.TF.Apply(ctx); err != nil {
+		t.Fatal(err)
+	}
+	env.srv.ResetCounts()
+	if changes, err := ws.TF.Plan(ctx); err != nil || changes {
+		t.Fatalf("a no-op plan of 1,000: changes %v, %v", changes, err)
+	}
+	for _, check := range []resource.TestCheckFunc{listingsOrdered(env), authentikRequests(t, env, "a no-op plan of 1,000", 12, 0)} {
+		if err := check(nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"tied-3", "tied-500", "tied-999"} {
+		env.srv.DeleteAuthentikInvitation(pkOf(t, env, name))
+	}
+	env.srv.ResetCounts()
+	planFile := filepath.Join(ws.Dir, "gone.tfplan")
+	if _, err := ws.TF.Plan(ctx, tfexec.Out(planFile)); err != nil {
+		t.Fatal(err)
+	}
+	// The plan: the no-op's 12, and for each of the 3 gone its GET (a 404)
+	// and the listing by name that confirms it is gone, not hidden.
+	if err := authentikRequests(t, env, "a plan of 1,000 with 3 gone", 12+2*3, 0)(nil); err != nil {
+		t.Error(err)
+	}
+	plan, err := ws.TF.ShowPlanFile(ctx, planFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	actions := map[string]string{}
+	for _, rc := range plan.ResourceChanges {
+		actions[rc.Address] = fmt.Sprint(rc.Change.Actions)
+	}
+	for addr, want := range map[string]string{"invitations_stage_invitation.tied[3]": "[create]", "invitations_stage_invitation.tied[500]": "[create]",
+		"invitations_stage_invitation.tied[999]": "[create]", "invitations_stage_invitation.tied[4]": "[no-op]"} {
+		if actions[addr] != want {
+			t.Errorf("%s: planned %s, want %s", addr, actions[addr], want)
+		}
+	}
+	if err := ws.TF.Apply(ctx, tfexec.DirOrPlan(planFile)); err != nil {
+		t.Fatal(err)
+	}
+	// The apply: the 3 POSTs, and the read-back of the run's first create.
+	if err := authentikRequests(t, env, "the apply of the 3", 3+1, 3)(nil); err != nil {
+		t.Error(err)
+	}
+	if changes, err := ws.TF.Plan(ctx); err != nil || changes {
+		t.Fatalf("the plan after re-creating the 3: changes %v, %v", changes, err)
+	}
+	if err := authentikRequests(t, env, "the plan after it", 12, 0)(nil); err != nil {
+		t.Error(err)
+	}
+	if err := ws.TF.Destroy(ctx, tfexec.Refresh(false)); err != nil {
+		t.Fatal(err)
+	}
+	if err := stageDestroyed(env)(nil); err != nil {
+		t.Error(err)
+	}
 }
 
 // TestAccStageInvitation_tiedExpiresCleanupWhilePaging reproduces the bug:
