@@ -58,6 +58,10 @@ func OpenTofuAddress(address string) string {
 	return "registry.opentofu.org/" + rest
 }
 
+// envProviderBuild names a directory holding the provider already built
+// from this tree as build builds it (make test sets it).
+const envProviderBuild = "TF_ACC_PROVIDER_BUILD"
+
 // build compiles the provider in package pkg (relative to moduleRoot) once
 // per test binary, into a directory that outlives any one test (Cleanup
 // removes it), as .goreleaser.yml builds a release: the tests run, and make
@@ -65,6 +69,10 @@ func OpenTofuAddress(address string) string {
 // resident than a default build).
 func build(t testing.TB, moduleRoot, pkg string) string {
 	t.Helper()
+	// make test builds the provider once for all its packages.
+	if dir := os.Getenv(envProviderBuild); dir != "" && pkg == "." {
+		return dir
+	}
 	buildMu.Lock()
 	defer buildMu.Unlock()
 	if dir, ok := builds[pkg]; ok {
